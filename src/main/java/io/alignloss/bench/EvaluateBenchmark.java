@@ -1,0 +1,141 @@
+package io.alignloss.bench;
+
+import com.typesafe.config.ConfigFactory;
+import io.alignloss.config.ConfigLoader;
+import io.alignloss.config.JobConfig;
+import io.alignloss.job.EvaluateJob;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static java.lang.String.format;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.randn;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * {@code bench evaluate}: times the evaluate job (summary only) against a hand-written Spark SQL aggregate of
+ * the same stable Bradley-Terry loss that also counts null or empty text columns, over the same generated
+ * Parquet, in one Spark session. Reports both times, rows/s and the ratio (goal ≤ 1.3).
+ */
+public final class EvaluateBenchmark {
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateBenchmark.class);
+
+    /** The baseline: one global aggregate of the stable loss plus counts of null or empty texts. */
+    static final String BASELINE_SQL = """
+            SELECT count(*) AS rows,
+                   sum(greatest(-(chosen_score - rejected_score), 0)
+                       + log1p(exp(-abs(chosen_score - rejected_score)))) AS loss_sum,
+                   sum(CASE WHEN prompt IS NULL OR prompt = '' OR chosen IS NULL OR chosen = ''
+                            OR rejected IS NULL OR rejected = '' THEN 1 ELSE 0 END) AS empty_texts
+            FROM bench_preferences""";
+
+    public record Timing(String name, double[] seconds) {
+        public double median() {
+            double[] sorted = seconds.clone();
+            Arrays.sort(sorted);
+            return sorted[sorted.length / 2];
+        }
+    }
+
+    private EvaluateBenchmark() {
+    }
+
+    /** Generates {@code rows} preference rows with logged scores and a group column into {@code folder}. */
+    public static void generate(SparkSession spark, long rows, int partitions, long seed, String folder) {
+        String[] languages = {"en", "en", "en", "de", "fr", "es", "ja"};
+        org.apache.spark.sql.Column language = element_at(
+                org.apache.spark.sql.functions.array(Arrays.stream(languages).map(org.apache.spark.sql.functions::lit)
+                        .toArray(org.apache.spark.sql.Column[]::new)),
+                col("id").mod(languages.length).plus(1).cast("int"));
+        spark.range(0, rows, 1, partitions)
+                .select(
+                        concat(lit("Question number "), col("id").cast("string"), lit(": please explain the result of step "),
+                                col("id").mod(97).cast("string")).as("prompt"),
+                        concat(lit("A careful answer that walks through the reasoning for case "), col("id").cast("string"),
+                                lit(" and checks it.")).as("chosen"),
+                        concat(lit("A short answer for case "), col("id").cast("string")).as("rejected"),
+                        randn(seed).plus(0.8).as("chosen_score"),
+                        randn(seed + 1).as("rejected_score"),
+                        when(rand(seed + 2).lt(0.05), 0.5).otherwise(1.0).as("label"),
+                        language.as("language"))
+                .write().mode(SaveMode.Overwrite).parquet(folder);
+    }
+
+    public static List<Timing> run(SparkSession spark, long rows, int partitions, int repeat, long seed, Path work,
+            PrintWriter out) throws Exception {
+        String data = work.resolve("preferences").toUri().toString();
+        long start = System.nanoTime();
+        generate(spark, rows, partitions, seed, data);
+        out.printf("generated %,d rows in %.1f s at %s%n", rows, (System.nanoTime() - start) / 1e9, data);
+        out.flush();
+        spark.read().parquet(data).createOrReplaceTempView("bench_preferences");
+
+        String config = format("""
+                inputs.prefs { path = "%s", kind = preference }
+                objectives = [ { name = bt, type = bradley-terry, input = prefs } ]
+                groups = [ language ]
+                output.per-example = false
+                """, data);
+        JobConfig jobConfig = ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench", List.of(), Optional.empty());
+
+        double[] baseline = new double[repeat];
+        double[] evaluate = new double[repeat];
+        // one warm-up of each, then alternate so that drift in the machine's speed hits both alike
+        runBaseline(spark);
+        runEvaluate(spark, jobConfig, work.resolve("out-warmup").toUri().toString(), seed);
+        for (int r = 0; r < repeat; r++) {
+            baseline[r] = runBaseline(spark);
+            evaluate[r] = runEvaluate(spark, jobConfig, work.resolve("out-" + r).toUri().toString(), seed);
+            LOG.info("repetition {}: baseline {} s, evaluate {} s", r + 1, baseline[r], evaluate[r]);
+        }
+        List<Timing> timings = new ArrayList<>();
+        timings.add(new Timing("baseline SQL aggregate", baseline));
+        timings.add(new Timing("evaluate (summary only)", evaluate));
+        return timings;
+    }
+
+    private static double runBaseline(SparkSession spark) {
+        long start = System.nanoTime();
+        Row row = spark.sql(BASELINE_SQL).collectAsList().get(0);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LOG.debug("baseline: {}", row);
+        return seconds;
+    }
+
+    private static double runEvaluate(SparkSession spark, JobConfig config, String out, long seed) {
+        long start = System.nanoTime();
+        new EvaluateJob(new EvaluateJob.Settings(config, out, true, 1.0, seed, EvaluateJob.Mode.EVALUATE)).run(spark);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Prints the timings, rows/s and the ratio of evaluate to the baseline. */
+    public static void report(List<Timing> timings, long rows, PrintWriter out) {
+        out.printf("%-26s %12s %14s   %s%n", "", "median s", "rows/s", "all runs (s)");
+        for (Timing timing : timings) {
+            out.printf("%-26s %12.3f %14.0f   %s%n", timing.name(), timing.median(), rows / timing.median(),
+                    Arrays.toString(Arrays.stream(timing.seconds()).map(s -> Math.round(s * 1000) / 1000.0).toArray()));
+        }
+        double ratio = timings.get(1).median() / timings.get(0).median();
+        out.printf("ratio evaluate / baseline: %.2f (goal <= 1.30)%n", ratio);
+        out.flush();
+    }
+
+    public static Path workFolder() throws java.io.IOException {
+        return Files.createTempDirectory("alignloss-bench-");
+    }
+}

@@ -1,0 +1,67 @@
+package io.alignloss.cli;
+
+import io.alignloss.bench.EvaluateBenchmark;
+import io.alignloss.job.SparkSessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** Benchmarks, each timed against a baseline in the same run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks. 'bench evaluate': the evaluate job against a hand-written Spark SQL aggregate of the same loss.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate.")
+    String name;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "5000000", description = "Generated rows (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--partitions", paramLabel = "P", defaultValue = "16", description = "Parquet files written (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--repeat", paramLabel = "R", defaultValue = "3", description = "Timed repetitions after a warm-up (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--keep", description = "Keep the generated data and outputs (in a temporary folder it names).")
+    boolean keep;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!name.equals("evaluate")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown benchmark '" + name + "' (valid: evaluate)");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Path work = EvaluateBenchmark.workFolder();
+        try (SparkSessions session = SparkSessions.open("alignloss bench evaluate")) {
+            List<EvaluateBenchmark.Timing> timings = EvaluateBenchmark.run(session.spark(), rows, partitions, repeat, seed, work, out);
+            EvaluateBenchmark.report(timings, rows, out);
+        }
+        finally {
+            if (keep) {
+                out.println("kept " + work);
+            }
+            else {
+                try (Stream<Path> paths = Files.walk(work)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+        }
+        return 0;
+    }
+}

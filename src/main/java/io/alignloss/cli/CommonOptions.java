@@ -1,0 +1,30 @@
+package io.alignloss.cli;
+
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Flags every job command takes. */
+public final class CommonOptions {
+    @Option(names = "--config", paramLabel = "FILE", required = true, description = "Job config (HOCON or JSON).")
+    File config;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (any Hadoop file system URI); overrides output.path.")
+    String out;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable); "
+            + "an objective's keys by its name: --set objectives.bt.mode=joint.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--overwrite", description = "Replace an existing output folder (atomically).")
+    boolean overwrite;
+
+    @Option(names = "--max-reject-fraction", paramLabel = "F", defaultValue = "0.01",
+            description = "Fail with exit 3 when an input rejects more than this fraction of its rows (default: ${DEFAULT-VALUE}).")
+    double maxRejectFraction;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+}

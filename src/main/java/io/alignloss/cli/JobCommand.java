@@ -1,0 +1,35 @@
+package io.alignloss.cli;
+
+import io.alignloss.config.ConfigLoader;
+import io.alignloss.config.JobConfig;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
+import io.alignloss.job.EvaluateJob;
+import io.alignloss.job.SparkSessions;
+import picocli.CommandLine.Mixin;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** evaluate and validate: load and check the config before Spark starts, then run the job. */
+abstract class JobCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions options;
+
+    abstract EvaluateJob.Mode mode();
+
+    @Override
+    public Integer call() {
+        JobConfig config = ConfigLoader.load(options.config, options.overrides, Optional.ofNullable(options.out));
+        String out = config.outputPath().orElseThrow(() -> new AlignLossException(ErrorCode.USAGE,
+                "No output folder: pass --out DIR or set output.path in " + options.config));
+        EvaluateJob.checkObjectives(config);
+        EvaluateJob.Settings settings = new EvaluateJob.Settings(config, out, options.overwrite, options.maxRejectFraction,
+                options.seed, mode());
+        EvaluateJob job = new EvaluateJob(settings);
+        try (SparkSessions session = SparkSessions.open("alignloss " + mode().name().toLowerCase())) {
+            job.run(session.spark());
+        }
+        return 0;
+    }
+}

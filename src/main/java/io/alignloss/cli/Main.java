@@ -1,0 +1,63 @@
+package io.alignloss.cli;
+
+import io.alignloss.error.AlignLossException;
+import io.alignloss.job.Version;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * Entry point: {@code alignloss <command> [options]}. Exit status 0 ok, 2 usage/config/input-schema error,
+ * 3 reject fraction exceeded, 4 threshold exceeded, 1 anything else.
+ */
+@Command(name = "alignloss", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Training objectives of large language models over Parquet datasets, on Apache Spark.",
+        subcommands = {EvaluateCommand.class, ValidateCommand.class, SampleCommand.class, BenchCommand.class})
+public final class Main implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit status (never calls System.exit). */
+    public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((error, line, parsed) -> {
+            if (error instanceof AlignLossException failure) {
+                line.getErr().println("alignloss: " + failure.getMessage());
+                LOG.debug("failure", failure);
+                return failure.code().exitStatus();
+            }
+            line.getErr().println("alignloss: unexpected error: " + error);
+            error.printStackTrace(line.getErr());
+            return 1;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: evaluate, validate, sample or bench");
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"alignloss " + Version.alignloss(),
+                    "built for Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.alignloss.config;
+
+import com.typesafe.config.Config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A validated job configuration.
+ *
+ * @param inputs      inputs by name, in config order
+ * @param objectives  objectives in config order
+ * @param groups      group columns for per-group figures
+ * @param outputPath  where the run publishes; empty when neither output.path nor --out gave one
+ * @param perExample  whether per-example Parquet is written ({@code output.per-example})
+ * @param source      where the config came from (file name), for messages
+ * @param resolved    the resolved configuration, echoed into summary.json
+ */
+public record JobConfig(
+        Map<String, InputConfig> inputs,
+        List<ObjectiveConfig> objectives,
+        List<String> groups,
+        Optional<String> outputPath,
+        boolean perExample,
+        String source,
+        Config resolved) {
+    public JobConfig {
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(inputs, "inputs is null")));
+        objectives = List.copyOf(requireNonNull(objectives, "objectives is null"));
+        groups = List.copyOf(requireNonNull(groups, "groups is null"));
+        requireNonNull(outputPath, "outputPath is null");
+        requireNonNull(source, "source is null");
+        requireNonNull(resolved, "resolved is null");
+    }
+
+    /** The objectives that read the given input, in config order. */
+    public List<ObjectiveConfig> objectivesOn(String input) {
+        return objectives.stream().filter(objective -> objective.input().equals(input)).toList();
+    }
+}

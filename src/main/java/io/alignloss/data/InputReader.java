@@ -1,0 +1,166 @@
+package io.alignloss.data;
+
+import io.alignloss.config.InputConfig;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static java.lang.String.format;
+import static io.alignloss.data.PreparedInput.column;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.hex;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+/**
+ * Reads a Parquet input, checks its schema against the contract (fails at once, naming the column, the
+ * expected type and the columns present) and prepares typed rows with the row rules evaluated.
+ */
+public final class InputReader {
+    private InputReader() {
+    }
+
+    /**
+     * @param extraColumns columns the objectives on this input read
+     * @param extraRules   their row rules
+     * @param groups       configured group columns; those absent from the input are reported in {@code warnings}
+     */
+    public static PreparedInput prepare(SparkSession spark, InputConfig input, List<ColumnSpec> extraColumns,
+            List<RowRule> extraRules, List<String> groups, List<String> warnings) {
+        Dataset<Row> raw = read(spark, input);
+        StructType schema = raw.schema();
+        Map<String, StructField> fields = new LinkedHashMap<>();
+        for (StructField field : schema.fields()) {
+            fields.put(field.name(), field);
+        }
+
+        Map<String, ColumnSpec> specs = new LinkedHashMap<>();
+        for (ColumnSpec spec : InputContract.columns(input.kind())) {
+            specs.put(spec.name(), spec);
+        }
+        for (ColumnSpec spec : extraColumns) {
+            ColumnSpec known = specs.get(spec.name());
+            if (known != null && known.type() != spec.type()) {
+                throw new AlignLossException(ErrorCode.CONFIG, format(
+                        "Cannot read input '%s': column '%s' is read as %s by %s and as %s by %s",
+                        input.name(), spec.name(), known.type().description(), known.neededBy(), spec.type().description(),
+                        spec.neededBy()));
+            }
+            if (known == null || spec.required()) {
+                specs.put(spec.name(), spec);
+            }
+        }
+        List<String> presentGroups = new ArrayList<>();
+        for (String group : groups) {
+            if (!fields.containsKey(group)) {
+                warnings.add(format("group column '%s' is not in input '%s': no per-group figures for it there", group, input.name()));
+            }
+            else if (!specs.containsKey(group)) {
+                specs.put(group, ColumnSpec.optional(group, ColumnType.GROUP, "groups"));
+                presentGroups.add(group);
+            }
+            else {
+                presentGroups.add(group);
+            }
+        }
+
+        for (ColumnSpec spec : specs.values()) {
+            StructField field = fields.get(spec.name());
+            if (field == null) {
+                if (spec.required()) {
+                    throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format(
+                            "Cannot read input '%s' (%s): required column '%s' (%s, needed by %s) is missing; columns present: %s",
+                            input.name(), input.path(), spec.name(), spec.type().description(), spec.neededBy(), describe(schema)));
+                }
+            }
+            else if (!spec.type().accepts(field.dataType())) {
+                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format(
+                        "Cannot read input '%s' (%s): column '%s' has type %s, expected %s (needed by %s); columns present: %s",
+                        input.name(), input.path(), spec.name(), field.dataType().simpleString(), spec.type().description(),
+                        spec.neededBy(), describe(schema)));
+            }
+        }
+
+        List<Column> projection = new ArrayList<>();
+        Column derivedId = lower(hex(xxhash64(InputContract.textColumns(input.kind()).stream()
+                .map(PreparedInput::column).toArray(Column[]::new))));
+        for (StructField field : schema.fields()) {
+            ColumnSpec spec = specs.get(field.name());
+            Column value = column(field.name());
+            if (spec != null && !field.dataType().sameType(spec.type().target())) {
+                value = value.cast(spec.type().target());
+            }
+            if (field.name().equals(InputContract.ID)) {
+                value = coalesce(value, derivedId);
+            }
+            projection.add(value.as(field.name()));
+        }
+        if (!fields.containsKey(InputContract.ID)) {
+            projection.add(derivedId.as(InputContract.ID));
+        }
+        if (!fields.containsKey(InputContract.WEIGHT)) {
+            projection.add(lit(1.0).as(InputContract.WEIGHT));
+        }
+        if (input.kind() == InputKind.PREFERENCE && !fields.containsKey(InputContract.LABEL)) {
+            projection.add(lit(1.0).as(InputContract.LABEL));
+        }
+
+        List<RowRule> rules = new ArrayList<>(InputContract.rules(input.kind(), new ArrayList<>(fields.keySet())));
+        rules.addAll(extraRules);
+        Map<String, Column> byCode = new LinkedHashMap<>();
+        for (RowRule rule : rules) {
+            byCode.merge(rule.code(), rule.failsWhen(), Column::or);
+        }
+        Column[] checks = byCode.entrySet().stream()
+                .map(entry -> when(entry.getValue(), lit(entry.getKey())))
+                .toArray(Column[]::new);
+        Dataset<Row> typed = raw.select(projection.toArray(Column[]::new));
+        Column reasons = checks.length == 0 ? array().cast("array<string>") : array_compact(array(checks));
+        typed = typed.withColumn(PreparedInput.REASONS, reasons);
+        return new PreparedInput(input, typed, new ArrayList<>(fields.keySet()), presentGroups, new ArrayList<>(byCode.keySet()));
+    }
+
+    private static Dataset<Row> read(SparkSession spark, InputConfig input) {
+        try {
+            return spark.read().parquet(input.path());
+        }
+        catch (RuntimeException e) {
+            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot read input '%s' at %s: %s",
+                    input.name(), input.path(), firstLine(e)), e);
+        }
+    }
+
+    private static String firstLine(Throwable error) {
+        Throwable root = error;
+        String message = String.valueOf(error.getMessage());
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != error && root.getMessage() != null) {
+            message = message + " (" + root.getMessage() + ")";
+        }
+        return Arrays.stream(message.split("\n")).limit(3).collect(Collectors.joining(" "));
+    }
+
+    private static String describe(StructType schema) {
+        return Arrays.stream(schema.fields())
+                .map(field -> field.name() + ": " + field.dataType().simpleString())
+                .collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,38 @@
+package io.alignloss.data;
+
+import org.apache.spark.sql.Column;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A row rule: rows for which {@code failsWhen} is true are rejected with reason {@code code}. The
+ * predicate must be null-safe (never null), which {@link #of} guarantees by treating null as a failure.
+ */
+public record RowRule(String code, Column failsWhen) {
+    /** Null or empty required string. */
+    public static final String MISSING_TEXT = "missing_text";
+    /** Null, NaN or infinite score. */
+    public static final String BAD_SCORE = "bad_score";
+    /** A log-probability above 0, NaN or -Infinity. */
+    public static final String BAD_LOGPROB = "bad_logprob";
+    /** A null log-probability other than the first prompt token's. */
+    public static final String NULL_LOGPROB = "null_logprob";
+    /** The log-probability array itself is null. */
+    public static final String MISSING_LOGPROBS = "missing_logprobs";
+    /** response_logprobs is empty. */
+    public static final String EMPTY_RESPONSE_LOGPROBS = "empty_response_logprobs";
+    /** Weight null, negative, NaN or infinite. */
+    public static final String BAD_WEIGHT = "bad_weight";
+    /** Label null, outside [0, 1] or NaN. */
+    public static final String BAD_LABEL = "bad_label";
+
+    public RowRule {
+        requireNonNull(code, "code is null");
+        requireNonNull(failsWhen, "failsWhen is null");
+    }
+
+    /** A rule whose predicate counts as failed where it evaluates to null. */
+    public static RowRule of(String code, Column failsWhen) {
+        return new RowRule(code, org.apache.spark.sql.functions.coalesce(failsWhen, org.apache.spark.sql.functions.lit(true)));
+    }
+}

@@ -1,0 +1,74 @@
+package io.alignloss.data;
+
+import org.apache.spark.sql.Column;
+
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.get;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
+
+/** The row rules of the data contracts, as null-safe Spark SQL predicates over the typed columns. */
+public final class Rules {
+    private Rules() {
+    }
+
+    /** Null or empty string. */
+    public static RowRule missingText(String column) {
+        return RowRule.of(RowRule.MISSING_TEXT, col(column).isNull().or(length(col(column)).equalTo(0)));
+    }
+
+    /** Null, NaN or ±Inf score. */
+    public static RowRule badScore(String column) {
+        return RowRule.of(RowRule.BAD_SCORE, notFinite(col(column)));
+    }
+
+    /** Weight null, negative, NaN or infinite. */
+    public static RowRule badWeight(String column) {
+        return RowRule.of(RowRule.BAD_WEIGHT, notFinite(col(column)).or(col(column).lt(0)));
+    }
+
+    /** Label null, NaN or outside [0, 1]. */
+    public static RowRule badLabel(String column) {
+        return RowRule.of(RowRule.BAD_LABEL, col(column).isNull().or(isnan(col(column)))
+                .or(col(column).lt(0)).or(col(column).gt(1)));
+    }
+
+    /** The log-probability array is null. */
+    public static RowRule missingLogprobs(String column) {
+        return RowRule.of(RowRule.MISSING_LOGPROBS, col(column).isNull());
+    }
+
+    /** An element above 0, NaN or -Inf (a token of probability 0 makes the NLL infinite). */
+    public static RowRule badLogprob(String column) {
+        Column array = col(column);
+        return RowRule.of(RowRule.BAD_LOGPROB, array.isNotNull().and(exists(array, x ->
+                x.isNotNull().and(x.gt(0).or(isnan(x)).or(x.equalTo(Double.NEGATIVE_INFINITY))))));
+    }
+
+    /**
+     * A null element; with {@code firstMayBeNull} the first element may be null (inference servers leave
+     * the first prompt token unscored).
+     */
+    public static RowRule nullLogprob(String column, boolean firstMayBeNull) {
+        Column array = col(column);
+        Column nulls = size(array).minus(size(array_compact(array)));
+        Column allowed = firstMayBeNull ? when(get(array, lit(0)).isNull().and(size(array).gt(0)), 1).otherwise(0) : lit(0);
+        return RowRule.of(RowRule.NULL_LOGPROB, array.isNotNull().and(nulls.minus(allowed).gt(0)));
+    }
+
+    /** An empty array. */
+    public static RowRule emptyArray(String column, String code) {
+        return RowRule.of(code, col(column).isNotNull().and(size(col(column)).equalTo(0)));
+    }
+
+    /** Null, NaN or ±Inf. */
+    public static Column notFinite(Column value) {
+        return value.isNull().or(isnan(value)).or(value.equalTo(Double.POSITIVE_INFINITY))
+                .or(value.equalTo(Double.NEGATIVE_INFINITY));
+    }
+}

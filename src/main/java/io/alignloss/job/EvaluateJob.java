@@ -1,0 +1,330 @@
+package io.alignloss.job;
+
+import io.alignloss.config.InputConfig;
+import io.alignloss.config.JobConfig;
+import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.data.ColumnSpec;
+import io.alignloss.data.InputContract;
+import io.alignloss.data.InputReader;
+import io.alignloss.data.PreparedInput;
+import io.alignloss.data.RowRule;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
+import io.alignloss.objective.Json;
+import io.alignloss.objective.LossStats;
+import io.alignloss.objective.Objective;
+import io.alignloss.objective.Objectives;
+import io.alignloss.report.OutputCommitter;
+import io.alignloss.report.SummaryJson;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.get;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+
+/**
+ * The {@code evaluate} and {@code validate} jobs: read and check every input, quarantine bad rows, compute
+ * each objective's loss with its standard error overall and per group in one scan per input, write
+ * per-example figures and summary.json, and publish the output folder atomically.
+ */
+public final class EvaluateJob {
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
+
+    /** What the run does after checking the inputs. */
+    public enum Mode { EVALUATE, VALIDATE }
+
+    /** Settings from the command line on top of the config. */
+    public record Settings(JobConfig config, String out, boolean overwrite, double maxRejectFraction, long seed, Mode mode) {
+        public Settings {
+            requireNonNull(config, "config is null");
+            requireNonNull(out, "out is null");
+            requireNonNull(mode, "mode is null");
+            if (!(maxRejectFraction >= 0 && maxRejectFraction <= 1)) {
+                throw new AlignLossException(ErrorCode.USAGE,
+                        format("Invalid --max-reject-fraction: %s (must be in [0, 1])", maxRejectFraction));
+            }
+        }
+    }
+
+    /** Observes stage starts; the default logs. Tests use it to fail a run mid-way. */
+    public interface StageListener {
+        void started(String stage);
+    }
+
+    /** A finished run: where it published and what it wrote to summary.json. */
+    public record Result(Path output, Map<String, Object> summary) {
+    }
+
+    private final Settings settings;
+    private final StageListener listener;
+    private final List<Objective> objectives;
+
+    public EvaluateJob(Settings settings, StageListener listener) {
+        this.settings = settings;
+        this.listener = listener;
+        this.objectives = settings.config().objectives().stream().map(Objectives::create).toList();
+    }
+
+    public EvaluateJob(Settings settings) {
+        this(settings, stage -> { });
+    }
+
+    /** Builds the objectives (validating their options) without Spark, so config errors surface first. */
+    public static void checkObjectives(JobConfig config) {
+        config.objectives().forEach(Objectives::create);
+    }
+
+    public Result run(SparkSession spark) {
+        Instant started = Instant.now();
+        JobConfig config = settings.config();
+        List<String> warnings = new ArrayList<>();
+        LOG.info("alignloss {} {}: {} input(s), {} objective(s), output {}", Version.alignloss(),
+                settings.mode().name().toLowerCase(), config.inputs().size(), objectives.size(), settings.out());
+        for (Objective objective : objectives) {
+            LOG.info("objective {}: {} on input {}", objective.name(), objective.describe(), objective.config().input());
+        }
+
+        OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(),
+                spark.sparkContext().hadoopConfiguration());
+        try {
+            Map<String, PreparedInput> inputs = new LinkedHashMap<>();
+            for (InputConfig input : config.inputs().values()) {
+                inputs.put(input.name(), timed("check schema of input " + input.name(),
+                        () -> prepare(spark, input, warnings)));
+            }
+
+            Map<String, InputStats> stats = new LinkedHashMap<>();
+            for (PreparedInput input : inputs.values()) {
+                List<Objective> on = objectivesOn(input.name());
+                InputStats inputStats = timed("scan input " + input.name(), () -> InputAggregation.run(input, on));
+                LOG.info("input {}: {} rows read, {} rejected ({})", input.name(), inputStats.rows(), inputStats.rejected(),
+                        format("%.4f%%", 100 * inputStats.rejectFraction()));
+                stats.put(input.name(), inputStats);
+                if (inputStats.rows() == 0) {
+                    warnings.add(format("input '%s' has no rows", input.name()));
+                }
+            }
+
+            for (PreparedInput input : inputs.values()) {
+                if (stats.get(input.name()).rejected() > 0) {
+                    timed("write rejects of input " + input.name(), () -> {
+                        writeRejects(input, committer.stagingPath("rejects/" + input.name()));
+                        return null;
+                    });
+                }
+            }
+
+            List<String> exceeded = new ArrayList<>();
+            stats.forEach((name, inputStats) -> {
+                if (inputStats.rejectFraction() > settings.maxRejectFraction()) {
+                    exceeded.add(format("input '%s': %d of %d rows rejected (%.4f > %s)", name, inputStats.rejected(),
+                            inputStats.rows(), inputStats.rejectFraction(), settings.maxRejectFraction()));
+                }
+            });
+            if (!exceeded.isEmpty()) {
+                Map<String, Object> summary = summary(started, inputs, stats, warnings, false);
+                committer.writeText("summary.json", SummaryJson.render(summary));
+                Path kept = committer.keepAs("failed");
+                throw new AlignLossException(ErrorCode.REJECT_FRACTION_EXCEEDED, format(
+                        "Reject fraction exceeded (--max-reject-fraction %s): %s. Nothing was published at %s; "
+                                + "the rejects and summary are kept for inspection in %s",
+                        settings.maxRejectFraction(), String.join("; ", exceeded), committer.target(), kept));
+            }
+
+            if (settings.mode() == Mode.EVALUATE && config.perExample()) {
+                for (Objective objective : objectives) {
+                    PreparedInput input = inputs.get(objective.config().input());
+                    timed("write per-example figures of objective " + objective.name(), () -> {
+                        writePerExample(input, objective, committer.stagingPath("per_example/" + objective.name()));
+                        return null;
+                    });
+                }
+            }
+
+            Map<String, Object> summary = summary(started, inputs, stats, warnings, settings.mode() == Mode.EVALUATE);
+            timed("publish " + committer.target(), () -> {
+                committer.writeText("summary.json", SummaryJson.render(summary));
+                committer.commit();
+                return null;
+            });
+            for (String warning : warnings) {
+                LOG.warn(warning);
+            }
+            LOG.info("summary: {}", new Path(committer.target(), "summary.json"));
+            return new Result(committer.target(), summary);
+        }
+        finally {
+            committer.abort();
+        }
+    }
+
+    private List<Objective> objectivesOn(String input) {
+        return objectives.stream().filter(objective -> objective.config().input().equals(input)).toList();
+    }
+
+    private PreparedInput prepare(SparkSession spark, InputConfig input, List<String> warnings) {
+        List<ColumnSpec> columns = new ArrayList<>();
+        List<RowRule> rules = new ArrayList<>();
+        for (Objective objective : objectivesOn(input.name())) {
+            columns.addAll(objective.columns());
+            rules.addAll(objective.rules());
+        }
+        return InputReader.prepare(spark, input, columns, rules, settings.config().groups(), warnings);
+    }
+
+    private static void writeRejects(PreparedInput input, String path) {
+        List<Column> columns = new ArrayList<>();
+        columns.add(col(InputContract.ID));
+        columns.add(get(col(PreparedInput.REASONS), lit(0)).as("reason"));
+        columns.add(col(PreparedInput.REASONS).as("reasons"));
+        for (String original : input.originalColumns()) {
+            if (original.equals(InputContract.ID)) {
+                continue;
+            }
+            String name = original.equals("reason") || original.equals("reasons") ? "input_" + original : original;
+            columns.add(PreparedInput.column(original).as(name));
+        }
+        input.rows().filter(not(PreparedInput.accepted())).select(columns.toArray(Column[]::new)).write().parquet(path);
+    }
+
+    private static void writePerExample(PreparedInput input, Objective objective, String path) {
+        List<Column> columns = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        columns.add(col(InputContract.ID));
+        names.add(InputContract.ID);
+        for (Map.Entry<String, Column> figure : objective.perExample().entrySet()) {
+            columns.add(figure.getValue().as(figure.getKey()));
+            names.add(figure.getKey());
+        }
+        for (String group : input.groupColumns()) {
+            if (names.add(group)) {
+                columns.add(PreparedInput.column(group));
+            }
+        }
+        input.rows().filter(PreparedInput.accepted()).select(columns.toArray(Column[]::new)).write().parquet(path);
+    }
+
+    private Map<String, Object> summary(Instant started, Map<String, PreparedInput> inputs, Map<String, InputStats> stats,
+            List<String> warnings, boolean withObjectives) {
+        JobConfig config = settings.config();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("schema_version", SummaryJson.SCHEMA_VERSION);
+        summary.put("alignloss_version", Version.alignloss());
+        summary.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        summary.put("command", settings.mode().name().toLowerCase());
+        summary.put("started", started.toString());
+        summary.put("seconds", Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        summary.put("config", SummaryJson.config(config.resolved()));
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("config_file", config.source());
+        run.put("out", settings.out());
+        run.put("overwrite", settings.overwrite());
+        run.put("max_reject_fraction", settings.maxRejectFraction());
+        run.put("seed", settings.seed());
+        summary.put("run", run);
+
+        Map<String, Object> inputFigures = new LinkedHashMap<>();
+        Map<String, Object> byInput = new LinkedHashMap<>();
+        Map<String, Long> byReason = new TreeMap<>();
+        long total = 0;
+        for (PreparedInput input : inputs.values()) {
+            InputStats inputStats = stats.get(input.name());
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("path", input.config().path());
+            figures.put("kind", input.config().kind().configName());
+            figures.put("rows", inputStats.rows());
+            figures.put("rejected", inputStats.rejected());
+            figures.put("reject_fraction", inputStats.rejectFraction());
+            figures.put("group_columns", input.groupColumns());
+            inputFigures.put(input.name(), figures);
+            byInput.put(input.name(), inputStats.rejected());
+            inputStats.byReason().forEach((reason, count) -> byReason.merge(reason, count, Long::sum));
+            total += inputStats.rejected();
+        }
+        summary.put("inputs", inputFigures);
+        Map<String, Object> rejects = new LinkedHashMap<>();
+        rejects.put("total", total);
+        rejects.put("by_input", byInput);
+        rejects.put("by_reason", byReason);
+        summary.put("rejects", rejects);
+
+        if (withObjectives) {
+            Map<String, Object> objectiveFigures = new LinkedHashMap<>();
+            for (Objective objective : objectives) {
+                InputStats inputStats = stats.get(objective.config().input());
+                objectiveFigures.put(objective.name(), objectiveSummary(objective, inputStats, warnings));
+            }
+            summary.put("objectives", objectiveFigures);
+        }
+        summary.put("warnings", List.copyOf(warnings));
+        return summary;
+    }
+
+    private static Map<String, Object> objectiveSummary(Objective objective, InputStats stats, List<String> warnings) {
+        ObjectiveConfig config = objective.config();
+        LossStats total = stats.total(objective.name());
+        if (total.loss().isEmpty()) {
+            warnings.add(format("objective '%s' has no accepted rows with positive weight on input '%s': its loss is null",
+                    objective.name(), config.input()));
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("type", config.type().configName());
+        figures.put("input", config.input());
+        figures.put("description", objective.describe());
+        figures.putAll(figures(objective, total));
+
+        Map<String, Object> groups = new LinkedHashMap<>();
+        for (int g = 0; g < stats.groupColumns().size(); g++) {
+            Map<String, LossStats> byValue = new TreeMap<>();
+            for (InputStats.Cell cell : stats.cells().get(objective.name())) {
+                byValue.computeIfAbsent(cell.key().get(g), value -> LossStats.empty()).merge(cell.stats());
+            }
+            Map<String, Object> values = new LinkedHashMap<>();
+            byValue.forEach((value, valueStats) -> {
+                if (valueStats.count() > 0) {
+                    values.put(value, figures(objective, valueStats));
+                }
+            });
+            groups.put(stats.groupColumns().get(g), values);
+        }
+        figures.put("groups", groups);
+        return figures;
+    }
+
+    private static Map<String, Object> figures(Objective objective, LossStats stats) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("loss", Json.number(stats.loss()));
+        figures.put("count", stats.count());
+        figures.put("weight_sum", stats.weightSum());
+        figures.put("stderr", Json.number(stats.stderr()));
+        figures.putAll(objective.figures(stats));
+        return figures;
+    }
+
+    private <T> T timed(String stage, Supplier<T> work) {
+        listener.started(stage);
+        long start = System.nanoTime();
+        LOG.info("stage {} ...", stage);
+        T result = work.get();
+        LOG.info("stage {} done in {} s", stage, format("%.2f", (System.nanoTime() - start) / 1e9));
+        return result;
+    }
+}

@@ -1,0 +1,42 @@
+package io.alignloss.job;
+
+import io.alignloss.objective.LossStats;
+
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What one pass over an input found: rows read, rejects by reason, and per objective the loss statistics of
+ * each cell (a combination of group values; one cell with no values when the input has no group column).
+ *
+ * @param rows         rows read
+ * @param rejected     rows that failed at least one rule
+ * @param byReason     rows failing each rule code (a row failing several counts under each)
+ * @param groupColumns the group columns of the cells, in cell-key order
+ * @param cells        objective name → list of cells
+ */
+public record InputStats(long rows, long rejected, Map<String, Long> byReason, List<String> groupColumns,
+        Map<String, List<Cell>> cells) {
+    public InputStats {
+        requireNonNull(byReason, "byReason is null");
+        groupColumns = List.copyOf(groupColumns);
+        requireNonNull(cells, "cells is null");
+    }
+
+    /** Group values (null-free text, in groupColumns order) and that cell's statistics. */
+    public record Cell(List<String> key, LossStats stats) {
+    }
+
+    public double rejectFraction() {
+        return rows == 0 ? 0.0 : (double) rejected / rows;
+    }
+
+    /** The statistics of all cells of an objective together. */
+    public LossStats total(String objective) {
+        LossStats total = LossStats.empty();
+        cells.getOrDefault(objective, List.of()).forEach(cell -> total.merge(cell.stats()));
+        return total;
+    }
+}

@@ -1,0 +1,50 @@
+package io.alignloss.objective;
+
+import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.data.ColumnSpec;
+import io.alignloss.data.RowRule;
+import org.apache.spark.sql.Column;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One training objective, evaluated per example with Spark SQL expressions over an input's typed columns
+ * ({@code weight}, {@code label} and {@code id} are always present there, defaulted when the input has
+ * none) and summarised from additive {@link LossStats}. The objective's loss is the weighted ratio
+ * {@code Σ w·y / Σ w·x} of its {@link #lossNumerator()} y and {@link #lossDenominator()} x.
+ */
+public interface Objective {
+    ObjectiveConfig config();
+
+    default String name() {
+        return config().name();
+    }
+
+    /** Columns this objective reads beyond its input's contract. */
+    List<ColumnSpec> columns();
+
+    /** Row rules for those columns; a failing row is rejected for the whole input. */
+    List<RowRule> rules();
+
+    /** Per-example figures, name to expression over an accepted row, in output order. */
+    Map<String, Column> perExample();
+
+    /** The loss numerator y of one example. */
+    Column lossNumerator();
+
+    /** The loss denominator x of one example: 1 for a mean over examples, a token count for token-weighted means. */
+    Column lossDenominator();
+
+    /**
+     * Per-example values whose plain sums over accepted rows the figures need, by name; an objective
+     * multiplies by {@code col("weight")} itself where it wants a weighted sum.
+     */
+    Map<String, Column> sums();
+
+    /** This objective's own figures for one set of examples (the whole input or a group). */
+    Map<String, Object> figures(LossStats stats);
+
+    /** Text for the log and the summary saying what the loss is. */
+    String describe();
+}

@@ -1,0 +1,17 @@
+package io.alignloss.objective;
+
+import io.alignloss.config.ObjectiveConfig;
+
+/** Builds the objective a config entry names. */
+public final class Objectives {
+    private Objectives() {
+    }
+
+    public static Objective create(ObjectiveConfig config) {
+        return switch (config.type()) {
+            case BRADLEY_TERRY -> new BradleyTerryObjective(config);
+            case SEQUENCE_LIKELIHOOD -> new SequenceLikelihoodObjective(config);
+            case EXPECTED_UTILITY -> new ExpectedUtilityObjective(config);
+        };
+    }
+}

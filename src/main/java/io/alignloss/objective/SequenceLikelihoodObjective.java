@@ -1,0 +1,207 @@
+package io.alignloss.objective;
+
+import com.typesafe.config.ConfigException;
+import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.data.ColumnSpec;
+import io.alignloss.data.ColumnType;
+import io.alignloss.data.InputContract;
+import io.alignloss.data.RowRule;
+import io.alignloss.data.Rules;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
+import org.apache.spark.sql.Column;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+import static java.lang.String.format;
+import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.get;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.negate;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * Sequence log-likelihood from logged token log-probabilities, joint and conditional side by side:
+ * {@code joint_nll = −(Σ log Pr(x_t) + Σ log Pr(y_t | x))}, i.e. {@code −log Pr(x ++ y)}, and
+ * {@code conditional_nll = −Σ log Pr(y_t | x)} (prompt masked). Token-weighted means divide the total NLL by
+ * the total token count of the whole input, never a mean of means. The loss is the token-weighted
+ * conditional NLL ({@code mode = conditional}, the default) or joint NLL ({@code mode = joint}).
+ */
+public final class SequenceLikelihoodObjective implements Objective {
+    public static final String PROMPT_LOGPROBS = "prompt_logprobs";
+    public static final String RESPONSE_LOGPROBS = "response_logprobs";
+
+    /** Which NLL is the objective's loss. */
+    public enum Mode { JOINT, CONDITIONAL }
+
+    private final ObjectiveConfig config;
+    private final Mode mode;
+
+    public SequenceLikelihoodObjective(ObjectiveConfig config) {
+        this.config = config;
+        this.mode = parseMode(config);
+    }
+
+    private static Mode parseMode(ObjectiveConfig config) {
+        if (!config.options().hasPath("mode")) {
+            return Mode.CONDITIONAL;
+        }
+        String value;
+        try {
+            value = config.options().getString("mode");
+        }
+        catch (ConfigException.WrongType e) {
+            value = String.valueOf(config.options().getValue("mode").unwrapped());
+        }
+        for (Mode mode : Mode.values()) {
+            if (mode.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return mode;
+            }
+        }
+        throw new AlignLossException(ErrorCode.CONFIG, format("Invalid %s (%s): '%s' (valid: joint, conditional)",
+                config.key("mode"), config.options().getValue("mode").origin().description(), value));
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public ObjectiveConfig config() {
+        return config;
+    }
+
+    @Override
+    public List<ColumnSpec> columns() {
+        String who = "objective " + name();
+        return List.of(ColumnSpec.required(PROMPT_LOGPROBS, ColumnType.DOUBLE_ARRAY, who),
+                ColumnSpec.required(RESPONSE_LOGPROBS, ColumnType.DOUBLE_ARRAY, who));
+    }
+
+    @Override
+    public List<RowRule> rules() {
+        return List.of(
+                Rules.missingLogprobs(PROMPT_LOGPROBS),
+                Rules.missingLogprobs(RESPONSE_LOGPROBS),
+                Rules.emptyArray(RESPONSE_LOGPROBS, RowRule.EMPTY_RESPONSE_LOGPROBS),
+                Rules.nullLogprob(PROMPT_LOGPROBS, true),
+                Rules.nullLogprob(RESPONSE_LOGPROBS, false),
+                Rules.badLogprob(PROMPT_LOGPROBS),
+                Rules.badLogprob(RESPONSE_LOGPROBS));
+    }
+
+    // Σ_t a_t, a null (unscored first prompt token) counting as 0
+    private static Column sumOf(String column) {
+        return aggregate(col(column), lit(0.0), (total, x) -> total.plus(coalesce(x, lit(0.0))));
+    }
+
+    // 1 when the first prompt token is unscored (null), else 0
+    static Column unscoredPromptTokens() {
+        Column prompt = col(PROMPT_LOGPROBS);
+        return when(size(prompt).gt(0).and(get(prompt, lit(0)).isNull()), 1L).otherwise(0L);
+    }
+
+    // scored prompt tokens = |prompt_logprobs| − unscored
+    static Column promptTokens() {
+        return size(col(PROMPT_LOGPROBS)).cast("long").minus(unscoredPromptTokens());
+    }
+
+    static Column responseTokens() {
+        return size(col(RESPONSE_LOGPROBS)).cast("long");
+    }
+
+    // conditional_nll = −Σ log Pr(y_t | x)
+    static Column conditionalNll() {
+        return negate(sumOf(RESPONSE_LOGPROBS));
+    }
+
+    // joint_nll = −(Σ log Pr(x_t) + Σ log Pr(y_t | x)) = −log Pr(x ++ y)
+    static Column jointNll() {
+        return negate(sumOf(PROMPT_LOGPROBS).plus(sumOf(RESPONSE_LOGPROBS)));
+    }
+
+    @Override
+    public Map<String, Column> perExample() {
+        Map<String, Column> figures = new LinkedHashMap<>();
+        figures.put("joint_nll", jointNll());
+        figures.put("conditional_nll", conditionalNll());
+        figures.put("prompt_tokens", promptTokens());
+        figures.put("response_tokens", responseTokens());
+        figures.put("weight", col(InputContract.WEIGHT));
+        figures.put("loss", lossNumerator());
+        return figures;
+    }
+
+    @Override
+    public Column lossNumerator() {
+        return mode == Mode.JOINT ? jointNll() : conditionalNll();
+    }
+
+    @Override
+    public Column lossDenominator() {
+        return mode == Mode.JOINT ? promptTokens().plus(responseTokens()).cast("double") : responseTokens().cast("double");
+    }
+
+    @Override
+    public Map<String, Column> sums() {
+        Column weight = col(InputContract.WEIGHT);
+        Map<String, Column> sums = new LinkedHashMap<>();
+        sums.put("w_joint_nll", weight.multiply(jointNll()));
+        sums.put("w_conditional_nll", weight.multiply(conditionalNll()));
+        sums.put("w_prompt_tokens", weight.multiply(promptTokens()));
+        sums.put("w_response_tokens", weight.multiply(responseTokens()));
+        sums.put("prompt_tokens", promptTokens().cast("double"));
+        sums.put("response_tokens", responseTokens().cast("double"));
+        sums.put("unscored_prompt_tokens", unscoredPromptTokens().cast("double"));
+        return sums;
+    }
+
+    @Override
+    public Map<String, Object> figures(LossStats stats) {
+        double jointTokens = stats.sum("w_prompt_tokens") + stats.sum("w_response_tokens");
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("mode", mode.name().toLowerCase(Locale.ROOT));
+        figures.put("joint", block(stats.sum("w_joint_nll"), jointTokens, stats.weightSum(),
+                stats.sum("prompt_tokens") + stats.sum("response_tokens")));
+        figures.put("conditional", block(stats.sum("w_conditional_nll"), stats.sum("w_response_tokens"), stats.weightSum(),
+                stats.sum("response_tokens")));
+        // prompt term = joint − conditional = −Σ log Pr(x_t): per sequence, and per scored prompt token
+        double promptNll = stats.sum("w_joint_nll") - stats.sum("w_conditional_nll");
+        Map<String, Object> prompt = new LinkedHashMap<>();
+        prompt.put("sequence_nll", Json.number(divide(promptNll, stats.weightSum())));
+        prompt.put("token_nll", Json.number(divide(promptNll, stats.sum("w_prompt_tokens"))));
+        prompt.put("tokens", (long) stats.sum("prompt_tokens"));
+        figures.put("prompt_term", prompt);
+        figures.put("unscored_prompt_tokens", (long) stats.sum("unscored_prompt_tokens"));
+        return figures;
+    }
+
+    private static Map<String, Object> block(double weightedNll, double weightedTokens, double weightSum, double tokens) {
+        OptionalDouble tokenNll = divide(weightedNll, weightedTokens);
+        Map<String, Object> block = new LinkedHashMap<>();
+        // token_nll = Σ w·nll / Σ w·tokens over the whole input
+        block.put("token_nll", Json.number(tokenNll));
+        // sequence_nll = Σ w·nll / Σ w
+        block.put("sequence_nll", Json.number(divide(weightedNll, weightSum)));
+        // perplexity = exp(token_nll)
+        block.put("perplexity", tokenNll.isPresent() ? Json.number(Math.exp(tokenNll.getAsDouble())) : null);
+        block.put("tokens", (long) tokens);
+        return block;
+    }
+
+    private static OptionalDouble divide(double numerator, double denominator) {
+        return denominator > 0 ? OptionalDouble.of(numerator / denominator) : OptionalDouble.empty();
+    }
+
+    @Override
+    public String describe() {
+        return format("sequence NLL; loss = token-weighted %s NLL (total NLL / total tokens)", mode.name().toLowerCase(Locale.ROOT));
+    }
+}

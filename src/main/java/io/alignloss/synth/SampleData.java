@@ -1,0 +1,202 @@
+package io.alignloss.synth;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded synthetic rows of each data contract, with group columns and a realistic spread of scores: a
+ * reward model that separates chosen from rejected better in some domains and languages than in others,
+ * soft labels and ties, sampling weights, and token log-probabilities whose level differs by group.
+ * The bad-row sets hold rows that break every row rule, next to good rows.
+ */
+public final class SampleData {
+    public static final StructType PREFERENCE_SCHEMA = new StructType()
+            .add("id", DataTypes.StringType)
+            .add("prompt", DataTypes.StringType)
+            .add("chosen", DataTypes.StringType)
+            .add("rejected", DataTypes.StringType)
+            .add("chosen_score", DataTypes.DoubleType)
+            .add("rejected_score", DataTypes.DoubleType)
+            .add("label", DataTypes.DoubleType)
+            .add("weight", DataTypes.DoubleType)
+            .add("helpfulness", DataTypes.DoubleType)
+            .add("harmfulness", DataTypes.DoubleType)
+            .add("language", DataTypes.StringType)
+            .add("domain", DataTypes.StringType);
+
+    public static final StructType SEQUENCE_SCHEMA = new StructType()
+            .add("id", DataTypes.StringType)
+            .add("prompt", DataTypes.StringType)
+            .add("response", DataTypes.StringType)
+            .add("prompt_logprobs", DataTypes.createArrayType(DataTypes.DoubleType, true))
+            .add("response_logprobs", DataTypes.createArrayType(DataTypes.DoubleType, true))
+            .add("weight", DataTypes.DoubleType)
+            .add("helpfulness", DataTypes.DoubleType)
+            .add("harmfulness", DataTypes.DoubleType)
+            .add("language", DataTypes.StringType)
+            .add("domain", DataTypes.StringType);
+
+    private static final String[] LANGUAGES = {"en", "de", "fr", "es", "ja"};
+    private static final double[] LANGUAGE_SHARES = {0.62, 0.14, 0.1, 0.09, 0.05};
+    private static final String[] DOMAINS = {"chat", "code", "math", "safety"};
+    private static final double[] DOMAIN_SHARES = {0.45, 0.25, 0.18, 0.12};
+    /** How well the logged reward model separates the pair, by domain and by language. */
+    private static final double[] DOMAIN_SEPARATION = {1.4, 1.0, 0.6, 1.8};
+    private static final double[] LANGUAGE_SEPARATION = {1.0, 0.8, 0.8, 0.7, 0.4};
+    private static final String[] WORDS = ("the a model answer question explain why how data code function value list "
+            + "table number proof step result error test user system request safe unsafe help write short long clear "
+            + "example because first then finally check compute sum mean loss train evaluate prompt response reward "
+            + "policy token sequence text language translate summarize review fix bug improve simple detailed")
+            .split(" ");
+
+    private SampleData() {
+    }
+
+    public static List<Row> preferences(int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Row> rows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int language = pick(random, LANGUAGE_SHARES);
+            int domain = pick(random, DOMAIN_SHARES);
+            double separation = DOMAIN_SEPARATION[domain] * LANGUAGE_SEPARATION[language];
+            double rejectedScore = gaussian(random);
+            double chosenScore = rejectedScore + separation + 1.3 * gaussian(random);
+            double u = random.nextDouble();
+            double label = u < 0.88 ? 1.0 : u < 0.94 ? 0.5 : 0.6 + 0.35 * random.nextDouble();
+            double weight = random.nextDouble() < 0.8 ? 1.0 : random.nextDouble() < 0.5 ? 0.5 : 2.0;
+            double helpfulness = clamp(6 + separation + 1.5 * gaussian(random), 0, 10);
+            double harmfulness = clamp(domain == 3 ? 3 + 2 * gaussian(random) : 1 + gaussian(random), 0, 10);
+            rows.add(RowFactory.create(format("p%06d", i), text(random, "Question:", 6, 25), text(random, "Answer:", 10, 60),
+                    text(random, "Answer:", 8, 50), round(chosenScore), round(rejectedScore), round(label), weight,
+                    round(helpfulness), round(harmfulness), LANGUAGES[language], DOMAINS[domain]));
+        }
+        return rows;
+    }
+
+    public static List<Row> sequences(int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Row> rows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int language = pick(random, LANGUAGE_SHARES);
+            int domain = pick(random, DOMAIN_SHARES);
+            String prompt = text(random, "Instruction:", 5, 30);
+            String response = text(random, "Response:", 8, 80);
+            double promptLevel = 2.6 + 0.5 * language;
+            double responseLevel = 1.2 + 0.3 * language + 0.2 * domain;
+            Double[] promptLogprobs = logprobs(random, prompt.split(" ").length, promptLevel);
+            promptLogprobs[0] = null; // inference servers leave the first prompt token unscored
+            Double[] responseLogprobs = logprobs(random, response.split(" ").length, responseLevel);
+            double weight = random.nextDouble() < 0.85 ? 1.0 : 2.0;
+            double helpfulness = clamp(7 - 0.4 * language + 1.5 * gaussian(random), 0, 10);
+            double harmfulness = clamp(domain == 3 ? 3 + 2 * gaussian(random) : 1 + gaussian(random), 0, 10);
+            rows.add(RowFactory.create(format("s%06d", i), prompt, response, Arrays.asList(promptLogprobs),
+                    Arrays.asList(responseLogprobs), weight, round(helpfulness), round(harmfulness),
+                    LANGUAGES[language], DOMAINS[domain]));
+        }
+        return rows;
+    }
+
+    /** Good preference rows followed by rows that break each preference rule (and the score rules). */
+    public static List<Row> badPreferences(int good, long seed) {
+        List<Row> rows = new ArrayList<>(preferences(good, seed));
+        Object[] base = values(rows.get(0));
+        rows.add(with(base, "bad-001", 1, null));                      // missing_text: null prompt
+        rows.add(with(base, "bad-002", 2, ""));                        // missing_text: empty chosen
+        rows.add(with(base, "bad-003", 4, Double.NaN));                // bad_score: NaN
+        rows.add(with(base, "bad-004", 5, null));                      // bad_score: null
+        rows.add(with(base, "bad-005", 4, Double.POSITIVE_INFINITY));  // bad_score: +Inf
+        rows.add(with(base, "bad-006", 6, 1.5));                       // bad_label: above 1
+        rows.add(with(base, "bad-007", 6, Double.NaN));                // bad_label: NaN
+        rows.add(with(base, "bad-008", 7, -1.0));                      // bad_weight: negative
+        rows.add(with(base, "bad-009", 7, Double.NaN));                // bad_weight: NaN
+        rows.add(with(base, "bad-010", 8, Double.NaN));                // bad_score: utility column NaN
+        Object[] twice = values(with(base, "bad-011", 3, ""));
+        rows.add(with(twice, "bad-011", 5, Double.NEGATIVE_INFINITY)); // missing_text and bad_score
+        return rows;
+    }
+
+    /** Good sequence rows followed by rows that break each sequence rule. */
+    public static List<Row> badSequences(int good, long seed) {
+        List<Row> rows = new ArrayList<>(sequences(good, seed));
+        Object[] base = values(rows.get(0));
+        rows.add(with(base, "bad-101", 2, ""));                                        // missing_text
+        rows.add(with(base, "bad-102", 4, null));                                      // missing_logprobs
+        rows.add(with(base, "bad-103", 4, List.of()));                                 // empty_response_logprobs
+        rows.add(with(base, "bad-104", 4, Arrays.asList(-0.5, null, -1.0)));           // null_logprob in response
+        rows.add(with(base, "bad-105", 3, Arrays.asList(null, -0.5, null, -1.0)));     // null_logprob after first prompt token
+        rows.add(with(base, "bad-106", 4, Arrays.asList(-0.5, 0.25)));                 // bad_logprob: > 0
+        rows.add(with(base, "bad-107", 4, Arrays.asList(-0.5, Double.NaN)));           // bad_logprob: NaN
+        rows.add(with(base, "bad-108", 3, Arrays.asList(null, Double.NEGATIVE_INFINITY))); // bad_logprob: -Inf
+        rows.add(with(base, "bad-109", 5, -2.0));                                      // bad_weight
+        rows.add(with(base, "bad-110", 6, Double.NaN));                                // bad_score (utility column)
+        return rows;
+    }
+
+    private static Object[] values(Row row) {
+        Object[] values = new Object[row.length()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = row.get(i);
+        }
+        return values;
+    }
+
+    private static Row with(Object[] base, String id, int index, Object value) {
+        Object[] values = base.clone();
+        values[0] = id;
+        values[index] = value;
+        return RowFactory.create(values);
+    }
+
+    private static Double[] logprobs(SplittableRandom random, int tokens, double meanNll) {
+        Double[] values = new Double[tokens];
+        for (int t = 0; t < tokens; t++) {
+            // token NLL ~ exponential with the group's mean: log-probabilities are ≤ 0
+            values[t] = round(Math.log(1 - random.nextDouble()) * meanNll);
+        }
+        return values;
+    }
+
+    private static String text(SplittableRandom random, String lead, int minWords, int maxWords) {
+        int words = minWords + random.nextInt(maxWords - minWords + 1);
+        StringBuilder text = new StringBuilder(lead);
+        for (int w = 0; w < words; w++) {
+            text.append(' ').append(WORDS[random.nextInt(WORDS.length)]);
+        }
+        return text.toString();
+    }
+
+    private static int pick(SplittableRandom random, double[] shares) {
+        double u = random.nextDouble();
+        for (int i = 0; i < shares.length - 1; i++) {
+            u -= shares[i];
+            if (u < 0) {
+                return i;
+            }
+        }
+        return shares.length - 1;
+    }
+
+    private static double gaussian(SplittableRandom random) {
+        // Box-Muller
+        return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+    }
+
+    private static double clamp(double value, double low, double high) {
+        return Math.max(low, Math.min(high, value));
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1e4) / 1e4;
+    }
+
+    private static String format(String pattern, int value) {
+        return String.format(pattern, value);
+    }
+}
