@@ -59,7 +59,8 @@ public final class ConfigLoader {
             parsed = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
         }
         catch (ConfigException e) {
-            throw new AlignLossException(ErrorCode.CONFIG, format("Cannot parse config %s: %s", file, e.getMessage()), e);
+            throw new AlignLossException(ErrorCode.CONFIG, format("Cannot parse config %s: %s (quote URIs in HOCON: // starts a comment)",
+                    file, e.getMessage()), e);
         }
         return fromConfig(parsed, file.getPath(), overrides, out);
     }
@@ -175,8 +176,7 @@ public final class ConfigLoader {
         for (String name : new TreeSet<>(inputsObject.keySet())) {
             checkName(name, "inputs." + name, inputsObject.get(name), source);
         }
-        for (Map.Entry<String, ConfigValue> entry : inputsObject.entrySet()) {
-            String name = entry.getKey();
+        for (String name : new TreeSet<>(inputsObject.keySet())) {
             String prefix = "inputs." + name;
             ConfigObject input = object(config, prefix, source);
             checkKeys(input, prefix + ".", INPUT_KEYS, source);

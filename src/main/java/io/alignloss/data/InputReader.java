@@ -140,7 +140,7 @@ public final class InputReader {
         try {
             return spark.read().parquet(input.path());
         }
-        catch (RuntimeException e) {
+        catch (Exception e) { // AnalysisException is a checked exception that Scala throws undeclared
             throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot read input '%s' at %s: %s",
                     input.name(), input.path(), firstLine(e)), e);
         }

@@ -1,0 +1,50 @@
+package io.alignloss.objective;
+
+import io.alignloss.error.AlignLossException;
+import io.alignloss.testing.Configs;
+import io.alignloss.testing.LocalSparkTest;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class ExpectedUtilityObjectiveTest extends LocalSparkTest {
+    private final ExpectedUtilityObjective objective = new ExpectedUtilityObjective(Configs.objective("sequence",
+            "{ name = eu, type = expected-utility, input = in, utility { helpfulness = 0.8, harmfulness = -0.2 } }"));
+
+    @Test
+    void utilityIsTheConfiguredCombinationAndLossItsNegative() {
+        StructType schema = new StructType().add("helpfulness", DataTypes.DoubleType).add("harmfulness", DataTypes.DoubleType)
+                .add("weight", DataTypes.DoubleType);
+        List<Row> rows = spark.createDataFrame(List.of(RowFactory.create(5.0, 2.0, 1.0), RowFactory.create(1.0, 9.0, 1.0)), schema)
+                .select(objective.perExample().get("utility"), objective.perExample().get("loss")).collectAsList();
+        assertThat(rows.get(0).getDouble(0)).isCloseTo(3.6, within(1e-12));      // 0.8·5 − 0.2·2
+        assertThat(rows.get(0).getDouble(1)).isCloseTo(-3.6, within(1e-12));
+        assertThat(rows.get(1).getDouble(0)).isCloseTo(-1.0, within(1e-12));     // 0.8·1 − 0.2·9
+        assertThat(objective.formula()).isEqualTo("0.8*helpfulness - 0.2*harmfulness");
+    }
+
+    @Test
+    void meanUtilityIsMinusTheLoss() {
+        LossStats stats = LossStats.empty().add(1, -3.6, 1).add(1, 1.0, 1);
+        assertThat((Double) objective.figures(stats).get("mean_utility")).isCloseTo(1.3, within(1e-12));
+    }
+
+    @Test
+    void utilityMustBeANonEmptyMapOfNumbers() {
+        assertThatThrownBy(() -> new ExpectedUtilityObjective(Configs.objective("sequence",
+                "{ name = eu, type = expected-utility, input = in }")))
+                .isInstanceOf(AlignLossException.class).hasMessageContaining("Missing key 'objectives.eu.utility'");
+        assertThatThrownBy(() -> new ExpectedUtilityObjective(Configs.objective("sequence",
+                "{ name = eu, type = expected-utility, input = in, utility { helpfulness = high } }")))
+                .isInstanceOf(AlignLossException.class)
+                .hasMessageContaining("Invalid objectives.eu.utility.helpfulness").hasMessageContaining("expected a finite number");
+    }
+}

@@ -1,0 +1,87 @@
+package io.alignloss.objective;
+
+import io.alignloss.error.AlignLossException;
+import io.alignloss.testing.Configs;
+import io.alignloss.testing.LocalSparkTest;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class SequenceLikelihoodObjectiveTest extends LocalSparkTest {
+    private static final StructType SCHEMA = new StructType()
+            .add("prompt_logprobs", DataTypes.createArrayType(DataTypes.DoubleType, true))
+            .add("response_logprobs", DataTypes.createArrayType(DataTypes.DoubleType, true))
+            .add("weight", DataTypes.DoubleType);
+
+    private static SequenceLikelihoodObjective objective(String mode) {
+        return new SequenceLikelihoodObjective(Configs.objective("sequence",
+                "{ name = lm, type = sequence-likelihood, input = in" + mode + " }"));
+    }
+
+    @Test
+    void jointAndConditionalNllAndTokenCounts() {
+        SequenceLikelihoodObjective objective = objective("");
+        Map<String, org.apache.spark.sql.Column> figures = objective.perExample();
+        List<Row> rows = spark.createDataFrame(List.of(
+                        RowFactory.create(Arrays.asList(null, -1.0, -2.0), Arrays.asList(-0.5, -0.25), 1.0),
+                        RowFactory.create(Arrays.asList(-1.5), Arrays.asList(-3.0), 1.0)), SCHEMA)
+                .select(figures.get("joint_nll"), figures.get("conditional_nll"), figures.get("prompt_tokens"),
+                        figures.get("response_tokens"), objective.lossNumerator(), objective.lossDenominator())
+                .collectAsList();
+        Row first = rows.get(0);
+        assertThat(first.getDouble(0)).isCloseTo(3.75, within(1e-15));   // −(−1 −2 −0.5 −0.25), the null first token excluded
+        assertThat(first.getDouble(1)).isCloseTo(0.75, within(1e-15));
+        assertThat(first.getLong(2)).isEqualTo(2);
+        assertThat(first.getLong(3)).isEqualTo(2);
+        assertThat(first.getDouble(4)).isCloseTo(0.75, within(1e-15));   // conditional by default
+        assertThat(first.getDouble(5)).isEqualTo(2.0);
+        Row second = rows.get(1);
+        assertThat(second.getDouble(0)).isCloseTo(4.5, within(1e-15));
+        assertThat(second.getLong(2)).isEqualTo(1);
+    }
+
+    @Test
+    void jointModeMakesTheJointNllTheLoss() {
+        SequenceLikelihoodObjective objective = objective(", mode = joint");
+        Row row = spark.createDataFrame(List.of(RowFactory.create(Arrays.asList(null, -1.0, -2.0), Arrays.asList(-0.5, -0.25), 1.0)),
+                SCHEMA).select(objective.lossNumerator(), objective.lossDenominator()).first();
+        assertThat(row.getDouble(0)).isCloseTo(3.75, within(1e-15));
+        assertThat(row.getDouble(1)).isEqualTo(4.0);
+    }
+
+    @Test
+    void tokenWeightedFiguresDivideTotalsNotMeans() {
+        SequenceLikelihoodObjective objective = objective("");
+        // two sequences: 3.0 NLL over 1 response token, 1.0 NLL over 9 tokens -> 4/10, not mean(3, 1/9)
+        LossStats stats = LossStats.empty().add(1, 3.0, 1).add(1, 1.0, 9)
+                .addSum("w_conditional_nll", 4.0).addSum("w_response_tokens", 10).addSum("response_tokens", 10)
+                .addSum("w_joint_nll", 6.0).addSum("w_prompt_tokens", 4).addSum("prompt_tokens", 4);
+        assertThat(stats.loss().getAsDouble()).isCloseTo(0.4, within(1e-15));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> conditional = (Map<String, Object>) objective.figures(stats).get("conditional");
+        assertThat((Double) conditional.get("token_nll")).isCloseTo(0.4, within(1e-15));
+        assertThat((Double) conditional.get("sequence_nll")).isCloseTo(2.0, within(1e-15));
+        assertThat((Double) conditional.get("perplexity")).isCloseTo(Math.exp(0.4), within(1e-12));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> prompt = (Map<String, Object>) objective.figures(stats).get("prompt_term");
+        assertThat((Double) prompt.get("sequence_nll")).isCloseTo(1.0, within(1e-15));
+        assertThat((Double) prompt.get("token_nll")).isCloseTo(0.5, within(1e-15));
+    }
+
+    @Test
+    void unknownModeIsAnError() {
+        assertThatThrownBy(() -> objective(", mode = both"))
+                .isInstanceOf(AlignLossException.class)
+                .hasMessageContaining("Invalid objectives.lm.mode").hasMessageContaining("'both' (valid: joint, conditional)");
+    }
+}
