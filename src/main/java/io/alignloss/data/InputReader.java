@@ -19,13 +19,10 @@ import java.util.stream.Collectors;
 
 import static java.lang.String.format;
 import static io.alignloss.data.PreparedInput.column;
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.hex;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 /**
@@ -127,13 +124,8 @@ public final class InputReader {
         for (RowRule rule : rules) {
             byCode.merge(rule.code(), rule.failsWhen(), Column::or);
         }
-        Column[] checks = byCode.entrySet().stream()
-                .map(entry -> when(entry.getValue(), lit(entry.getKey())))
-                .toArray(Column[]::new);
         Dataset<Row> typed = raw.select(projection.toArray(Column[]::new));
-        Column reasons = checks.length == 0 ? array().cast("array<string>") : array_compact(array(checks));
-        typed = typed.withColumn(PreparedInput.REASONS, reasons);
-        return new PreparedInput(input, typed, new ArrayList<>(fields.keySet()), presentGroups, new ArrayList<>(byCode.keySet()));
+        return new PreparedInput(input, typed, new ArrayList<>(fields.keySet()), presentGroups, byCode);
     }
 
     private static Dataset<Row> read(SparkSession spark, InputConfig input) {

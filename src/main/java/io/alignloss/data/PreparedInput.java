@@ -5,38 +5,44 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
+import org.apache.spark.sql.functions;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * An input whose schema passed the contract: {@code rows} holds the input's columns widened to their
  * contract types, plus {@code id} (given or derived), {@code weight} and (preference inputs) {@code label},
- * defaulted to 1 when the input has none, and {@link #REASONS}: the codes of the rules the row fails.
+ * defaulted to 1 when the input has none. {@code rules} maps each reject code to its null-safe predicate
+ * (several rules of one code joined with OR); {@link #reasons()} lists the codes a row fails.
  *
  * @param config          the input's configuration
  * @param rows            the typed rows with the reasons column
  * @param originalColumns the input's own column names, in file order (rejects keep these)
  * @param groupColumns    the configured group columns this input has
- * @param ruleCodes       the reject codes checked on this input, in rule order
+ * @param rules           reject code → predicate that is true for a row failing it, in rule order
  */
 public record PreparedInput(
         InputConfig config,
         Dataset<Row> rows,
         List<String> originalColumns,
         List<String> groupColumns,
-        List<String> ruleCodes) {
-    /** Column with the codes of every rule the row fails (empty array for an accepted row). */
-    public static final String REASONS = "_alignloss_reasons";
-
+        Map<String, Column> rules) {
     public PreparedInput {
         requireNonNull(config, "config is null");
         requireNonNull(rows, "rows is null");
         originalColumns = List.copyOf(originalColumns);
         groupColumns = List.copyOf(groupColumns);
-        ruleCodes = List.copyOf(ruleCodes);
+        rules = Collections.unmodifiableMap(new LinkedHashMap<>(rules));
     }
 
     public String name() {
@@ -44,8 +50,21 @@ public record PreparedInput(
     }
 
     /** True for a row that passes every rule. */
-    public static Column accepted() {
-        return size(col(REASONS)).equalTo(0);
+    public Column accepted() {
+        return rules.values().stream().reduce(Column::or).map(functions::not).orElse(lit(true));
+    }
+
+    /** The codes of every rule the row fails, in rule order (an empty array for an accepted row). */
+    public Column reasons() {
+        if (rules.isEmpty()) {
+            return array().cast("array<string>");
+        }
+        return array_compact(array(rules.entrySet().stream()
+                .map(rule -> when(rule.getValue(), lit(rule.getKey()))).toArray(Column[]::new)));
+    }
+
+    public List<String> ruleCodes() {
+        return List.copyOf(rules.keySet());
     }
 
     /** Quoted column reference, safe for names with dots or spaces. */

@@ -18,6 +18,7 @@ import io.alignloss.report.OutputCommitter;
 import io.alignloss.report.SummaryJson;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ import java.util.function.Supplier;
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
@@ -114,7 +116,7 @@ public final class EvaluateJob {
             Map<String, InputStats> stats = new LinkedHashMap<>();
             for (PreparedInput input : inputs.values()) {
                 List<Objective> on = objectivesOn(input.name());
-                InputStats inputStats = timed("scan input " + input.name(), () -> InputAggregation.run(input, on));
+                InputStats inputStats = timed("scan input " + input.name(), () -> InputAggregation.run(input, on, input.originalColumns().contains(InputContract.WEIGHT)));
                 LOG.info("input {}: {} rows read, {} rejected ({})", input.name(), inputStats.rows(), inputStats.rejected(),
                         format("%.4f%%", 100 * inputStats.rejectFraction()));
                 stats.put(input.name(), inputStats);
@@ -123,12 +125,11 @@ public final class EvaluateJob {
                 }
             }
 
+            Map<String, Map<String, Long>> reasons = new LinkedHashMap<>();
             for (PreparedInput input : inputs.values()) {
                 if (stats.get(input.name()).rejected() > 0) {
-                    timed("write rejects of input " + input.name(), () -> {
-                        writeRejects(input, committer.stagingPath("rejects/" + input.name()));
-                        return null;
-                    });
+                    String path = committer.stagingPath("rejects/" + input.name());
+                    reasons.put(input.name(), timed("write rejects of input " + input.name(), () -> writeRejects(spark, input, path)));
                 }
             }
 
@@ -140,7 +141,7 @@ public final class EvaluateJob {
                 }
             });
             if (!exceeded.isEmpty()) {
-                Map<String, Object> summary = summary(started, inputs, stats, warnings, false);
+                Map<String, Object> summary = summary(started, inputs, stats, reasons, warnings, false);
                 committer.writeText("summary.json", SummaryJson.render(summary));
                 Path kept = committer.keepAs("failed");
                 throw new AlignLossException(ErrorCode.REJECT_FRACTION_EXCEEDED, format(
@@ -159,7 +160,7 @@ public final class EvaluateJob {
                 }
             }
 
-            Map<String, Object> summary = summary(started, inputs, stats, warnings, settings.mode() == Mode.EVALUATE);
+            Map<String, Object> summary = summary(started, inputs, stats, reasons, warnings, settings.mode() == Mode.EVALUATE);
             timed("publish " + committer.target(), () -> {
                 committer.writeText("summary.json", SummaryJson.render(summary));
                 committer.commit();
@@ -190,11 +191,12 @@ public final class EvaluateJob {
         return InputReader.prepare(spark, input, columns, rules, settings.config().groups(), warnings);
     }
 
-    private static void writeRejects(PreparedInput input, String path) {
+    /** Writes the rejected rows and returns, read back from them, how many rows fail each rule. */
+    private static Map<String, Long> writeRejects(SparkSession spark, PreparedInput input, String path) {
         List<Column> columns = new ArrayList<>();
         columns.add(col(InputContract.ID));
-        columns.add(get(col(PreparedInput.REASONS), lit(0)).as("reason"));
-        columns.add(col(PreparedInput.REASONS).as("reasons"));
+        columns.add(get(input.reasons(), lit(0)).as("reason"));
+        columns.add(input.reasons().as("reasons"));
         for (String original : input.originalColumns()) {
             if (original.equals(InputContract.ID)) {
                 continue;
@@ -202,7 +204,12 @@ public final class EvaluateJob {
             String name = original.equals("reason") || original.equals("reasons") ? "input_" + original : original;
             columns.add(PreparedInput.column(original).as(name));
         }
-        input.rows().filter(not(PreparedInput.accepted())).select(columns.toArray(Column[]::new)).write().parquet(path);
+        input.rows().filter(not(input.accepted())).select(columns.toArray(Column[]::new)).write().parquet(path);
+        Map<String, Long> byReason = new TreeMap<>();
+        for (Row row : spark.read().parquet(path).select(explode(col("reasons")).as("code")).groupBy("code").count().collectAsList()) {
+            byReason.put(row.getString(0), row.getLong(1));
+        }
+        return byReason;
     }
 
     private static void writePerExample(PreparedInput input, Objective objective, String path) {
@@ -219,11 +226,11 @@ public final class EvaluateJob {
                 columns.add(PreparedInput.column(group));
             }
         }
-        input.rows().filter(PreparedInput.accepted()).select(columns.toArray(Column[]::new)).write().parquet(path);
+        input.rows().filter(input.accepted()).select(columns.toArray(Column[]::new)).write().parquet(path);
     }
 
     private Map<String, Object> summary(Instant started, Map<String, PreparedInput> inputs, Map<String, InputStats> stats,
-            List<String> warnings, boolean withObjectives) {
+            Map<String, Map<String, Long>> reasons, List<String> warnings, boolean withObjectives) {
         JobConfig config = settings.config();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("schema_version", SummaryJson.SCHEMA_VERSION);
@@ -256,7 +263,7 @@ public final class EvaluateJob {
             figures.put("group_columns", input.groupColumns());
             inputFigures.put(input.name(), figures);
             byInput.put(input.name(), inputStats.rejected());
-            inputStats.byReason().forEach((reason, count) -> byReason.merge(reason, count, Long::sum));
+            reasons.getOrDefault(input.name(), Map.of()).forEach((reason, count) -> byReason.merge(reason, count, Long::sum));
             total += inputStats.rejected();
         }
         summary.put("inputs", inputFigures);

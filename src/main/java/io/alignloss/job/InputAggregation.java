@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.lang.String.format;
-import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -26,10 +26,15 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * One scan of an input computes everything the summary needs: rows read, rejects per reason and, per
- * objective, the additive loss sums of every combination of group values (Deequ's "compute it once":
- * one {@code groupBy().agg()}). Overall and per-group figures are then sums of cells on the driver, so
- * they agree exactly, and the result does not depend on partitioning beyond floating-point summation order.
+ * One scan of an input computes everything the summary needs: rows read, rows rejected and, per objective,
+ * the additive loss sums of every combination of group values (Deequ's "compute it once": one
+ * {@code groupBy().agg()}). Overall and per-group figures are then sums of cells on the driver, so they
+ * agree exactly, and the result does not depend on partitioning beyond floating-point summation order.
+ *
+ * <p>Only distinct sums are computed: without a weight column {@code w = 1}, and for a mean over examples
+ * {@code x = 1}, so e.g. {@code Σw·x} is the count and {@code Σw²·x·y} is {@code Σy}. Reject counts by
+ * reason are not computed here: they come from the (small) rejects output, written only when there are
+ * rejects.
  */
 public final class InputAggregation {
     /** Most group-value combinations an input may have; more means a group column is not categorical. */
@@ -37,23 +42,45 @@ public final class InputAggregation {
     /** Text standing for a null group value in the summary. */
     public static final String NULL_GROUP = "(null)";
 
-    private static final String[] CORE = {"count", "sw", "swx", "swy", "sw2x2", "sw2xy", "sw2y2"};
-
     private InputAggregation() {
     }
 
-    public static InputStats run(PreparedInput input, List<Objective> objectives) {
+    /** The aggregate column names that hold one objective's seven core sums. */
+    private record CoreSums(String count, String w, String wx, String wy, String w2x2, String w2xy, String w2y2) {
+    }
+
+    /** Collects distinct aggregate expressions, naming each once. */
+    private static final class Aggregates {
+        private final Map<String, String> aliases = new LinkedHashMap<>();
+        private final List<Column> columns = new ArrayList<>();
+
+        String add(Column aggregate) {
+            String key = aggregate.toString();
+            return aliases.computeIfAbsent(key, ignored -> {
+                String alias = "a" + columns.size();
+                columns.add(aggregate.as(alias));
+                return alias;
+            });
+        }
+    }
+
+    public static InputStats run(PreparedInput input, List<Objective> objectives, boolean weighted) {
         List<Column> projected = new ArrayList<>();
         List<String> groups = input.groupColumns();
         for (int g = 0; g < groups.size(); g++) {
             projected.add(coalesce(PreparedInput.column(groups.get(g)), lit(NULL_GROUP)).as("g" + g));
         }
-        projected.add(col(PreparedInput.REASONS));
-        projected.add(col(InputContract.WEIGHT).as("w"));
+        projected.add(input.accepted().as("accepted"));
+        if (weighted) {
+            projected.add(col(InputContract.WEIGHT).as("w"));
+        }
         for (int o = 0; o < objectives.size(); o++) {
             Objective objective = objectives.get(o);
             projected.add(objective.lossNumerator().as("o" + o + "_y"));
-            projected.add(objective.lossDenominator().as("o" + o + "_x"));
+            Optional<Column> denominator = objective.lossDenominator();
+            if (denominator.isPresent()) {
+                projected.add(denominator.get().as("o" + o + "_x"));
+            }
             int s = 0;
             for (Column value : objective.sums().values()) {
                 projected.add(value.as("o" + o + "_s" + s++));
@@ -61,44 +88,84 @@ public final class InputAggregation {
         }
         Dataset<Row> values = input.rows().select(projected.toArray(Column[]::new));
 
-        Column accepted = PreparedInput.accepted();
-        Column w = col("w");
-        List<Column> aggregates = new ArrayList<>();
-        aggregates.add(count(lit(1)).as("rows"));
-        aggregates.add(count(when(not(accepted), 1)).as("rejected"));
-        for (int r = 0; r < input.ruleCodes().size(); r++) {
-            aggregates.add(count(when(array_contains(col(PreparedInput.REASONS), input.ruleCodes().get(r)), 1)).as("r" + r));
-        }
+        Column accepted = col("accepted");
+        Aggregates aggregates = new Aggregates();
+        String rows = aggregates.add(count(lit(1)));
+        String rejected = aggregates.add(count(when(not(accepted), 1)));
+        String acceptedCount = aggregates.add(count(when(accepted, 1)));
+        List<CoreSums> core = new ArrayList<>();
+        List<List<String>> extras = new ArrayList<>();
+        Optional<Column> w = weighted ? Optional.of(col("w")) : Optional.empty();
         for (int o = 0; o < objectives.size(); o++) {
             Column y = col("o" + o + "_y");
-            Column x = col("o" + o + "_x");
-            aggregates.add(count(when(accepted, 1)).as("o" + o + "_count"));
-            aggregates.add(acceptedSum(accepted, w, "o" + o + "_sw"));
-            aggregates.add(acceptedSum(accepted, w.multiply(x), "o" + o + "_swx"));
-            aggregates.add(acceptedSum(accepted, w.multiply(y), "o" + o + "_swy"));
-            aggregates.add(acceptedSum(accepted, w.multiply(w).multiply(x).multiply(x), "o" + o + "_sw2x2"));
-            aggregates.add(acceptedSum(accepted, w.multiply(w).multiply(x).multiply(y), "o" + o + "_sw2xy"));
-            aggregates.add(acceptedSum(accepted, w.multiply(w).multiply(y).multiply(y), "o" + o + "_sw2y2"));
+            Optional<Column> x = objectives.get(o).lossDenominator().isPresent() ? Optional.of(col("o" + o + "_x")) : Optional.empty();
+            Optional<Column> w2 = w.map(weight -> weight.multiply(weight));
+            String sw = w.map(weight -> aggregates.add(acceptedSum(accepted, weight))).orElse(acceptedCount);
+            String sw2 = w2.map(square -> aggregates.add(acceptedSum(accepted, square))).orElse(acceptedCount);
+            core.add(new CoreSums(acceptedCount,
+                    sw,
+                    x.map(d -> aggregates.add(acceptedSum(accepted, times(w, d)))).orElse(sw),
+                    aggregates.add(acceptedSum(accepted, times(w, y))),
+                    x.map(d -> aggregates.add(acceptedSum(accepted, times(w2, d.multiply(d))))).orElse(sw2),
+                    aggregates.add(acceptedSum(accepted, times(w2, x.map(y::multiply).orElse(y)))),
+                    aggregates.add(acceptedSum(accepted, times(w2, y.multiply(y))))));
+            List<String> objectiveExtras = new ArrayList<>();
             for (int s = 0; s < objectives.get(o).sums().size(); s++) {
-                aggregates.add(acceptedSum(accepted, col("o" + o + "_s" + s), "o" + o + "_s" + s));
+                objectiveExtras.add(aggregates.add(acceptedSum(accepted, col("o" + o + "_s" + s))));
             }
+            extras.add(objectiveExtras);
         }
-        Column first = aggregates.get(0);
-        Column[] rest = aggregates.subList(1, aggregates.size()).toArray(Column[]::new);
+        Column first = aggregates.columns.get(0);
+        Column[] rest = aggregates.columns.subList(1, aggregates.columns.size()).toArray(Column[]::new);
         Dataset<Row> cells = groups.isEmpty()
                 ? values.agg(first, rest)
                 : values.groupBy(groupColumns(groups.size())).agg(first, rest);
-        List<Row> rows = cells.limit(MAX_CELLS + 1).collectAsList();
-        if (rows.size() > MAX_CELLS) {
+        List<Row> collected = cells.limit(MAX_CELLS + 1).collectAsList();
+        if (collected.size() > MAX_CELLS) {
             throw new AlignLossException(ErrorCode.CONFIG, format(
                     "Cannot compute per-group figures for input '%s': group columns %s have more than %,d distinct combinations; "
                             + "group by categorical columns", input.name(), groups, MAX_CELLS));
         }
-        return parse(rows, input, objectives);
+
+        long total = 0;
+        long rejectedTotal = 0;
+        Map<String, List<InputStats.Cell>> byObjective = new LinkedHashMap<>();
+        objectives.forEach(objective -> byObjective.put(objective.name(), new ArrayList<>()));
+        for (Row row : collected) {
+            total += row.<Long>getAs(rows);
+            rejectedTotal += row.<Long>getAs(rejected);
+            List<String> key = new ArrayList<>();
+            for (int g = 0; g < groups.size(); g++) {
+                key.add(row.getAs("g" + g));
+            }
+            for (int o = 0; o < objectives.size(); o++) {
+                Objective objective = objectives.get(o);
+                CoreSums sums = core.get(o);
+                LossStats stats = LossStats.empty().addSums(row.<Long>getAs(sums.count()),
+                        number(row, sums.w()), number(row, sums.wx()), number(row, sums.wy()),
+                        number(row, sums.w2x2()), number(row, sums.w2xy()), number(row, sums.w2y2()));
+                int s = 0;
+                for (String name : objective.sums().keySet()) {
+                    stats.addSum(name, number(row, extras.get(o).get(s++)));
+                }
+                byObjective.get(objective.name()).add(new InputStats.Cell(List.copyOf(key), stats));
+            }
+        }
+        return new InputStats(total, rejectedTotal, groups, byObjective);
     }
 
-    private static Column acceptedSum(Column accepted, Column value, String name) {
-        return coalesce(sum(when(accepted, value)), lit(0.0)).as(name);
+    // Σ over accepted rows (rejected rows add 0, so the aggregation buffer never holds null)
+    private static Column acceptedSum(Column accepted, Column value) {
+        return sum(when(accepted, value).otherwise(0));
+    }
+
+    private static Column times(Optional<Column> factor, Column value) {
+        return factor.map(f -> f.multiply(value)).orElse(value);
+    }
+
+    private static double number(Row row, String alias) {
+        Object value = row.getAs(alias);
+        return value == null ? 0.0 : ((Number) value).doubleValue();
     }
 
     private static Column[] groupColumns(int count) {
@@ -107,43 +174,5 @@ public final class InputAggregation {
             columns[g] = col("g" + g);
         }
         return columns;
-    }
-
-    private static InputStats parse(List<Row> rows, PreparedInput input, List<Objective> objectives) {
-        long total = 0;
-        long rejected = 0;
-        Map<String, Long> byReason = new LinkedHashMap<>();
-        Map<String, List<InputStats.Cell>> cells = new LinkedHashMap<>();
-        objectives.forEach(objective -> cells.put(objective.name(), new ArrayList<>()));
-        for (Row row : rows) {
-            total += row.<Long>getAs("rows");
-            rejected += row.<Long>getAs("rejected");
-            for (int r = 0; r < input.ruleCodes().size(); r++) {
-                byReason.merge(input.ruleCodes().get(r), row.<Long>getAs("r" + r), Long::sum);
-            }
-            List<String> key = new ArrayList<>();
-            for (int g = 0; g < input.groupColumns().size(); g++) {
-                key.add(row.getAs("g" + g));
-            }
-            for (int o = 0; o < objectives.size(); o++) {
-                Objective objective = objectives.get(o);
-                String prefix = "o" + o + "_";
-                LossStats stats = LossStats.empty().addSums(row.<Long>getAs(prefix + CORE[0]),
-                        row.<Double>getAs(prefix + CORE[1]), row.<Double>getAs(prefix + CORE[2]),
-                        row.<Double>getAs(prefix + CORE[3]), row.<Double>getAs(prefix + CORE[4]),
-                        row.<Double>getAs(prefix + CORE[5]), row.<Double>getAs(prefix + CORE[6]));
-                int s = 0;
-                for (String name : objective.sums().keySet()) {
-                    stats.addSum(name, toDouble(row.getAs(prefix + "s" + s++)));
-                }
-                cells.get(objective.name()).add(new InputStats.Cell(List.copyOf(key), stats));
-            }
-        }
-        byReason.entrySet().removeIf(entry -> entry.getValue() == 0);
-        return new InputStats(total, rejected, byReason, input.groupColumns(), cells);
-    }
-
-    private static double toDouble(Object value) {
-        return value == null ? 0.0 : ((Number) value).doubleValue();
     }
 }

@@ -8,19 +8,16 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What one pass over an input found: rows read, rejects by reason, and per objective the loss statistics of
+ * What one pass over an input found: rows read, rows rejected, and per objective the loss statistics of
  * each cell (a combination of group values; one cell with no values when the input has no group column).
  *
  * @param rows         rows read
  * @param rejected     rows that failed at least one rule
- * @param byReason     rows failing each rule code (a row failing several counts under each)
  * @param groupColumns the group columns of the cells, in cell-key order
  * @param cells        objective name → list of cells
  */
-public record InputStats(long rows, long rejected, Map<String, Long> byReason, List<String> groupColumns,
-        Map<String, List<Cell>> cells) {
+public record InputStats(long rows, long rejected, List<String> groupColumns, Map<String, List<Cell>> cells) {
     public InputStats {
-        requireNonNull(byReason, "byReason is null");
         groupColumns = List.copyOf(groupColumns);
         requireNonNull(cells, "cells is null");
     }

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Column;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -55,11 +56,15 @@ public final class BradleyTerryObjective implements Objective {
         return col(CHOSEN_SCORE).minus(col(REJECTED_SCORE));
     }
 
-    // ℓ = label·softplus(−m) + (1 − label)·softplus(m)  =  −(label·log σ(m) + (1 − label)·log σ(−m))
+    // ℓ = label·softplus(−m) + (1 − label)·softplus(m)  =  −(label·log σ(m) + (1 − label)·log σ(−m)),
+    // evaluated with one softplus via softplus(m) = softplus(−m) + m:
+    //   label ≥ ½: ℓ = softplus(−m) + (1 − label)·m      label < ½: ℓ = softplus(m) − label·m
+    // (exact for hard labels 0 and 1, no cancellation for the others)
     static Column loss() {
         Column label = col(InputContract.LABEL);
-        return label.multiply(Expressions.softplus(negate(margin())))
-                .plus(lit(1.0).minus(label).multiply(Expressions.softplus(margin())));
+        Column m = margin();
+        return when(label.geq(0.5), Expressions.softplus(negate(m)).plus(lit(1.0).minus(label).multiply(m)))
+                .otherwise(Expressions.softplus(m).minus(label.multiply(m)));
     }
 
     // correct: m > 0 when label > 0.5, m < 0 when label < 0.5; null for ties
@@ -85,8 +90,8 @@ public final class BradleyTerryObjective implements Objective {
     }
 
     @Override
-    public Column lossDenominator() {
-        return lit(1.0);
+    public Optional<Column> lossDenominator() {
+        return Optional.empty();
     }
 
     @Override

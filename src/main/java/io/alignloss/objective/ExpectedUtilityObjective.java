@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 import static java.lang.String.format;
@@ -113,8 +114,8 @@ public final class ExpectedUtilityObjective implements Objective {
     }
 
     @Override
-    public Column lossDenominator() {
-        return lit(1.0);
+    public Optional<Column> lossDenominator() {
+        return Optional.empty();
     }
 
     @Override

@@ -7,12 +7,13 @@ import org.apache.spark.sql.Column;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One training objective, evaluated per example with Spark SQL expressions over an input's typed columns
  * ({@code weight}, {@code label} and {@code id} are always present there, defaulted when the input has
  * none) and summarised from additive {@link LossStats}. The objective's loss is the weighted ratio
- * {@code Σ w·y / Σ w·x} of its {@link #lossNumerator()} y and {@link #lossDenominator()} x.
+ * {@code Σ w·y / Σ w·x} of its {@link #lossNumerator()} y and {@link #lossDenominator()} x (1 when empty).
  */
 public interface Objective {
     ObjectiveConfig config();
@@ -33,8 +34,11 @@ public interface Objective {
     /** The loss numerator y of one example. */
     Column lossNumerator();
 
-    /** The loss denominator x of one example: 1 for a mean over examples, a token count for token-weighted means. */
-    Column lossDenominator();
+    /**
+     * The loss denominator x of one example, e.g. a token count for token-weighted means; empty when x = 1
+     * (a mean over examples), which lets the aggregation skip sums it would otherwise compute.
+     */
+    Optional<Column> lossDenominator();
 
     /**
      * Per-example values whose plain sums over accepted rows the figures need, by name; an objective

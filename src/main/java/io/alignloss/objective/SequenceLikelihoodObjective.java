@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 import static java.lang.String.format;
@@ -145,8 +146,8 @@ public final class SequenceLikelihoodObjective implements Objective {
     }
 
     @Override
-    public Column lossDenominator() {
-        return mode == Mode.JOINT ? promptTokens().plus(responseTokens()).cast("double") : responseTokens().cast("double");
+    public Optional<Column> lossDenominator() {
+        return Optional.of(mode == Mode.JOINT ? promptTokens().plus(responseTokens()).cast("double") : responseTokens().cast("double"));
     }
 
     @Override

@@ -36,7 +36,7 @@ class SequenceLikelihoodObjectiveTest extends LocalSparkTest {
                         RowFactory.create(Arrays.asList(null, -1.0, -2.0), Arrays.asList(-0.5, -0.25), 1.0),
                         RowFactory.create(Arrays.asList(-1.5), Arrays.asList(-3.0), 1.0)), SCHEMA)
                 .select(figures.get("joint_nll"), figures.get("conditional_nll"), figures.get("prompt_tokens"),
-                        figures.get("response_tokens"), objective.lossNumerator(), objective.lossDenominator())
+                        figures.get("response_tokens"), objective.lossNumerator(), objective.lossDenominator().get())
                 .collectAsList();
         Row first = rows.get(0);
         assertThat(first.getDouble(0)).isCloseTo(3.75, within(1e-15));   // −(−1 −2 −0.5 −0.25), the null first token excluded
@@ -54,7 +54,7 @@ class SequenceLikelihoodObjectiveTest extends LocalSparkTest {
     void jointModeMakesTheJointNllTheLoss() {
         SequenceLikelihoodObjective objective = objective(", mode = joint");
         Row row = spark.createDataFrame(List.of(RowFactory.create(Arrays.asList(null, -1.0, -2.0), Arrays.asList(-0.5, -0.25), 1.0)),
-                SCHEMA).select(objective.lossNumerator(), objective.lossDenominator()).first();
+                SCHEMA).select(objective.lossNumerator(), objective.lossDenominator().get()).first();
         assertThat(row.getDouble(0)).isCloseTo(3.75, within(1e-15));
         assertThat(row.getDouble(1)).isEqualTo(4.0);
     }

@@ -1,0 +1,87 @@
+package io.alignloss.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The launcher jobs/alignloss as users run it: through Spark's own SparkSubmit from the jars Maven resolved
+ * (the README's first command), and through $SPARK_HOME/bin/spark-submit when SPARK_HOME is set.
+ */
+class LauncherIT {
+    @TempDir
+    Path temp;
+
+    record Outcome(int status, String stdout, String stderr) {
+    }
+
+    private Outcome launch(Map<String, String> environment, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add("jobs/alignloss");
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(new File("."));
+        builder.environment().remove("SPARK_HOME");
+        builder.environment().putAll(environment);
+        File stdout = temp.resolve("stdout-" + System.nanoTime()).toFile();
+        File stderr = temp.resolve("stderr-" + System.nanoTime()).toFile();
+        builder.redirectOutput(stdout).redirectError(stderr);
+        Process process = builder.start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("launcher did not finish in 5 minutes");
+        }
+        return new Outcome(process.exitValue(), Files.readString(stdout.toPath(), StandardCharsets.UTF_8),
+                Files.readString(stderr.toPath(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void readmeFirstCommandEvaluatesTheSamplesInLocalMode() throws Exception {
+        Path out = temp.resolve("samples");
+        Outcome outcome = launch(Map.of(), "evaluate", "--config", "conf/samples.conf", "--out", out.toString());
+        assertThat(outcome.status()).as(outcome.stderr()).isEqualTo(0);
+        assertThat(out.resolve("summary.json")).isRegularFile();
+        assertThat(out.resolve("_SUCCESS")).exists();
+        assertThat(outcome.stderr()).contains("summary: file:" + out.toAbsolutePath() + "/summary.json")
+                .contains("stage scan input prefs").doesNotContain("INFO SparkContext");
+    }
+
+    @Test
+    void exitCodesPassThroughSparkSubmit() throws Exception {
+        assertThat(launch(Map.of(), "--version").stdout()).contains("alignloss 0.1.0");
+        Outcome usage = launch(Map.of(), "evaluate", "--config", temp.resolve("absent.conf").toString(), "--out", "x");
+        assertThat(usage.status()).isEqualTo(2);
+        assertThat(usage.stderr()).contains("absent.conf: no such file");
+        Outcome rejects = launch(Map.of(), "evaluate", "--config", "conf/samples-bad.conf", "--out", temp.resolve("bad").toString());
+        assertThat(rejects.status()).isEqualTo(3);
+    }
+
+    @Test
+    void withSparkHomeItRunsThatSparkSubmitWithTheShadedJar() throws Exception {
+        Path bin = Files.createDirectories(temp.resolve("spark/bin"));
+        Path submit = bin.resolve("spark-submit");
+        Files.writeString(submit, """
+                #!/usr/bin/env bash
+                if [[ "$1" == "--version" ]]; then echo "Welcome to Spark version 4.1.0" >&2; exit 0; fi
+                echo "submitted: $*"
+                exit 0
+                """);
+        Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Outcome outcome = launch(Map.of("SPARK_HOME", temp.resolve("spark").toString(),
+                "ALIGNLOSS_SUBMIT_OPTS", "--master spark://127.0.0.1:7077"), "evaluate", "--config", "conf/samples.conf");
+        assertThat(outcome.status()).isEqualTo(0);
+        assertThat(outcome.stderr()).contains("(Spark 4.1.0)");
+        assertThat(outcome.stdout()).contains("submitted: --class io.alignloss.cli.Main --master spark://127.0.0.1:7077 ")
+                .contains("target/alignloss.jar evaluate --config conf/samples.conf");
+    }
+}
