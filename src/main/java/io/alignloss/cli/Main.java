@@ -32,6 +32,7 @@ public final class Main implements Runnable {
     }
 
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        Logs.quietSpark();
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setOut(out);
         commandLine.setErr(err);
