@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -33,7 +34,8 @@ import static java.lang.String.format;
  * file (and line) it came from.
  */
 public final class ConfigLoader {
-    public static final List<String> TOP_LEVEL_KEYS = List.of("inputs", "objectives", "groups", "output");
+    public static final List<String> TOP_LEVEL_KEYS = List.of("inputs", "objectives", "groups", "output", "bootstrap",
+            "confidence", "min-group-count", "target", "reference", "loss-bound", "shift", "drift");
     public static final List<String> INPUT_KEYS = List.of("path", "kind");
     public static final List<String> OUTPUT_KEYS = List.of("path", "per-example");
 
@@ -249,7 +251,127 @@ public final class ConfigLoader {
                 }
             }
         }
-        return new JobConfig(inputs, objectives, groups, outputPath, perExample, source, config);
+        DiagnosticsConfig diagnostics = diagnostics(config, source);
+        for (ObjectiveConfig objective : objectives) {
+            resampling(objective.options(), objective.key(""), diagnostics, source);
+        }
+        return new JobConfig(inputs, objectives, groups, outputPath, perExample, diagnostics, source, config);
+    }
+
+    /** The diagnostics settings, with an objective's own {@code bootstrap} and {@code confidence} when given. */
+    public static DiagnosticsConfig resampling(Config entry, String prefix, DiagnosticsConfig defaults, String source) {
+        int bootstrap = defaults.bootstrap();
+        double confidence = defaults.confidence();
+        if (entry.hasPath("bootstrap")) {
+            bootstrap = (int) number(entry, "bootstrap", prefix + "bootstrap", source, 0, 100_000, true);
+        }
+        if (entry.hasPath("confidence")) {
+            confidence = number(entry, "confidence", prefix + "confidence", source, 0, 1, false);
+            if (confidence <= 0 || confidence >= 1) {
+                throw error(source, "Invalid '%sconfidence' (%s): %s (must be strictly between 0 and 1)", prefix,
+                        where(entry.getValue("confidence")), confidence);
+            }
+        }
+        return defaults.withResampling(bootstrap, confidence);
+    }
+
+    private static DiagnosticsConfig diagnostics(Config config, String source) {
+        DiagnosticsConfig settings = resampling(config, "", DiagnosticsConfig.defaults(), source);
+        int minGroupCount = DiagnosticsConfig.DEFAULT_MIN_GROUP_COUNT;
+        if (config.hasPath("min-group-count")) {
+            minGroupCount = (int) number(config, "min-group-count", "min-group-count", source, 1, Integer.MAX_VALUE, true);
+        }
+        Map<String, Map<String, Double>> target = new LinkedHashMap<>();
+        if (config.hasPath("target")) {
+            ConfigObject columns = object(config, "target", source);
+            for (String column : new TreeSet<>(columns.keySet())) {
+                String key = "target." + quote(column);
+                ConfigValue value = columns.get(column);
+                if (value.valueType() != ConfigValueType.OBJECT || ((ConfigObject) value).isEmpty()) {
+                    throw error(source, "Invalid '%s' (%s): expected { <value> = <share>, … }", key, where(value));
+                }
+                Map<String, Double> shares = new LinkedHashMap<>();
+                double total = 0;
+                for (Map.Entry<String, ConfigValue> share : ((ConfigObject) value).entrySet()) {
+                    ConfigValue number = share.getValue();
+                    if (number.valueType() != ConfigValueType.NUMBER || ((Number) number.unwrapped()).doubleValue() < 0
+                            || !Double.isFinite(((Number) number.unwrapped()).doubleValue())) {
+                        throw error(source, "Invalid '%s.%s' (%s): expected a share ≥ 0, got %s", key, share.getKey(),
+                                where(number), number.render());
+                    }
+                    shares.put(share.getKey(), ((Number) number.unwrapped()).doubleValue());
+                    total += ((Number) number.unwrapped()).doubleValue();
+                }
+                if (Math.abs(total - 1) > 1e-6) {
+                    throw error(source, "Invalid '%s' (%s): shares sum to %s (they must sum to 1)", key, where(value), total);
+                }
+                target.put(column, shares);
+            }
+        }
+        Optional<String> reference = Optional.empty();
+        if (config.hasPath("reference")) {
+            checkKeys(object(config, "reference", source), "reference.", List.of("path"), source);
+            reference = Optional.of(string(config, "reference.path", source));
+        }
+        Optional<DiagnosticsConfig.LossBound> lossBound = Optional.empty();
+        if (config.hasPath("loss-bound")) {
+            ConfigValue value = config.getValue("loss-bound");
+            if (value.valueType() == ConfigValueType.NUMBER) {
+                lossBound = Optional.of(new DiagnosticsConfig.LossBound(0, number(config, "loss-bound", "loss-bound", source,
+                        0, Double.MAX_VALUE, false)));
+            }
+            else {
+                List<Double> bounds;
+                try {
+                    bounds = config.getDoubleList("loss-bound");
+                }
+                catch (ConfigException.WrongType e) {
+                    bounds = List.of();
+                }
+                if (bounds.size() != 2 || !(bounds.get(0) < bounds.get(1))) {
+                    throw error(source, "Invalid 'loss-bound' (%s): expected a number (upper bound, lower 0) or [low, high] with low < high",
+                            where(value));
+                }
+                lossBound = Optional.of(new DiagnosticsConfig.LossBound(bounds.get(0), bounds.get(1)));
+            }
+        }
+        double clip = DiagnosticsConfig.DEFAULT_SHIFT_CLIP;
+        if (config.hasPath("shift")) {
+            checkKeys(object(config, "shift", source), "shift.", List.of("clip"), source);
+            if (config.hasPath("shift.clip")) {
+                clip = number(config, "shift.clip", "shift.clip", source, 1, Double.MAX_VALUE, false);
+            }
+        }
+        Optional<DiagnosticsConfig.Drift> drift = Optional.empty();
+        if (config.hasPath("drift")) {
+            checkKeys(object(config, "drift", source), "drift.", List.of("previous", "max-loss-change", "max-mix-change"), source);
+            OptionalDouble maxLoss = config.hasPath("drift.max-loss-change")
+                    ? OptionalDouble.of(number(config, "drift.max-loss-change", "drift.max-loss-change", source, 0, Double.MAX_VALUE, false))
+                    : OptionalDouble.empty();
+            OptionalDouble maxMix = config.hasPath("drift.max-mix-change")
+                    ? OptionalDouble.of(number(config, "drift.max-mix-change", "drift.max-mix-change", source, 0, 1, false))
+                    : OptionalDouble.empty();
+            drift = Optional.of(new DiagnosticsConfig.Drift(string(config, "drift.previous", source), maxLoss, maxMix));
+        }
+        return new DiagnosticsConfig(settings.bootstrap(), settings.confidence(), minGroupCount, target, reference, lossBound,
+                clip, drift);
+    }
+
+    private static String quote(String key) {
+        return key.matches("[A-Za-z0-9_-]+") ? key : "\"" + key + "\"";
+    }
+
+    private static double number(Config config, String path, String key, String source, double min, double max, boolean integral) {
+        ConfigValue value = config.getValue(path);
+        if (value.valueType() != ConfigValueType.NUMBER) {
+            throw error(source, "Invalid '%s' (%s): expected a number, got %s", key, where(value), value.render());
+        }
+        double number = ((Number) value.unwrapped()).doubleValue();
+        if (!(number >= min && number <= max) || (integral && number != Math.rint(number))) {
+            throw error(source, "Invalid '%s' (%s): %s (must be %s in [%s, %s])", key, where(value), value.render(),
+                    integral ? "an integer" : "a number", integral ? (long) min : min, integral ? (long) max : max);
+        }
+        return number;
     }
 
     private static void checkKeys(ConfigObject object, String prefix, List<String> valid, String source) {

@@ -18,6 +18,7 @@ import static java.util.Objects.requireNonNull;
  * @param groups      group columns for per-group figures
  * @param outputPath  where the run publishes; empty when neither output.path nor --out gave one
  * @param perExample  whether per-example Parquet is written ({@code output.per-example})
+ * @param diagnostics dataset-bias diagnostics settings
  * @param source      where the config came from (file name), for messages
  * @param resolved    the resolved configuration, echoed into summary.json
  */
@@ -27,6 +28,7 @@ public record JobConfig(
         List<String> groups,
         Optional<String> outputPath,
         boolean perExample,
+        DiagnosticsConfig diagnostics,
         String source,
         Config resolved) {
     public JobConfig {
@@ -34,6 +36,7 @@ public record JobConfig(
         objectives = List.copyOf(requireNonNull(objectives, "objectives is null"));
         groups = List.copyOf(requireNonNull(groups, "groups is null"));
         requireNonNull(outputPath, "outputPath is null");
+        requireNonNull(diagnostics, "diagnostics is null");
         requireNonNull(source, "source is null");
         requireNonNull(resolved, "resolved is null");
     }

@@ -1,5 +1,7 @@
 package io.alignloss.job;
 
+import io.alignloss.config.ConfigLoader;
+import io.alignloss.config.DiagnosticsConfig;
 import io.alignloss.config.InputConfig;
 import io.alignloss.config.JobConfig;
 import io.alignloss.config.ObjectiveConfig;
@@ -7,6 +9,7 @@ import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.InputReader;
 import io.alignloss.data.PreparedInput;
+import io.alignloss.diagnostics.LossEstimates;
 import io.alignloss.data.RowRule;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
@@ -116,7 +119,7 @@ public final class EvaluateJob {
             Map<String, InputStats> stats = new LinkedHashMap<>();
             for (PreparedInput input : inputs.values()) {
                 List<Objective> on = objectivesOn(input.name());
-                InputStats inputStats = timed("scan input " + input.name(), () -> InputAggregation.run(input, on, input.originalColumns().contains(InputContract.WEIGHT)));
+                InputStats inputStats = timed("scan input " + input.name(), () -> InputAggregation.run(input, on, input.originalColumns().contains(InputContract.WEIGHT), settings.seed()));
                 LOG.info("input {}: {} rows read, {} rejected ({})", input.name(), inputStats.rows(), inputStats.rejected(),
                         format("%.4f%%", 100 * inputStats.rejectFraction()));
                 stats.put(input.name(), inputStats);
@@ -281,38 +284,27 @@ public final class EvaluateJob {
             }
             summary.put("objectives", objectiveFigures);
         }
-        summary.put("warnings", List.copyOf(warnings));
+        summary.put("warnings", List.copyOf(new LinkedHashSet<>(warnings)));
         return summary;
     }
 
-    private static Map<String, Object> objectiveSummary(Objective objective, InputStats stats, List<String> warnings) {
+    private Map<String, Object> objectiveSummary(Objective objective, InputStats stats, List<String> warnings) {
         ObjectiveConfig config = objective.config();
         LossStats total = stats.total(objective.name());
         if (total.loss().isEmpty()) {
             warnings.add(format("objective '%s' has no accepted rows with positive weight on input '%s': its loss is null",
                     objective.name(), config.input()));
         }
+        DiagnosticsConfig diagnostics = ConfigLoader.resampling(config.options(), config.key(""), settings.config().diagnostics(),
+                settings.config().source());
+        LossEstimates.Settings estimateSettings = new LossEstimates.Settings(diagnostics.bootstrap(), diagnostics.confidence(),
+                settings.seed(), diagnostics.minGroupCount(), diagnostics.target(), diagnostics.lossBound());
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("type", config.type().configName());
         figures.put("input", config.input());
         figures.put("description", objective.describe());
-        figures.putAll(figures(objective, total));
-
-        Map<String, Object> groups = new LinkedHashMap<>();
-        for (int g = 0; g < stats.groupColumns().size(); g++) {
-            Map<String, LossStats> byValue = new TreeMap<>();
-            for (InputStats.Cell cell : stats.cells().get(objective.name())) {
-                byValue.computeIfAbsent(cell.key().get(g), value -> LossStats.empty()).merge(cell.stats());
-            }
-            Map<String, Object> values = new LinkedHashMap<>();
-            byValue.forEach((value, valueStats) -> {
-                if (valueStats.count() > 0) {
-                    values.put(value, figures(objective, valueStats));
-                }
-            });
-            groups.put(stats.groupColumns().get(g), values);
-        }
-        figures.put("groups", groups);
+        figures.putAll(LossEstimates.estimate(stats.groupColumns(), stats.cells().get(objective.name()), estimateSettings,
+                slice -> figures(objective, slice), warnings));
         return figures;
     }
 

@@ -2,6 +2,8 @@ package io.alignloss.job;
 
 import io.alignloss.data.InputContract;
 import io.alignloss.data.PreparedInput;
+import io.alignloss.diagnostics.Cell;
+import io.alignloss.diagnostics.Resampling;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import io.alignloss.objective.LossStats;
@@ -24,6 +26,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * One scan of an input computes everything the summary needs: rows read, rows rejected and, per objective,
@@ -35,10 +38,14 @@ import static org.apache.spark.sql.functions.when;
  * {@code x = 1}, so e.g. {@code Σw·x} is the count and {@code Σw²·x·y} is {@code Σy}. Reject counts by
  * reason are not computed here: they come from the (small) rejects output, written only when there are
  * rejects.
+ *
+ * <p>Cells are also keyed by a resampling bucket and a subsample level, both from a seeded hash of the row's
+ * {@code id} (see {@link Resampling}), so the bootstrap and the estimator learning curve need no further
+ * pass and do not depend on partitioning.
  */
 public final class InputAggregation {
-    /** Most group-value combinations an input may have; more means a group column is not categorical. */
-    public static final int MAX_CELLS = 100_000;
+    /** Most cells (group-value combinations × resampling buckets × subsample levels) an input may have. */
+    public static final int MAX_CELLS = 2_000_000;
     /** Text standing for a null group value in the summary. */
     public static final String NULL_GROUP = "(null)";
 
@@ -64,12 +71,19 @@ public final class InputAggregation {
         }
     }
 
-    public static InputStats run(PreparedInput input, List<Objective> objectives, boolean weighted) {
+    /**
+     * @param weighted whether the input has a weight column (else w = 1)
+     * @param seed     seeds the hash of {@code id} that assigns rows to resampling buckets and subsample levels
+     */
+    public static InputStats run(PreparedInput input, List<Objective> objectives, boolean weighted, long seed) {
         List<Column> projected = new ArrayList<>();
         List<String> groups = input.groupColumns();
         for (int g = 0; g < groups.size(); g++) {
             projected.add(coalesce(PreparedInput.column(groups.get(g)), lit(NULL_GROUP)).as("g" + g));
         }
+        Column hash = xxhash64(lit(seed), col(InputContract.ID));
+        projected.add(Resampling.bucket(hash).as("b"));
+        projected.add(Resampling.level(hash).as("v"));
         projected.add(input.accepted().as("accepted"));
         if (weighted) {
             projected.add(col(InputContract.WEIGHT).as("w"));
@@ -117,19 +131,17 @@ public final class InputAggregation {
         }
         Column first = aggregates.columns.get(0);
         Column[] rest = aggregates.columns.subList(1, aggregates.columns.size()).toArray(Column[]::new);
-        Dataset<Row> cells = groups.isEmpty()
-                ? values.agg(first, rest)
-                : values.groupBy(groupColumns(groups.size())).agg(first, rest);
+        Dataset<Row> cells = values.groupBy(groupColumns(groups.size())).agg(first, rest);
         List<Row> collected = cells.limit(MAX_CELLS + 1).collectAsList();
         if (collected.size() > MAX_CELLS) {
             throw new AlignLossException(ErrorCode.CONFIG, format(
                     "Cannot compute per-group figures for input '%s': group columns %s have more than %,d distinct combinations; "
-                            + "group by categorical columns", input.name(), groups, MAX_CELLS));
+                            + "group by categorical columns", input.name(), groups, MAX_CELLS / Resampling.BUCKETS / Resampling.LEVELS));
         }
 
         long total = 0;
         long rejectedTotal = 0;
-        Map<String, List<InputStats.Cell>> byObjective = new LinkedHashMap<>();
+        Map<String, List<Cell>> byObjective = new LinkedHashMap<>();
         objectives.forEach(objective -> byObjective.put(objective.name(), new ArrayList<>()));
         for (Row row : collected) {
             total += row.<Long>getAs(rows);
@@ -138,6 +150,8 @@ public final class InputAggregation {
             for (int g = 0; g < groups.size(); g++) {
                 key.add(row.getAs("g" + g));
             }
+            int bucket = row.<Integer>getAs("b");
+            int level = row.<Integer>getAs("v");
             for (int o = 0; o < objectives.size(); o++) {
                 Objective objective = objectives.get(o);
                 CoreSums sums = core.get(o);
@@ -148,7 +162,7 @@ public final class InputAggregation {
                 for (String name : objective.sums().keySet()) {
                     stats.addSum(name, number(row, extras.get(o).get(s++)));
                 }
-                byObjective.get(objective.name()).add(new InputStats.Cell(List.copyOf(key), stats));
+                byObjective.get(objective.name()).add(new Cell(List.copyOf(key), bucket, level, stats));
             }
         }
         return new InputStats(total, rejectedTotal, groups, byObjective);
@@ -169,10 +183,12 @@ public final class InputAggregation {
     }
 
     private static Column[] groupColumns(int count) {
-        Column[] columns = new Column[count];
+        Column[] columns = new Column[count + 2];
         for (int g = 0; g < count; g++) {
             columns[g] = col("g" + g);
         }
+        columns[count] = col("b");
+        columns[count + 1] = col("v");
         return columns;
     }
 }

@@ -1,5 +1,6 @@
 package io.alignloss.job;
 
+import io.alignloss.diagnostics.Cell;
 import io.alignloss.objective.LossStats;
 
 import java.util.List;
@@ -22,9 +23,6 @@ public record InputStats(long rows, long rejected, List<String> groupColumns, Ma
         requireNonNull(cells, "cells is null");
     }
 
-    /** Group values (null-free text, in groupColumns order) and that cell's statistics. */
-    public record Cell(List<String> key, LossStats stats) {
-    }
 
     public double rejectFraction() {
         return rows == 0 ? 0.0 : (double) rejected / rows;

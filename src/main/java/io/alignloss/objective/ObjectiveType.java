@@ -16,7 +16,7 @@ public enum ObjectiveType {
     EXPECTED_UTILITY("expected-utility", Optional.empty(), List.of("utility"));
 
     /** Keys every objective entry has. */
-    public static final List<String> COMMON_KEYS = List.of("name", "type", "input");
+    public static final List<String> COMMON_KEYS = List.of("name", "type", "input", "bootstrap", "confidence");
 
     private final String configName;
     private final Optional<InputKind> inputKind;

@@ -1,0 +1,18 @@
+package io.alignloss.diagnostics;
+
+import io.alignloss.objective.LossStats;
+
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The loss statistics of the rows of one group-value combination ({@code key}, in group-column order) that
+ * fall in one resampling bucket and one subsample level.
+ */
+public record Cell(List<String> key, int bucket, int level, LossStats stats) {
+    public Cell {
+        key = List.copyOf(key);
+        requireNonNull(stats, "stats is null");
+    }
+}
