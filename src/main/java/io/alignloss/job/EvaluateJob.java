@@ -9,6 +9,7 @@ import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.InputReader;
 import io.alignloss.data.PreparedInput;
+import io.alignloss.diagnostics.CovariateShift;
 import io.alignloss.diagnostics.LossEstimates;
 import io.alignloss.data.RowRule;
 import io.alignloss.error.AlignLossException;
@@ -21,6 +22,7 @@ import io.alignloss.report.OutputCommitter;
 import io.alignloss.report.SummaryJson;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -81,6 +83,11 @@ public final class EvaluateJob {
     private final Settings settings;
     private final StageListener listener;
     private final List<Objective> objectives;
+    /** Target shares used for reweighting: the config's, or the reference's group mix. */
+    private Map<String, Map<String, Double>> target = Map.of();
+    private String targetSource = "config";
+    /** Covariate-shift figures per objective, when a reference is configured. */
+    private Map<String, Map<String, Object>> shift = Map.of();
 
     public EvaluateJob(Settings settings, StageListener listener) {
         this.settings = settings;
@@ -129,6 +136,7 @@ public final class EvaluateJob {
             }
 
             Map<String, Map<String, Long>> reasons = new LinkedHashMap<>();
+
             for (PreparedInput input : inputs.values()) {
                 if (stats.get(input.name()).rejected() > 0) {
                     String path = committer.stagingPath("rejects/" + input.name());
@@ -152,6 +160,30 @@ public final class EvaluateJob {
                                 + "the rejects and summary are kept for inspection in %s",
                         settings.maxRejectFraction(), String.join("; ", exceeded), committer.target(), kept));
             }
+
+            Map<String, Map<String, Object>> shift = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> target = config.diagnostics().target();
+            if (settings.mode() == Mode.EVALUATE && config.diagnostics().reference().isPresent()) {
+                String path = config.diagnostics().reference().get();
+                Dataset<Row> reference = readReference(spark, path);
+                if (target.isEmpty()) {
+                    target = CovariateShift.referenceShares(reference, config.groups());
+                    targetSource = "reference " + path;
+                }
+                for (PreparedInput input : inputs.values()) {
+                    List<Objective> on = objectivesOn(input.name());
+                    if (on.isEmpty() || stats.get(input.name()).rows() == stats.get(input.name()).rejected()) {
+                        continue;
+                    }
+                    DiagnosticsConfig diagnostics = config.diagnostics();
+                    CovariateShift.Fit fit = timed("fit covariate-shift classifier for input " + input.name(),
+                            () -> CovariateShift.fit(input, reference, settings.seed()));
+                    shift.putAll(timed("importance-weighted losses of input " + input.name(), () -> CovariateShift.weigh(input, on,
+                            fit, diagnostics.shiftClip(), settings.seed(), diagnostics.bootstrap(), diagnostics.confidence())));
+                }
+            }
+            this.target = target;
+            this.shift = shift;
 
             if (settings.mode() == Mode.EVALUATE && config.perExample()) {
                 for (Objective objective : objectives) {
@@ -178,6 +210,22 @@ public final class EvaluateJob {
         finally {
             committer.abort();
         }
+    }
+
+    private static Dataset<Row> readReference(SparkSession spark, String path) {
+        Dataset<Row> reference;
+        try {
+            reference = spark.read().parquet(path);
+        }
+        catch (Exception e) { // AnalysisException is a checked exception that Scala throws undeclared
+            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot read reference at %s: %s", path, e.getMessage()), e);
+        }
+        if (!CovariateShift.hasPrompt(reference)) {
+            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format(
+                    "Cannot read reference at %s: it needs a 'prompt' column (string); columns present: %s", path,
+                    String.join(", ", reference.columns())));
+        }
+        return reference;
     }
 
     private List<Objective> objectivesOn(String input) {
@@ -298,13 +346,21 @@ public final class EvaluateJob {
         DiagnosticsConfig diagnostics = ConfigLoader.resampling(config.options(), config.key(""), settings.config().diagnostics(),
                 settings.config().source());
         LossEstimates.Settings estimateSettings = new LossEstimates.Settings(diagnostics.bootstrap(), diagnostics.confidence(),
-                settings.seed(), diagnostics.minGroupCount(), diagnostics.target(), diagnostics.lossBound());
+                settings.seed(), diagnostics.minGroupCount(), target, diagnostics.lossBound());
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("type", config.type().configName());
         figures.put("input", config.input());
         figures.put("description", objective.describe());
         figures.putAll(LossEstimates.estimate(stats.groupColumns(), stats.cells().get(objective.name()), estimateSettings,
                 slice -> figures(objective, slice), warnings));
+        if (figures.get("target") instanceof Map<?, ?> targetFigures) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> block = (Map<String, Object>) targetFigures;
+            block.put("source", targetSource);
+        }
+        if (shift.containsKey(objective.name())) {
+            figures.put("shift", shift.get(objective.name()));
+        }
         return figures;
     }
 

@@ -1,0 +1,307 @@
+package io.alignloss.diagnostics;
+
+import io.alignloss.data.InputContract;
+import io.alignloss.data.InputKind;
+import io.alignloss.data.PreparedInput;
+import io.alignloss.objective.Json;
+import io.alignloss.objective.Objective;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.feature.HashingTF;
+import org.apache.spark.ml.feature.RegexTokenizer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.functions;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.negate;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log1p;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+/**
+ * Covariate shift against a reference sample of the population served: a domain classifier (MLlib
+ * logistic regression on hashed word counts of the texts plus their log lengths) separates the
+ * dataset (label 0) from the reference (label 1). It is cross-fitted: rows are split in two folds by a
+ * hash of their text, a model is fitted on each fold and predicts the other, so every prediction (the AUC's
+ * and the weights') is out of sample. The AUC says how distinguishable they are (0.5 = no shift). The
+ * odds give importance weights {@code ω(x) = p/(1−p)·n_data/n_ref} (the density
+ * ratio reference/dataset), clipped at {@code clip}; the importance-weighted loss
+ * {@code Σ ω·w·y / Σ ω·w·x} estimates the loss on the reference population, and Kish's effective sample
+ * size {@code (Σ ω·w)² / Σ (ω·w)²} says how many rows that estimate is worth.
+ */
+public final class CovariateShift {
+    private static final Logger LOG = LoggerFactory.getLogger(CovariateShift.class);
+    /** Rows of each side used to fit the classifier (a seeded hash sample beyond this). */
+    public static final long MAX_TRAIN_ROWS = 200_000;
+    private static final int FEATURE_BITS = 14;
+    /** L2 strength of the domain classifier; its overconfidence is corrected by Platt scaling. */
+    private static final double REG_PARAM = 0.01;
+
+    private CovariateShift() {
+    }
+
+    /**
+     * The two cross-fitted classifiers (each predicts the other's fold), the out-of-fold AUC, and the Platt
+     * calibration of the out-of-fold logits ({@code logit' = slope·logit + intercept}).
+     */
+    public record Fit(PipelineModel[] models, double auc, double slope, double intercept, long dataRows, long referenceRows,
+            long trainRows, List<String> textColumns) {
+    }
+
+    // the classifier's logit: MLlib's binary rawPrediction is [−m, m]
+    private static Column logit() {
+        return element_at(functions.vector_to_array(col("rawPrediction"), "float64"), 2);
+    }
+
+    // fold = 0 or 1 from the text hash
+    private static Column fold() {
+        return pmod(col("_h"), lit(2L));
+    }
+
+    /** Out-of-fold predictions: fold 0 by the model fitted on fold 1, and the other way round. */
+    private static Dataset<Row> predict(PipelineModel[] models, Dataset<Row> rows) {
+        return models[1].transform(rows.filter(fold().equalTo(0)))
+                .unionByName(models[0].transform(rows.filter(fold().equalTo(1))));
+    }
+
+    /**
+     * The text columns compared: the prompt, and the response when both sides have one (for preference
+     * inputs the reference's {@code response} is compared with {@code chosen}).
+     */
+    static List<String> textColumns(PreparedInput input, Dataset<Row> reference) {
+        List<String> columns = new ArrayList<>(List.of(InputContract.PROMPT));
+        if (List.of(reference.columns()).contains(InputContract.RESPONSE)) {
+            columns.add(InputContract.RESPONSE);
+        }
+        return columns;
+    }
+
+    private static Column text(PreparedInput input, String column) {
+        if (column.equals(InputContract.RESPONSE) && input.config().kind() == InputKind.PREFERENCE) {
+            return col(InputContract.CHOSEN);
+        }
+        return col(column);
+    }
+
+    /** Rows of one side as (id, label, text columns t0.., lengths). */
+    private static Dataset<Row> side(Dataset<Row> rows, List<Column> texts, int label, long seed) {
+        List<Column> columns = new ArrayList<>();
+        Column[] textArray = texts.toArray(Column[]::new);
+        columns.add(xxhash64(lit(seed + 1), concat_ws("\u0001", textArray)).as("_h"));
+        columns.add(lit((double) label).as("label"));
+        for (int t = 0; t < texts.size(); t++) {
+            columns.add(coalesce(texts.get(t), lit("")).as("t" + t));
+            columns.add(log1p(length(coalesce(texts.get(t), lit("")))).as("len" + t));
+        }
+        return rows.select(columns.toArray(Column[]::new));
+    }
+
+    private static Pipeline pipeline(int texts) {
+        List<PipelineStage> stages = new ArrayList<>();
+        List<String> features = new ArrayList<>();
+        for (int t = 0; t < texts; t++) {
+            stages.add(new RegexTokenizer().setInputCol("t" + t).setOutputCol("tok" + t).setPattern("\\W+").setToLowercase(true));
+            stages.add(new HashingTF().setInputCol("tok" + t).setOutputCol("uni_f" + t).setNumFeatures(1 << FEATURE_BITS));
+            features.add("uni_f" + t);
+            features.add("len" + t);
+        }
+        stages.add(new VectorAssembler().setInputCols(features.toArray(String[]::new)).setOutputCol("features"));
+        stages.add(new LogisticRegression().setRegParam(REG_PARAM).setMaxIter(25).setFeaturesCol("features").setLabelCol("label"));
+        return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
+    }
+
+    public static Fit fit(PreparedInput input, Dataset<Row> reference, long seed) {
+        List<String> textColumns = textColumns(input, reference);
+        List<Column> dataTexts = textColumns.stream().map(column -> text(input, column)).toList();
+        List<Column> referenceTexts = textColumns.stream().map(org.apache.spark.sql.functions::col).toList();
+        Dataset<Row> data = side(input.rows().filter(input.accepted()), dataTexts, 0, seed);
+        Dataset<Row> ref = side(reference, referenceTexts, 1, seed);
+        long dataRows = data.count();
+        long referenceRows = ref.count();
+        // a seeded hash sample of each side, at most MAX_TRAIN_ROWS, split in two folds
+        Dataset<Row> both = sample(data, dataRows).unionByName(sample(ref, referenceRows));
+        PipelineModel[] models = new PipelineModel[2];
+        long trainRows = 0;
+        for (int f = 0; f < 2; f++) {
+            Dataset<Row> train = both.filter(fold().equalTo(f)).cache();
+            try {
+                trainRows += train.count();
+                models[f] = pipeline(textColumns.size()).fit(train);
+            }
+            finally {
+                train.unpersist();
+            }
+        }
+        Dataset<Row> outOfFold = predict(models, both).select(col("label"), col("rawPrediction"), logit().as("logit")).cache();
+        try {
+            double auc = new BinaryClassificationEvaluator().setLabelCol("label").setRawPredictionCol("rawPrediction")
+                    .setMetricName("areaUnderROC").evaluate(outOfFold);
+            // Platt scaling: high-dimensional text models are overconfident, and importance weights are odds,
+            // which overconfident probabilities inflate; a 1-D logistic regression of the label on the
+            // out-of-fold logit recalibrates them (slope → 0 when the logits carry no signal)
+            LogisticRegressionModel platt = new LogisticRegression().setRegParam(0).setMaxIter(100)
+                    .setFeaturesCol("logit_v").setLabelCol("label")
+                    .fit(new VectorAssembler().setInputCols(new String[] {"logit"}).setOutputCol("logit_v")
+                            .transform(outOfFold.select(col("label"), col("logit"))));
+            double slope = platt.coefficients().apply(0);
+            LOG.info("covariate shift classifier for input {}: out-of-fold AUC {} ({} rows, 2 folds), calibration slope {}",
+                    input.name(), String.format("%.4f", auc), trainRows, String.format("%.3f", slope));
+            return new Fit(models, auc, slope, platt.intercept(), dataRows, referenceRows, trainRows, textColumns);
+        }
+        finally {
+            outOfFold.unpersist();
+        }
+    }
+
+    private static Dataset<Row> sample(Dataset<Row> side, long rows) {
+        if (rows <= MAX_TRAIN_ROWS) {
+            return side;
+        }
+        long keepPerMillion = MAX_TRAIN_ROWS * 1_000_000 / rows;
+        return side.filter(pmod(col("_h").divide(1000).cast("long"), lit(1_000_000L)).lt(keepPerMillion));
+    }
+
+    /**
+     * Per objective on the input: the importance-weighted loss with its bootstrap interval, Kish's effective
+     * sample size and design effect, and the share of clipped weights; all objectives in one pass.
+     */
+    public static Map<String, Map<String, Object>> weigh(PreparedInput input, List<Objective> objectives, Fit fit, double clip,
+            long seed, int bootstrap, double confidence) {
+        double prior = (double) fit.dataRows() / Math.max(fit.referenceRows(), 1);
+        List<Column> texts = fit.textColumns().stream().map(column -> text(input, column)).toList();
+        Dataset<Row> rows = input.rows().filter(input.accepted());
+        List<Column> keep = new ArrayList<>();
+        for (int t = 0; t < texts.size(); t++) {
+            keep.add(coalesce(texts.get(t), lit("")).as("t" + t));
+            keep.add(log1p(length(coalesce(texts.get(t), lit("")))).as("len" + t));
+        }
+        keep.add(xxhash64(lit(seed + 1), concat_ws("\u0001", texts.toArray(Column[]::new))).as("_h"));
+        keep.add(Resampling.bucket(xxhash64(lit(seed), col(InputContract.ID))).as("b"));
+        keep.add(col(InputContract.WEIGHT).as("w"));
+        for (int o = 0; o < objectives.size(); o++) {
+            keep.add(objectives.get(o).lossNumerator().as("y" + o));
+            keep.add(objectives.get(o).lossDenominator().orElse(lit(1.0)).as("x" + o));
+        }
+        Dataset<Row> scored = predict(fit.models(), rows.select(keep.toArray(Column[]::new)));
+        // ω = p/(1−p)·n_data/n_ref = exp(calibrated logit)·n_data/n_ref, clipped to [0, clip]; p = P(reference | x)
+        Column calibrated = logit().multiply(fit.slope()).plus(fit.intercept());
+        Column p = lit(1.0).divide(lit(1.0).plus(exp(negate(calibrated))));
+        Column odds = exp(least(calibrated, lit(700.0))).multiply(prior);
+        Column omega = least(odds, lit(clip));
+        Column ow = omega.multiply(col("w"));
+        List<Column> aggregates = new ArrayList<>();
+        aggregates.add(sum(ow).as("sow"));
+        aggregates.add(sum(ow.multiply(ow)).as("sow2"));
+        aggregates.add(sum(when(odds.geq(clip), 1L).otherwise(0L)).as("clipped"));
+        aggregates.add(sum(lit(1L)).as("n"));
+        for (int o = 0; o < objectives.size(); o++) {
+            aggregates.add(sum(ow.multiply(col("y" + o))).as("owy" + o));
+            aggregates.add(sum(ow.multiply(col("x" + o))).as("owx" + o));
+        }
+        List<Row> buckets = scored.groupBy(col("b")).agg(aggregates.get(0), aggregates.subList(1, aggregates.size())
+                .toArray(Column[]::new)).collectAsList();
+
+        double sow = 0;
+        double sow2 = 0;
+        long clipped = 0;
+        long n = 0;
+        for (Row bucket : buckets) {
+            sow += bucket.<Double>getAs("sow");
+            sow2 += bucket.<Double>getAs("sow2");
+            clipped += bucket.<Long>getAs("clipped");
+            n += bucket.<Long>getAs("n");
+        }
+        // Kish: ESS = (Σ ω·w)² / Σ (ω·w)²; design effect = n / ESS
+        double ess = sow2 > 0 ? sow * sow / sow2 : 0;
+        double[][] weights = Resampling.poissonWeights(bootstrap, seed);
+        Map<String, Map<String, Object>> result = new LinkedHashMap<>();
+        for (int o = 0; o < objectives.size(); o++) {
+            double[] wy = new double[Resampling.BUCKETS];
+            double[] wx = new double[Resampling.BUCKETS];
+            for (Row bucket : buckets) {
+                int b = bucket.<Integer>getAs("b");
+                wy[b] += bucket.<Double>getAs("owy" + o);
+                wx[b] += bucket.<Double>getAs("owx" + o);
+            }
+            double totalY = 0;
+            double totalX = 0;
+            for (int b = 0; b < Resampling.BUCKETS; b++) {
+                totalY += wy[b];
+                totalX += wx[b];
+            }
+            double[] replicates = new double[bootstrap];
+            for (int r = 0; r < bootstrap; r++) {
+                double y = 0;
+                double x = 0;
+                for (int b = 0; b < Resampling.BUCKETS; b++) {
+                    y += weights[r][b] * wy[b];
+                    x += weights[r][b] * wx[b];
+                }
+                replicates[r] = x > 0 ? y / x : Double.NaN;
+            }
+            double[] interval = bootstrap > 0 ? Resampling.percentileInterval(replicates, confidence) : null;
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("auc", Json.number(fit.auc()));
+            figures.put("calibration_slope", Json.number(fit.slope()));
+            // weighted_loss = Σ ω·w·y / Σ ω·w·x
+            figures.put("weighted_loss", totalX > 0 ? Json.number(totalY / totalX) : null);
+            figures.put("weighted_ci", interval == null ? null : List.of(interval[0], interval[1]));
+            figures.put("ess", Json.number(ess));
+            figures.put("design_effect", ess > 0 ? Json.number(n / ess) : null);
+            figures.put("clip", clip);
+            figures.put("clipped_share", n > 0 ? (double) clipped / n : null);
+            figures.put("reference_rows", fit.referenceRows());
+            figures.put("classifier", Map.of("features", "hashed word counts (2^" + FEATURE_BITS + ") and log lengths of "
+                    + fit.textColumns(), "rows", fit.trainRows(), "folds", 2, "reg_param", REG_PARAM));
+            result.put(objectives.get(o).name(), figures);
+        }
+        return result;
+    }
+
+    /** Group shares of the reference, per group column it has: the target population's mix. */
+    public static Map<String, Map<String, Double>> referenceShares(Dataset<Row> reference, List<String> groups) {
+        Map<String, Map<String, Double>> shares = new LinkedHashMap<>();
+        List<String> present = List.of(reference.columns());
+        for (String group : groups) {
+            if (!present.contains(group)) {
+                continue;
+            }
+            List<Row> counts = reference.groupBy(coalesce(col(group).cast("string"), lit("(null)")).as("v")).count().collectAsList();
+            long total = counts.stream().mapToLong(row -> row.getLong(1)).sum();
+            Map<String, Double> column = new LinkedHashMap<>();
+            counts.stream().sorted((a, b) -> a.getString(0).compareTo(b.getString(0)))
+                    .forEach(row -> column.put(row.getString(0), (double) row.getLong(1) / total));
+            shares.put(group, column);
+        }
+        return shares;
+    }
+
+    /** Whether a reference sample has what the classifier compares: a {@code prompt} column. */
+    public static boolean hasPrompt(Dataset<Row> reference) {
+        return List.of(reference.columns()).contains(InputContract.PROMPT);
+    }
+}
