@@ -17,7 +17,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,8 +66,7 @@ public final class Drift {
 
         Map<String, Object> objectives = new LinkedHashMap<>();
         List<String> exceeded = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = current.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : current.properties()) {
             JsonNode before = previousObjectives.path(entry.getKey());
             objectives.put(entry.getKey(), before.isObject()
                     ? objective(entry.getKey(), entry.getValue(), before, thresholds, exceeded)
@@ -184,8 +182,7 @@ public final class Drift {
         JsonNode previousGroups = previous.path("groups");
         Map<String, Object> mix = new LinkedHashMap<>();
         List<String> newColumns = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = groups.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> column = it.next();
+        for (Map.Entry<String, JsonNode> column : groups.properties()) {
             JsonNode before = previousGroups.path(column.getKey());
             if (!before.isObject()) {
                 newColumns.add(column.getKey());
@@ -248,8 +245,7 @@ public final class Drift {
     private static Optional<Map<String, Double>> shares(JsonNode values) {
         Map<String, Double> weights = new LinkedHashMap<>();
         double total = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> value = it.next();
+        for (Map.Entry<String, JsonNode> value : values.properties()) {
             OptionalDouble weight = number(value.getValue(), "weight_sum");
             if (weight.isEmpty() || weight.getAsDouble() < 0) {
                 return Optional.empty();
