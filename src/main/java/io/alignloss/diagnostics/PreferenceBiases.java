@@ -1,0 +1,391 @@
+package io.alignloss.diagnostics;
+
+import io.alignloss.data.InputContract;
+import io.alignloss.data.PreparedInput;
+import io.alignloss.data.Rules;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
+import io.alignloss.objective.BradleyTerryObjective;
+import io.alignloss.objective.Json;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.hash;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+/**
+ * Biases of preference data that let a reward model score well for the wrong reasons: preferring the longer
+ * response, preferring a display position, and duplicated or contradictory pairs.
+ *
+ * <p>Input: the typed, accepted preference rows ({@code PreparedInput.rows().filter(input.accepted())}):
+ * {@code prompt}, {@code chosen}, {@code rejected}, {@code label} (probability that {@code chosen} is
+ * preferred; 0.5 a tie), {@code weight}, and optionally {@code chosen_score}/{@code rejected_score}. A row is
+ * <em>decided</em> when its label is not 0.5; its preferred response is {@code chosen} for label &gt; 0.5 and
+ * {@code rejected} for label &lt; 0.5. Shares and means are weighted by {@code weight}; counts are rows.
+ *
+ * <p>Cost: three Spark queries over the rows, each returning at most a few dozen rows to the driver: one
+ * global aggregate (sums, extremes and percentiles), one {@code groupBy} over at most
+ * {@code (LENGTH_BINS + 1) × 3} cells (length bins × position values) that needs the first one's means and
+ * range, and one {@code groupBy} over the unordered (prompt, response, response) pairs for the duplicate
+ * figures. The caller decides whether to cache the rows.
+ */
+public final class PreferenceBiases {
+    /** Most bins of the margin-vs-length-difference plot; bins are whole characters wide, so fewer when the range is narrow. */
+    public static final int LENGTH_BINS = 20;
+    /** Percentiles of the length difference (over rows with a margin) that bound the binned range. */
+    public static final double LOW_PERCENTILE = 0.01;
+    public static final double HIGH_PERCENTILE = 0.99;
+    /** {@code percentile_approx} accuracy: the rank error is at most 1/accuracy of the rows. */
+    static final int PERCENTILE_ACCURACY = 10_000;
+    /** A pairwise comparison shows its two responses in two positions. */
+    static final int MAX_POSITIONS = 2;
+
+    private static final String LENGTH_DIFF = "d";
+    private static final String MARGIN = "m";
+    private static final String POSITION = "p";
+    private static final String BIN = "bin";
+
+    private PreferenceBiases() {
+    }
+
+    /**
+     * @param rows           accepted preference rows (see the class comment for the columns)
+     * @param positionColumn a column of {@code rows} saying in which position (e.g. "A"/"B", 0/1) the
+     *                       {@code chosen} response was shown; at most two distinct values
+     * @return insertion-ordered {@code length}, {@code position} (only with a position column),
+     *         {@code duplicate_rate}, {@code contradictory_duplicates}
+     * @throws AlignLossException (CONFIG) when the position column is missing or has more than two values
+     */
+    public static Map<String, Object> compute(Dataset<Row> rows, Optional<String> positionColumn) {
+        requireNonNull(rows, "rows is null");
+        requireNonNull(positionColumn, "positionColumn is null");
+        List<String> columns = Arrays.asList(rows.columns());
+        for (String required : List.of(InputContract.PROMPT, InputContract.CHOSEN, InputContract.REJECTED,
+                InputContract.LABEL, InputContract.WEIGHT)) {
+            if (!columns.contains(required)) {
+                throw new AlignLossException(ErrorCode.INTERNAL, format(
+                        "Cannot compute preference biases: column '%s' is missing; columns present: %s", required, columns));
+            }
+        }
+        if (positionColumn.isPresent() && !columns.contains(positionColumn.get())) {
+            throw new AlignLossException(ErrorCode.CONFIG, format(
+                    "Cannot compute position bias: position column '%s' is not in the input; columns present: %s",
+                    positionColumn.get(), columns));
+        }
+        boolean scored = columns.contains(BradleyTerryObjective.CHOSEN_SCORE) && columns.contains(BradleyTerryObjective.REJECTED_SCORE);
+
+        List<Column> projection = new ArrayList<>();
+        projection.add(col(InputContract.LABEL));
+        projection.add(col(InputContract.WEIGHT));
+        // d = len(chosen) − len(rejected), in characters (Unicode code points)
+        projection.add(length(col(InputContract.CHOSEN)).minus(length(col(InputContract.REJECTED))).as(LENGTH_DIFF));
+        if (scored) {
+            // m = chosen_score − rejected_score; null unless finite (scores are only checked when an objective reads them)
+            Column margin = col(BradleyTerryObjective.CHOSEN_SCORE).cast("double")
+                    .minus(col(BradleyTerryObjective.REJECTED_SCORE).cast("double"));
+            projection.add(when(not(Rules.notFinite(margin)), margin).as(MARGIN));
+        }
+        positionColumn.ifPresent(name -> projection.add(PreparedInput.column(name).cast("string").as(POSITION)));
+        Dataset<Row> values = rows.select(projection.toArray(Column[]::new));
+
+        Global global = Global.of(values, scored);
+        Map<String, Object> result = new LinkedHashMap<>();
+        Cells cells = scored || positionColumn.isPresent()
+                ? Cells.of(values, global, scored, positionColumn)
+                : Cells.EMPTY;
+
+        Map<String, Object> length = new LinkedHashMap<>();
+        length.put("correlation", cells.correlation(global));
+        // longer_wins_accuracy = Σ w·[longer response preferred] / Σ w·[decided, unequal lengths]
+        length.put("longer_wins_accuracy", ratio(global.longerPreferredWeight, global.decidedUnequalWeight));
+        length.put("bins", cells.bins(global));
+        result.put("length", length);
+        positionColumn.ifPresent(name -> result.put("position", cells.positions(name)));
+
+        Duplicates duplicates = Duplicates.of(rows);
+        // duplicate_rate = 1 − distinct (prompt, chosen, rejected) / rows
+        result.put("duplicate_rate", duplicates.rows == 0 ? null : 1.0 - (double) duplicates.distinct / duplicates.rows);
+        result.put("contradictory_duplicates", duplicates.contradictory);
+        return result;
+    }
+
+    /** The first scan: one global aggregate row. */
+    private record Global(long rows, double decidedUnequalWeight, double longerPreferredWeight, long marginRows,
+            double marginWeight, double meanLengthDiff, double meanMargin, boolean lengthDiffVaries, boolean marginVaries,
+            Optional<LengthRange> range) {
+
+        static Global of(Dataset<Row> values, boolean scored) {
+            Column d = col(LENGTH_DIFF);
+            Column w = col(InputContract.WEIGHT);
+            Column label = col(InputContract.LABEL);
+            Column longerPreferred = d.gt(0).and(label.gt(0.5)).or(d.lt(0).and(label.lt(0.5)));
+            Column decidedUnequal = label.notEqual(0.5).and(d.notEqual(0));
+            List<Column> aggregates = new ArrayList<>(List.of(
+                    count(lit(1)),
+                    sum(when(decidedUnequal, w)),
+                    sum(when(decidedUnequal.and(longerPreferred), w))));
+            if (scored) {
+                Column m = col(MARGIN);
+                Column hasMargin = m.isNotNull();
+                aggregates.addAll(List.of(
+                        count(m),
+                        sum(when(hasMargin, w)),
+                        sum(when(hasMargin, w.multiply(d))),
+                        sum(w.multiply(m)),
+                        min(when(hasMargin, d)),
+                        max(when(hasMargin, d)),
+                        min(m),
+                        max(m),
+                        percentile_approx(when(hasMargin, d), array(lit(LOW_PERCENTILE), lit(HIGH_PERCENTILE)),
+                                lit(PERCENTILE_ACCURACY))));
+            }
+            Row row = values.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+                    .collectAsList().get(0);
+            long rows = row.getLong(0);
+            double decidedUnequalWeight = number(row, 1);
+            double longerPreferredWeight = number(row, 2);
+            if (!scored || row.getLong(3) == 0) {
+                return new Global(rows, decidedUnequalWeight, longerPreferredWeight, 0, 0, 0, 0, false, false, Optional.empty());
+            }
+            double marginWeight = number(row, 4);
+            // weighted means d̄ = Σ w·d / Σ w, m̄ = Σ w·m / Σ w (0 when the weight is 0: then only the bins use them, as centres)
+            double meanLengthDiff = marginWeight > 0 ? number(row, 5) / marginWeight : 0.0;
+            double meanMargin = marginWeight > 0 ? number(row, 6) / marginWeight : 0.0;
+            List<Integer> percentiles = row.getList(11);
+            LengthRange range = LengthRange.of(percentiles.get(0), percentiles.get(1));
+            return new Global(rows, decidedUnequalWeight, longerPreferredWeight, row.getLong(3), marginWeight, meanLengthDiff,
+                    meanMargin, row.getInt(7) != row.getInt(8), row.getDouble(9) != row.getDouble(10), Optional.of(range));
+        }
+    }
+
+    /**
+     * Fixed-width bins over the clipped length-difference range {@code [low, high]}; lengths are whole
+     * characters, so bins are whole characters wide: {@code width = max(1, ⌈(high − low + 1) / LENGTH_BINS⌉)}.
+     */
+    record LengthRange(int low, int high, int width) {
+        static LengthRange of(int low, int high) {
+            long span = (long) high - low + 1;
+            return new LengthRange(low, high, (int) Math.max(1, (span + LENGTH_BINS - 1) / LENGTH_BINS));
+        }
+
+        // bin = ⌊(clip(d, low, high) − low) / width⌋: rows beyond the range fall into the edge bins
+        Column bin(Column d) {
+            Column clipped = least(greatest(d, lit(low)), lit(high));
+            return floor(clipped.minus(lit(low)).divide(lit(width))).cast("int");
+        }
+
+        // centre of bin k = low + k·width + (width − 1)/2 (the middle whole-character value)
+        double centre(int bin) {
+            return low + (double) bin * width + (width - 1) / 2.0;
+        }
+    }
+
+    /** The second scan: sums per (length bin, position value) cell, merged on the driver. */
+    private static final class Cells {
+        static final Cells EMPTY = new Cells(List.of());
+
+        private final List<Cell> cells;
+
+        private Cells(List<Cell> cells) {
+            this.cells = cells;
+        }
+
+        /** One cell's sums; {@code bin} is null for rows without a margin, {@code position} null for rows without one. */
+        private record Cell(Integer bin, String position, long rows, long marginRows, double marginWeight, double weightedMargin,
+                double dd, double mm, double dm, double chosenPreferredWeight, double rejectedPreferredWeight) {
+        }
+
+        static Cells of(Dataset<Row> values, Global global, boolean scored, Optional<String> positionColumn) {
+            Column w = col(InputContract.WEIGHT);
+            Column label = col(InputContract.LABEL);
+            Column d = col(LENGTH_DIFF);
+            Column m = scored ? col(MARGIN) : lit(null).cast("double");
+            Column bin = global.range.map(range -> when(m.isNotNull(), range.bin(d))).orElse(lit(null).cast("int"));
+            Column position = positionColumn.isPresent() ? col(POSITION) : lit(null).cast("string");
+            // centred values for the two-pass (numerically stable) weighted covariance: d − d̄, m − m̄
+            Column dc = d.minus(lit(global.meanLengthDiff));
+            Column mc = m.minus(lit(global.meanMargin));
+            Dataset<Row> grouped = values.groupBy(bin.as(BIN), position.as(POSITION)).agg(
+                    count(lit(1)),
+                    count(m),
+                    sum(when(m.isNotNull(), w)),
+                    sum(w.multiply(m)),
+                    sum(w.multiply(dc).multiply(dc)),
+                    sum(w.multiply(mc).multiply(mc)),
+                    sum(w.multiply(dc).multiply(mc)),
+                    sum(when(label.gt(0.5), w)),
+                    sum(when(label.lt(0.5), w)));
+            // legitimate cells: (LENGTH_BINS bins + no margin) × (two positions + null)
+            int maxCells = (LENGTH_BINS + 1) * (MAX_POSITIONS + 1);
+            List<Cell> cells = new ArrayList<>();
+            Set<String> positions = new TreeSet<>();
+            for (Row row : grouped.limit(maxCells + 1).collectAsList()) {
+                Cell cell = new Cell(row.isNullAt(0) ? null : row.getInt(0), row.isNullAt(1) ? null : row.getString(1),
+                        row.getLong(2), row.getLong(3), number(row, 4), number(row, 5), number(row, 6), number(row, 7),
+                        number(row, 8), number(row, 9), number(row, 10));
+                cells.add(cell);
+                if (cell.position != null) {
+                    positions.add(cell.position);
+                }
+            }
+            if (positions.size() > MAX_POSITIONS || cells.size() > maxCells) {
+                throw new AlignLossException(ErrorCode.CONFIG, format(
+                        "Cannot compute position bias: position column '%s' has more than %d distinct values (%s%s); it must say "
+                                + "in which of the two positions of a pairwise comparison the chosen response was shown",
+                        positionColumn.orElseThrow(), MAX_POSITIONS, String.join(", ", positions),
+                        cells.size() > maxCells ? ", …" : ""));
+            }
+            return new Cells(cells);
+        }
+
+        // r = Σ w(d − d̄)(m − m̄) / sqrt(Σ w(d − d̄)² · Σ w(m − m̄)²)  (weighted Pearson correlation; the weight normalisation cancels)
+        Double correlation(Global global) {
+            if (global.marginWeight <= 0 || !global.lengthDiffVaries || !global.marginVaries) {
+                return null;
+            }
+            double dd = 0;
+            double mm = 0;
+            double dm = 0;
+            for (Cell cell : cells) {
+                if (cell.bin != null) {
+                    dd += cell.dd;
+                    mm += cell.mm;
+                    dm += cell.dm;
+                }
+            }
+            if (!(dd > 0 && mm > 0)) {
+                return null;
+            }
+            double r = dm / (Math.sqrt(dd) * Math.sqrt(mm));
+            return Json.number(Math.max(-1.0, Math.min(1.0, r)));
+        }
+
+        List<Map<String, Object>> bins(Global global) {
+            if (global.range.isEmpty()) {
+                return List.of();
+            }
+            Map<Integer, double[]> byBin = new TreeMap<>();
+            for (Cell cell : cells) {
+                if (cell.bin != null) {
+                    double[] sums = byBin.computeIfAbsent(cell.bin, ignored -> new double[3]);
+                    sums[0] += cell.marginRows;
+                    sums[1] += cell.marginWeight;
+                    sums[2] += cell.weightedMargin;
+                }
+            }
+            List<Map<String, Object>> bins = new ArrayList<>();
+            byBin.forEach((bin, sums) -> {
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("length_diff", global.range.get().centre(bin));
+                // mean_margin = Σ w·m / Σ w over the bin
+                figures.put("mean_margin", ratio(sums[2], sums[1]));
+                figures.put("count", (long) sums[0]);
+                bins.add(figures);
+            });
+            return bins;
+        }
+
+        // preferred_share(v) = Σ w·[the response shown at v was preferred] / Σ w·[decided]; with two positions the
+        // rejected response was shown at the other one, so it is preferred at v when chosen was at u ≠ v and label < 0.5
+        Map<String, Object> positions(String positionColumn) {
+            Map<String, double[]> byPosition = new TreeMap<>();
+            for (Cell cell : cells) {
+                if (cell.position != null) {
+                    double[] sums = byPosition.computeIfAbsent(cell.position, ignored -> new double[3]);
+                    sums[0] += cell.rows;
+                    sums[1] += cell.chosenPreferredWeight;
+                    sums[2] += cell.rejectedPreferredWeight;
+                }
+            }
+            double decided = 0;
+            for (double[] sums : byPosition.values()) {
+                decided += sums[1] + sums[2];
+            }
+            Map<String, Object> positions = new LinkedHashMap<>();
+            for (Map.Entry<String, double[]> entry : byPosition.entrySet()) {
+                double preferred = entry.getValue()[1];
+                for (Map.Entry<String, double[]> other : byPosition.entrySet()) {
+                    if (!other.getKey().equals(entry.getKey())) {
+                        preferred += other.getValue()[2];
+                    }
+                }
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("count", (long) entry.getValue()[0]);
+                figures.put("preferred_share", ratio(preferred, decided));
+                positions.put(entry.getKey(), figures);
+            }
+            return positions;
+        }
+    }
+
+    /**
+     * The duplicate scan. Rows are keyed by the unordered pair (prompt, {first, second}), first = the lesser
+     * of the two responses, through two independent hashes (64-bit xxHash and 32-bit Murmur3) so the shuffle
+     * carries 12 bytes per row instead of the texts; two different pairs share a key with probability about
+     * n²/2⁹⁷ (below 10⁻¹³ for 10⁸ rows). Within a key, the ordered (prompt, chosen, rejected) is the key plus
+     * the orientation {@code chosen ≤ rejected}.
+     */
+    private record Duplicates(long rows, long distinct, long contradictory) {
+        static Duplicates of(Dataset<Row> rows) {
+            Column chosen = col(InputContract.CHOSEN);
+            Column rejected = col(InputContract.REJECTED);
+            Column label = col(InputContract.LABEL);
+            Column first = least(chosen, rejected);
+            Column second = greatest(chosen, rejected);
+            Column prompt = col(InputContract.PROMPT);
+            // which response of the pair is preferred: 1 = first, 0 = second, null = a tie (or two equal responses)
+            Column prefersFirst = when(chosen.notEqual(rejected),
+                    when(label.gt(0.5), when(chosen.equalTo(first), 1).otherwise(0))
+                            .when(label.lt(0.5), when(rejected.equalTo(first), 1).otherwise(0)));
+            Dataset<Row> pairs = rows.select(
+                    xxhash64(prompt, first, second).as("h64"),
+                    hash(prompt, first, second).as("h32"),
+                    when(chosen.leq(rejected), 1).otherwise(0).as("forward"),
+                    prefersFirst.as("prefers_first"));
+            Dataset<Row> perPair = pairs.groupBy(col("h64"), col("h32")).agg(
+                    count(lit(1)).as("rows"),
+                    // distinct ordered triples of the pair: one per orientation present
+                    max(col("forward")).minus(min(col("forward"))).plus(1).as("distinct"),
+                    max(col("prefers_first")).equalTo(1).and(min(col("prefers_first")).equalTo(0)).as("contradictory"));
+            Row row = perPair.agg(sum(col("rows")), sum(col("distinct")), count(when(col("contradictory"), 1)))
+                    .collectAsList().get(0);
+            return new Duplicates(row.isNullAt(0) ? 0 : row.getLong(0), row.isNullAt(1) ? 0 : row.getLong(1), row.getLong(2));
+        }
+    }
+
+    private static Double ratio(double numerator, double denominator) {
+        return denominator > 0 ? Json.number(numerator / denominator) : null;
+    }
+
+    /** A sum of doubles; null (no rows contributed) reads as 0. */
+    private static double number(Row row, int index) {
+        return row.isNullAt(index) ? 0.0 : ((Number) row.get(index)).doubleValue();
+    }
+}
