@@ -94,27 +94,41 @@ public final class EvaluateBenchmark {
                 groups = [ language ]
                 output.per-example = false
                 """, data);
-        JobConfig jobConfig = ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench", List.of(), Optional.empty());
+        // the evaluation pass with its bootstrap (the issue's comparison), the same without bootstrap (the
+        // bootstrap's cost), and the defaults (adding the preference-bias scans)
+        JobConfig jobConfig = ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench",
+                List.of("preference-biases=false"), Optional.empty());
+        JobConfig noBootstrap = ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench",
+                List.of("preference-biases=false", "bootstrap=0"), Optional.empty());
+        JobConfig defaults = ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench", List.of(), Optional.empty());
 
         double[] baseline = new double[repeat];
         double[] grouped = new double[repeat];
         double[] evaluate = new double[repeat];
+        double[] evaluateNoBootstrap = new double[repeat];
+        double[] evaluateDefaults = new double[repeat];
         // two warm-ups of each (JIT), then alternate so that drift in the machine's speed hits both alike
         for (int warmup = 0; warmup < 2; warmup++) {
             runSql(spark, BASELINE_SQL);
             runSql(spark, GROUPED_BASELINE_SQL);
             runEvaluate(spark, jobConfig, work.resolve("out-warmup-" + warmup).toUri().toString(), seed);
+            runEvaluate(spark, noBootstrap, work.resolve("out-warmup-nb-" + warmup).toUri().toString(), seed);
+            runEvaluate(spark, defaults, work.resolve("out-warmup-d-" + warmup).toUri().toString(), seed);
         }
         for (int r = 0; r < repeat; r++) {
             baseline[r] = runSql(spark, BASELINE_SQL);
             grouped[r] = runSql(spark, GROUPED_BASELINE_SQL);
             evaluate[r] = runEvaluate(spark, jobConfig, work.resolve("out-" + r).toUri().toString(), seed);
+            evaluateNoBootstrap[r] = runEvaluate(spark, noBootstrap, work.resolve("out-nb-" + r).toUri().toString(), seed);
+            evaluateDefaults[r] = runEvaluate(spark, defaults, work.resolve("out-d-" + r).toUri().toString(), seed);
             LOG.info("repetition {}: baseline {} s, evaluate {} s", r + 1, baseline[r], evaluate[r]);
         }
         List<Timing> timings = new ArrayList<>();
         timings.add(new Timing("baseline SQL aggregate", baseline));
         timings.add(new Timing("evaluate (summary only)", evaluate));
         timings.add(new Timing("baseline grouped (context)", grouped));
+        timings.add(new Timing("evaluate, bootstrap 0", evaluateNoBootstrap));
+        timings.add(new Timing("evaluate + bias scans", evaluateDefaults));
         return timings;
     }
 
@@ -127,6 +141,9 @@ public final class EvaluateBenchmark {
     }
 
     private static double runEvaluate(SparkSession spark, JobConfig config, String out, long seed) {
+        if (config == null) {
+            return 0;
+        }
         long start = System.nanoTime();
         new EvaluateJob(new EvaluateJob.Settings(config, out, true, 1.0, seed, EvaluateJob.Mode.EVALUATE)).run(spark);
         return (System.nanoTime() - start) / 1e9;
@@ -134,14 +151,17 @@ public final class EvaluateBenchmark {
 
     /** Prints the timings, rows/s and the ratio of evaluate to the baseline. */
     public static void report(List<Timing> timings, long rows, PrintWriter out) {
-        out.printf("%-26s %12s %14s   %s%n", "", "median s", "rows/s", "all runs (s)");
+        out.printf("%-28s %12s %14s   %s%n", "", "median s", "rows/s", "all runs (s)");
         for (Timing timing : timings) {
-            out.printf("%-26s %12.3f %14.0f   %s%n", timing.name(), timing.median(), rows / timing.median(),
+            out.printf("%-28s %12.3f %14.0f   %s%n", timing.name(), timing.median(), rows / timing.median(),
                     Arrays.toString(Arrays.stream(timing.seconds()).map(s -> Math.round(s * 1000) / 1000.0).toArray()));
         }
         double ratio = timings.get(1).median() / timings.get(0).median();
         out.printf("ratio evaluate / baseline: %.2f (goal <= 1.30); grouped baseline / baseline: %.2f%n", ratio,
                 timings.get(2).median() / timings.get(0).median());
+        out.printf("bootstrap cost: %.1f%% of the evaluation pass without it (goal < 10%%); preference-bias scans add %.0f%%%n",
+                100 * (timings.get(1).median() / timings.get(3).median() - 1),
+                100 * (timings.get(4).median() / timings.get(1).median() - 1));
         out.flush();
     }
 

@@ -16,6 +16,9 @@ abstract class JobCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     abstract EvaluateJob.Mode mode();
 
     @Override
@@ -27,8 +30,14 @@ abstract class JobCommand implements Callable<Integer> {
         EvaluateJob.Settings settings = new EvaluateJob.Settings(config, out, options.overwrite, options.maxRejectFraction,
                 options.seed, mode());
         EvaluateJob job = new EvaluateJob(settings);
+        EvaluateJob.Result result;
         try (SparkSessions session = SparkSessions.open("alignloss " + mode().name().toLowerCase())) {
-            job.run(session.spark());
+            result = job.run(session.spark());
+        }
+        if (!result.exceededThresholds().isEmpty()) {
+            spec.commandLine().getErr().println("alignloss: threshold exceeded (output published at " + result.output() + "): "
+                    + String.join("; ", result.exceededThresholds()));
+            return ErrorCode.THRESHOLD_EXCEEDED.exitStatus();
         }
         return 0;
     }

@@ -35,8 +35,8 @@ import static java.lang.String.format;
  */
 public final class ConfigLoader {
     public static final List<String> TOP_LEVEL_KEYS = List.of("inputs", "objectives", "groups", "output", "bootstrap",
-            "confidence", "min-group-count", "target", "reference", "loss-bound", "shift", "drift");
-    public static final List<String> INPUT_KEYS = List.of("path", "kind");
+            "confidence", "min-group-count", "target", "reference", "loss-bound", "shift", "drift", "preference-biases");
+    public static final List<String> INPUT_KEYS = List.of("path", "kind", "position");
     public static final List<String> OUTPUT_KEYS = List.of("path", "per-example");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
@@ -184,7 +184,13 @@ public final class ConfigLoader {
             checkKeys(input, prefix + ".", INPUT_KEYS, source);
             String path = string(config, prefix + ".path", source);
             InputKind kind = InputKind.fromConfig(string(config, prefix + ".kind", source), prefix + ".kind");
-            inputs.put(name, new InputConfig(name, path, kind));
+            Optional<String> position = config.hasPath(prefix + ".position")
+                    ? Optional.of(string(config, prefix + ".position", source)) : Optional.empty();
+            if (position.isPresent() && kind != InputKind.PREFERENCE) {
+                throw error(source, "Invalid '%s.position' (%s): only preference inputs have a position column", prefix,
+                        where(config.getValue(prefix + ".position")));
+            }
+            inputs.put(name, new InputConfig(name, path, kind, position));
         }
 
         if (!config.hasPath("objectives")) {
@@ -353,8 +359,17 @@ public final class ConfigLoader {
                     : OptionalDouble.empty();
             drift = Optional.of(new DiagnosticsConfig.Drift(string(config, "drift.previous", source), maxLoss, maxMix));
         }
+        boolean biases = true;
+        if (config.hasPath("preference-biases")) {
+            try {
+                biases = config.getBoolean("preference-biases");
+            }
+            catch (ConfigException.WrongType e) {
+                throw error(source, "Invalid 'preference-biases' (%s): expected true or false", where(config.getValue("preference-biases")));
+            }
+        }
         return new DiagnosticsConfig(settings.bootstrap(), settings.confidence(), minGroupCount, target, reference, lossBound,
-                clip, drift);
+                clip, drift, biases);
     }
 
     private static String quote(String key) {

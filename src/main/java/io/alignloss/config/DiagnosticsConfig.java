@@ -21,9 +21,10 @@ import static java.util.Objects.requireNonNull;
  *                      target groups the data does not cover
  * @param shiftClip     importance weights of the covariate-shift estimate are clipped at this value
  * @param drift         comparison with a previous run, when configured
+ * @param biases        whether preference inputs get the preference-data bias figures (extra scans)
  */
 public record DiagnosticsConfig(int bootstrap, double confidence, int minGroupCount, Map<String, Map<String, Double>> target,
-        Optional<String> reference, Optional<LossBound> lossBound, double shiftClip, Optional<Drift> drift) {
+        Optional<String> reference, Optional<LossBound> lossBound, double shiftClip, Optional<Drift> drift, boolean biases) {
     public static final int DEFAULT_BOOTSTRAP = 200;
     public static final double DEFAULT_CONFIDENCE = 0.95;
     public static final int DEFAULT_MIN_GROUP_COUNT = 30;
@@ -41,11 +42,11 @@ public record DiagnosticsConfig(int bootstrap, double confidence, int minGroupCo
 
     public static DiagnosticsConfig defaults() {
         return new DiagnosticsConfig(DEFAULT_BOOTSTRAP, DEFAULT_CONFIDENCE, DEFAULT_MIN_GROUP_COUNT, Map.of(), Optional.empty(),
-                Optional.empty(), DEFAULT_SHIFT_CLIP, Optional.empty());
+                Optional.empty(), DEFAULT_SHIFT_CLIP, Optional.empty(), true);
     }
 
     public DiagnosticsConfig withResampling(int bootstrap, double confidence) {
-        return new DiagnosticsConfig(bootstrap, confidence, minGroupCount, target, reference, lossBound, shiftClip, drift);
+        return new DiagnosticsConfig(bootstrap, confidence, minGroupCount, target, reference, lossBound, shiftClip, drift, biases);
     }
 
     /** {@code loss-bound}: a number (the upper bound, lower 0) or {@code [low, high]}. */

@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * An input whose schema passed the contract: {@code rows} holds the input's columns widened to their
@@ -61,6 +62,24 @@ public record PreparedInput(
         }
         return array_compact(array(rules.entrySet().stream()
                 .map(rule -> when(rule.getValue(), lit(rule.getKey()))).toArray(Column[]::new)));
+    }
+
+    /**
+     * A seeded 64-bit hash that identifies the row independently of partitioning: of {@code id} when the
+     * input has an id column, else directly of the required text columns (what the derived id hashes;
+     * hashing them directly skips formatting the id as text).
+     */
+    public Column rowHash(long seed) {
+        if (originalColumns.contains(InputContract.ID)) {
+            return xxhash64(lit(seed), col(InputContract.ID));
+        }
+        Column[] columns = new Column[1 + InputContract.textColumns(config.kind()).size()];
+        columns[0] = lit(seed);
+        int c = 1;
+        for (String text : InputContract.textColumns(config.kind())) {
+            columns[c++] = column(text);
+        }
+        return xxhash64(columns);
     }
 
     public List<String> ruleCodes() {

@@ -22,7 +22,7 @@ import static org.apache.spark.sql.functions.when;
  * subsample levels: the subsample at fraction f is every row with {@code u < f}.
  */
 public final class Resampling {
-    public static final int BUCKETS = 256;
+    public static final int BUCKETS = 64;
     /** Fractions of the estimator learning curve; the subsample at fraction f_k is levels 0..k. */
     public static final double[] CURVE_FRACTIONS = {0.01, 0.03, 0.1, 0.3, 1.0};
     public static final int LEVELS = CURVE_FRACTIONS.length;

@@ -9,7 +9,11 @@ import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.InputReader;
 import io.alignloss.data.PreparedInput;
+import io.alignloss.data.InputKind;
 import io.alignloss.diagnostics.CovariateShift;
+import io.alignloss.diagnostics.Drift;
+import io.alignloss.diagnostics.DriftThresholds;
+import io.alignloss.diagnostics.PreferenceBiases;
 import io.alignloss.diagnostics.LossEstimates;
 import io.alignloss.data.RowRule;
 import io.alignloss.error.AlignLossException;
@@ -17,6 +21,7 @@ import io.alignloss.error.ErrorCode;
 import io.alignloss.objective.Json;
 import io.alignloss.objective.LossStats;
 import io.alignloss.objective.Objective;
+import io.alignloss.objective.ObjectiveType;
 import io.alignloss.objective.Objectives;
 import io.alignloss.report.OutputCommitter;
 import io.alignloss.report.SummaryJson;
@@ -76,8 +81,11 @@ public final class EvaluateJob {
         void started(String stage);
     }
 
-    /** A finished run: where it published and what it wrote to summary.json. */
-    public record Result(Path output, Map<String, Object> summary) {
+    /**
+     * A finished run: where it published, what it wrote to summary.json, and the configured thresholds it
+     * exceeded (the output is published; the command exits 4).
+     */
+    public record Result(Path output, Map<String, Object> summary, List<String> exceededThresholds) {
     }
 
     private final Settings settings;
@@ -88,6 +96,11 @@ public final class EvaluateJob {
     private String targetSource = "config";
     /** Covariate-shift figures per objective, when a reference is configured. */
     private Map<String, Map<String, Object>> shift = Map.of();
+    /** Preference-data bias figures per input. */
+    private Map<String, Map<String, Object>> biases = Map.of();
+    private org.apache.hadoop.conf.Configuration hadoopConf;
+    /** Drift thresholds the run exceeded (exit 4 after publishing). */
+    private final List<String> exceededThresholds = new ArrayList<>();
 
     public EvaluateJob(Settings settings, StageListener listener) {
         this.settings = settings;
@@ -126,7 +139,8 @@ public final class EvaluateJob {
             Map<String, InputStats> stats = new LinkedHashMap<>();
             for (PreparedInput input : inputs.values()) {
                 List<Objective> on = objectivesOn(input.name());
-                InputStats inputStats = timed("scan input " + input.name(), () -> InputAggregation.run(input, on, input.originalColumns().contains(InputContract.WEIGHT), settings.seed()));
+                InputStats inputStats = timed("scan input " + input.name(), () -> InputAggregation.run(input, on, input.originalColumns().contains(InputContract.WEIGHT), settings.seed(),
+                        on.stream().anyMatch(objective -> resampling(objective).bootstrap() > 0)));
                 LOG.info("input {}: {} rows read, {} rejected ({})", input.name(), inputStats.rows(), inputStats.rejected(),
                         format("%.4f%%", 100 * inputStats.rejectFraction()));
                 stats.put(input.name(), inputStats);
@@ -185,6 +199,18 @@ public final class EvaluateJob {
             this.target = target;
             this.shift = shift;
 
+            Map<String, Map<String, Object>> biases = new LinkedHashMap<>();
+            if (settings.mode() == Mode.EVALUATE && config.diagnostics().biases()) {
+                for (PreparedInput input : inputs.values()) {
+                    if (input.config().kind() == InputKind.PREFERENCE && !objectivesOn(input.name()).isEmpty()) {
+                        biases.put(input.name(), timed("preference-data biases of input " + input.name(),
+                                () -> PreferenceBiases.compute(input.rows().filter(input.accepted()), input.config().position())));
+                    }
+                }
+            }
+            this.biases = biases;
+            this.hadoopConf = spark.sparkContext().hadoopConfiguration();
+
             if (settings.mode() == Mode.EVALUATE && config.perExample()) {
                 for (Objective objective : objectives) {
                     PreparedInput input = inputs.get(objective.config().input());
@@ -205,11 +231,17 @@ public final class EvaluateJob {
                 LOG.warn(warning);
             }
             LOG.info("summary: {}", new Path(committer.target(), "summary.json"));
-            return new Result(committer.target(), summary);
+            return new Result(committer.target(), summary, List.copyOf(exceededThresholds));
         }
         finally {
             committer.abort();
         }
+    }
+
+    /** The diagnostics settings with the objective's own bootstrap and confidence. */
+    private DiagnosticsConfig resampling(Objective objective) {
+        return ConfigLoader.resampling(objective.config().options(), objective.config().key(""), settings.config().diagnostics(),
+                settings.config().source());
     }
 
     private static Dataset<Row> readReference(SparkSession spark, String path) {
@@ -331,6 +363,18 @@ public final class EvaluateJob {
                 objectiveFigures.put(objective.name(), objectiveSummary(objective, inputStats, warnings));
             }
             summary.put("objectives", objectiveFigures);
+            if (config.diagnostics().drift().isPresent()) {
+                DiagnosticsConfig.Drift drift = config.diagnostics().drift().get();
+                Map<String, Object> figures = new LinkedHashMap<>(Drift.compare(objectiveFigures,
+                        Drift.readPrevious(drift.previous(), hadoopConf), new DriftThresholds(drift.maxLossChange(), drift.maxMixChange())));
+                figures.put("previous", drift.previous());
+                summary.put("drift", figures);
+                if (Drift.exceeded(figures)) {
+                    @SuppressWarnings("unchecked")
+                    List<String> exceeded = (List<String>) figures.get("exceeded");
+                    exceededThresholds.addAll(exceeded);
+                }
+            }
         }
         summary.put("warnings", List.copyOf(new LinkedHashSet<>(warnings)));
         return summary;
@@ -343,8 +387,7 @@ public final class EvaluateJob {
             warnings.add(format("objective '%s' has no accepted rows with positive weight on input '%s': its loss is null",
                     objective.name(), config.input()));
         }
-        DiagnosticsConfig diagnostics = ConfigLoader.resampling(config.options(), config.key(""), settings.config().diagnostics(),
-                settings.config().source());
+        DiagnosticsConfig diagnostics = resampling(objective);
         LossEstimates.Settings estimateSettings = new LossEstimates.Settings(diagnostics.bootstrap(), diagnostics.confidence(),
                 settings.seed(), diagnostics.minGroupCount(), target, diagnostics.lossBound());
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -360,6 +403,9 @@ public final class EvaluateJob {
         }
         if (shift.containsKey(objective.name())) {
             figures.put("shift", shift.get(objective.name()));
+        }
+        if (config.type() == ObjectiveType.BRADLEY_TERRY && biases.containsKey(config.input())) {
+            figures.put("biases", biases.get(config.input()));
         }
         return figures;
     }

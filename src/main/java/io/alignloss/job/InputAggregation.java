@@ -26,7 +26,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * One scan of an input computes everything the summary needs: rows read, rows rejected and, per objective,
@@ -74,16 +73,15 @@ public final class InputAggregation {
     /**
      * @param weighted whether the input has a weight column (else w = 1)
      * @param seed     seeds the hash of {@code id} that assigns rows to resampling buckets and subsample levels
+     * @param resample whether any objective wants bootstrap intervals; without, every row is in bucket 0
      */
-    public static InputStats run(PreparedInput input, List<Objective> objectives, boolean weighted, long seed) {
+    public static InputStats run(PreparedInput input, List<Objective> objectives, boolean weighted, long seed, boolean resample) {
         List<Column> projected = new ArrayList<>();
         List<String> groups = input.groupColumns();
         for (int g = 0; g < groups.size(); g++) {
             projected.add(coalesce(PreparedInput.column(groups.get(g)), lit(NULL_GROUP)).as("g" + g));
         }
-        Column hash = xxhash64(lit(seed), col(InputContract.ID));
-        projected.add(Resampling.bucket(hash).as("b"));
-        projected.add(Resampling.level(hash).as("v"));
+        projected.add(input.rowHash(seed).as("h"));
         projected.add(input.accepted().as("accepted"));
         if (weighted) {
             projected.add(col(InputContract.WEIGHT).as("w"));
@@ -100,7 +98,10 @@ public final class InputAggregation {
                 projected.add(value.as("o" + o + "_s" + s++));
             }
         }
-        Dataset<Row> values = input.rows().select(projected.toArray(Column[]::new));
+        // the hash is projected once, then split into bucket and level
+        Dataset<Row> values = input.rows().select(projected.toArray(Column[]::new))
+                .withColumn("b", resample ? Resampling.bucket(col("h")) : lit(0))
+                .withColumn("v", Resampling.level(col("h")));
 
         Column accepted = col("accepted");
         Aggregates aggregates = new Aggregates();
@@ -132,7 +133,7 @@ public final class InputAggregation {
         Column first = aggregates.columns.get(0);
         Column[] rest = aggregates.columns.subList(1, aggregates.columns.size()).toArray(Column[]::new);
         Dataset<Row> cells = values.groupBy(groupColumns(groups.size())).agg(first, rest);
-        List<Row> collected = cells.limit(MAX_CELLS + 1).collectAsList();
+        List<Row> collected = fewShufflePartitions(input.rows().sparkSession(), () -> cells.limit(MAX_CELLS + 1).collectAsList());
         if (collected.size() > MAX_CELLS) {
             throw new AlignLossException(ErrorCode.CONFIG, format(
                     "Cannot compute per-group figures for input '%s': group columns %s have more than %,d distinct combinations; "
@@ -166,6 +167,23 @@ public final class InputAggregation {
             }
         }
         return new InputStats(total, rejectedTotal, groups, byObjective);
+    }
+
+    /**
+     * Runs an aggregation whose result is small (cells) with few shuffle partitions: the default 200 makes
+     * every map task write 200 shuffle blocks for a few thousand rows, which costs more than the aggregation.
+     */
+    static <T> T fewShufflePartitions(org.apache.spark.sql.SparkSession spark, java.util.function.Supplier<T> work) {
+        String key = "spark.sql.shuffle.partitions";
+        String previous = spark.conf().get(key);
+        int partitions = Math.max(1, Math.min(Integer.parseInt(previous), spark.sparkContext().defaultParallelism()));
+        spark.conf().set(key, partitions);
+        try {
+            return work.get();
+        }
+        finally {
+            spark.conf().set(key, previous);
+        }
     }
 
     // Σ over accepted rows (rejected rows add 0, so the aggregation buffer never holds null)

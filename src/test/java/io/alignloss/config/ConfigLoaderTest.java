@@ -142,6 +142,42 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void diagnosticsKeysHaveDefaultsAndAreValidated() throws Exception {
+        JobConfig defaults = ConfigLoader.load(write(VALID), List.of(), Optional.empty());
+        assertThat(defaults.diagnostics().bootstrap()).isEqualTo(200);
+        assertThat(defaults.diagnostics().confidence()).isEqualTo(0.95);
+        assertThat(defaults.diagnostics().minGroupCount()).isEqualTo(30);
+        assertThat(defaults.diagnostics().target()).isEmpty();
+        assertThat(defaults.diagnostics().biases()).isTrue();
+
+        JobConfig configured = ConfigLoader.load(write(VALID + """
+                bootstrap = 500
+                confidence = 0.9
+                target { language { en = 0.5, de = 0.5 } }
+                reference { path = "ref.parquet" }
+                loss-bound = [0, 5]
+                shift { clip = 20 }
+                drift { previous = "out/yesterday", max-loss-change = 0.02 }
+                """), List.of("objectives.bt.bootstrap=50"), Optional.empty());
+        assertThat(configured.diagnostics().target()).containsKey("language");
+        assertThat(configured.diagnostics().reference()).contains("ref.parquet");
+        assertThat(configured.diagnostics().lossBound().get().high()).isEqualTo(5.0);
+        assertThat(configured.diagnostics().drift().get().maxLossChange().getAsDouble()).isEqualTo(0.02);
+        assertThat(ConfigLoader.resampling(configured.objectives().get(0).options(), "objectives.bt.", configured.diagnostics(), "x")
+                .bootstrap()).isEqualTo(50);
+
+        File badShares = write(VALID + "target { language { en = 0.5, de = 0.4 } }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(badShares, List.of(), Optional.empty()))
+                .hasMessageContaining("Invalid 'target.language'").hasMessageContaining("shares sum to 0.9");
+        File badConfidence = write(VALID + "confidence = 95\n");
+        assertThatThrownBy(() -> ConfigLoader.load(badConfidence, List.of(), Optional.empty()))
+                .hasMessageContaining("Invalid 'confidence'");
+        File badDrift = write(VALID + "drift { previous = x, max-los-change = 1 }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(badDrift, List.of(), Optional.empty()))
+                .hasMessageContaining("Unknown key 'drift.max-los-change'");
+    }
+
+    @Test
     void parseValueTypesNumbersBooleansAndKeepsUrisVerbatim() {
         assertThat(ConfigLoader.parseValue("5", "k=5").unwrapped()).isEqualTo(5L);
         assertThat(ConfigLoader.parseValue("0.25", "k=0.25").unwrapped()).isEqualTo(0.25);
