@@ -42,6 +42,7 @@ final class SampleCommand implements Callable<Integer> {
             write(spark, SampleData.sequences(rows, seed + 1), SampleData.SEQUENCE_SCHEMA, "sequences.parquet");
             write(spark, SampleData.badPreferences(200, seed + 2), SampleData.PREFERENCE_SCHEMA, "bad-preferences.parquet");
             write(spark, SampleData.badSequences(200, seed + 3), SampleData.SEQUENCE_SCHEMA, "bad-sequences.parquet");
+            write(spark, SampleData.reference(rows, seed + 4), SampleData.REFERENCE_SCHEMA, "reference.parquet");
         }
         return 0;
     }

@@ -45,6 +45,10 @@ public final class SampleData {
 
     private static final String[] LANGUAGES = {"en", "de", "fr", "es", "ja"};
     private static final double[] LANGUAGE_SHARES = {0.62, 0.14, 0.1, 0.09, 0.05};
+    /** The served population's language mix (the reference sample): the samples over-represent English. */
+    private static final double[] POPULATION_LANGUAGE_SHARES = {0.3, 0.2, 0.2, 0.15, 0.15};
+    /** Words that mark a prompt's language, so that a text classifier can see the language mix. */
+    private static final String[] LANGUAGE_WORDS = {"please", "bitte", "s'il vous plaît", "por favor", "kudasai"};
     private static final String[] DOMAINS = {"chat", "code", "math", "safety"};
     private static final double[] DOMAIN_SHARES = {0.45, 0.25, 0.18, 0.12};
     /** How well the logged reward model separates the pair, by domain and by language. */
@@ -73,8 +77,8 @@ public final class SampleData {
             double weight = random.nextDouble() < 0.8 ? 1.0 : random.nextDouble() < 0.5 ? 0.5 : 2.0;
             double helpfulness = clamp(6 + separation + 1.5 * gaussian(random), 0, 10);
             double harmfulness = clamp(domain == 3 ? 3 + 2 * gaussian(random) : 1 + gaussian(random), 0, 10);
-            rows.add(RowFactory.create(format("p%06d", i), text(random, "Question:", 6, 25), text(random, "Answer:", 10, 60),
-                    text(random, "Answer:", 8, 50), round(chosenScore), round(rejectedScore), round(label), weight,
+            rows.add(RowFactory.create(format("p%06d", i), prompt(random, "User:", language, 5, 30), text(random, "Assistant:", 10, 60),
+                    text(random, "Assistant:", 8, 50), round(chosenScore), round(rejectedScore), round(label), weight,
                     round(helpfulness), round(harmfulness), LANGUAGES[language], DOMAINS[domain]));
         }
         return rows;
@@ -86,8 +90,8 @@ public final class SampleData {
         for (int i = 0; i < count; i++) {
             int language = pick(random, LANGUAGE_SHARES);
             int domain = pick(random, DOMAIN_SHARES);
-            String prompt = text(random, "Instruction:", 5, 30);
-            String response = text(random, "Response:", 8, 80);
+            String prompt = prompt(random, "User:", language, 5, 30);
+            String response = text(random, "Assistant:", 8, 80);
             double promptLevel = 2.6 + 0.5 * language;
             double responseLevel = 1.2 + 0.3 * language + 0.2 * domain;
             Double[] promptLogprobs = logprobs(random, prompt.split(" ").length, promptLevel);
@@ -101,6 +105,30 @@ public final class SampleData {
                     LANGUAGES[language], DOMAINS[domain]));
         }
         return rows;
+    }
+
+    public static final StructType REFERENCE_SCHEMA = new StructType()
+            .add("id", DataTypes.StringType)
+            .add("prompt", DataTypes.StringType)
+            .add("response", DataTypes.StringType)
+            .add("language", DataTypes.StringType)
+            .add("domain", DataTypes.StringType);
+
+    /** An unlabelled sample of the population served: prompts and responses, with another language mix. */
+    public static List<Row> reference(int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Row> rows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int language = pick(random, POPULATION_LANGUAGE_SHARES);
+            int domain = pick(random, DOMAIN_SHARES);
+            rows.add(RowFactory.create(format("r%06d", i), prompt(random, "User:", language, 5, 30),
+                    text(random, "Assistant:", 8, 80), LANGUAGES[language], DOMAINS[domain]));
+        }
+        return rows;
+    }
+
+    private static String prompt(SplittableRandom random, String lead, int language, int minWords, int maxWords) {
+        return text(random, lead, minWords, maxWords) + " " + LANGUAGE_WORDS[language];
     }
 
     /** Good preference rows followed by rows that break each preference rule (and the score rules). */
