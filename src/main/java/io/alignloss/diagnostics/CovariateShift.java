@@ -253,16 +253,7 @@ public final class CovariateShift {
                 totalY += wy[b];
                 totalX += wx[b];
             }
-            double[] replicates = new double[bootstrap];
-            for (int r = 0; r < bootstrap; r++) {
-                double y = 0;
-                double x = 0;
-                for (int b = 0; b < Resampling.BUCKETS; b++) {
-                    y += weights[r][b] * wy[b];
-                    x += weights[r][b] * wx[b];
-                }
-                replicates[r] = x > 0 ? y / x : Double.NaN;
-            }
+            double[] replicates = Resampling.replicateRatios(wy, wx, weights);
             double[] interval = bootstrap > 0 ? Resampling.percentileInterval(replicates, confidence) : null;
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("auc", Json.number(fit.auc()));

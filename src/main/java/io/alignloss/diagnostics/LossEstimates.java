@@ -56,19 +56,8 @@ public final class LossEstimates {
             return stats.loss().orElse(Double.NaN);
         }
 
-        // L_r = Σ_b W_rb·wy_b / Σ_b W_rb·wx_b
         double[] replicates(double[][] weights) {
-            double[] losses = new double[weights.length];
-            for (int r = 0; r < weights.length; r++) {
-                double numerator = 0;
-                double denominator = 0;
-                for (int b = 0; b < BUCKETS; b++) {
-                    numerator += weights[r][b] * wy[b];
-                    denominator += weights[r][b] * wx[b];
-                }
-                losses[r] = denominator > 0 ? numerator / denominator : Double.NaN;
-            }
-            return losses;
+            return Resampling.replicateRatios(wy, wx, weights);
         }
     }
 

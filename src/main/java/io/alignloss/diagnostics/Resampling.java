@@ -69,6 +69,21 @@ public final class Resampling {
         return count;
     }
 
+    /** Bootstrap replicates of a ratio from per-bucket sums: {@code L_r = Σ_b W_rb·wy_b / Σ_b W_rb·wx_b} (NaN when 0/0). */
+    public static double[] replicateRatios(double[] wy, double[] wx, double[][] weights) {
+        double[] ratios = new double[weights.length];
+        for (int r = 0; r < weights.length; r++) {
+            double numerator = 0;
+            double denominator = 0;
+            for (int b = 0; b < BUCKETS; b++) {
+                numerator += weights[r][b] * wy[b];
+                denominator += weights[r][b] * wx[b];
+            }
+            ratios[r] = denominator > 0 ? numerator / denominator : Double.NaN;
+        }
+        return ratios;
+    }
+
     /**
      * The percentile interval of replicate values at the confidence level; null when the values are missing
      * or more than 5% of the replicates are undefined (NaN: a replicate that drew no weight for the slice).
