@@ -23,6 +23,7 @@ import io.alignloss.objective.LossStats;
 import io.alignloss.objective.Objective;
 import io.alignloss.objective.ObjectiveType;
 import io.alignloss.objective.Objectives;
+import io.alignloss.report.HtmlReport;
 import io.alignloss.report.OutputCommitter;
 import io.alignloss.report.SummaryJson;
 import org.apache.hadoop.fs.Path;
@@ -224,6 +225,7 @@ public final class EvaluateJob {
             Map<String, Object> summary = summary(started, inputs, stats, reasons, warnings, settings.mode() == Mode.EVALUATE);
             timed("publish " + committer.target(), () -> {
                 committer.writeText("summary.json", SummaryJson.render(summary));
+                committer.writeText("report.html", HtmlReport.render(SummaryJson.mapper().valueToTree(summary)));
                 committer.commit();
                 return null;
             });

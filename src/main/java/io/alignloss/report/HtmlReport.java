@@ -1,0 +1,469 @@
+package io.alignloss.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.DeviationRenderer;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.text.DecimalFormat;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The run report: one self-contained HTML page (plots embedded as PNG data URIs rendered with JFreeChart,
+ * no external resources) made from a run's summary.json alone. It recomputes nothing; a figure missing from
+ * the summary simply leaves its plot or table out.
+ */
+public final class HtmlReport {
+    private static final int WIDTH = 760;
+    private static final int HEIGHT = 380;
+    private static final Color EMPIRICAL = new Color(0x1f77b4);
+    private static final Color TARGET = new Color(0xd62728);
+    private static final Color SHIFT = new Color(0x2ca02c);
+
+    private final StringBuilder html = new StringBuilder();
+    private int plots;
+
+    private HtmlReport() {
+    }
+
+    public static String render(JsonNode summary) {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+        return new HtmlReport().page(summary);
+    }
+
+    private String page(JsonNode summary) {
+        JsonNode objectives = summary.path("objectives");
+        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>alignloss report</title>\n")
+                .append("<style>body{font-family:sans-serif;max-width:64em;margin:2em auto;color:#222}")
+                .append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}")
+                .append("th:first-child,td:first-child{text-align:left}.verdict{background:#f5f5f0;border-left:4px solid #d62728;padding:.5em 1em}")
+                .append("figure{margin:1em 0}figcaption{font-size:90%;color:#555}.warn{color:#a60}</style></head>\n<body>\n");
+        html.append("<h1>alignloss ").append(escape(summary.path("command").asText("run"))).append(" report</h1>\n");
+        html.append("<p>alignloss ").append(escape(summary.path("alignloss_version").asText())).append(", Spark ")
+                .append(escape(summary.path("spark_version").asText())).append(", started ")
+                .append(escape(summary.path("started").asText())).append(", ").append(summary.path("seconds").asText())
+                .append(" s.</p>\n");
+
+        html.append("<h2>Verdict</h2>\n<div class=\"verdict\">\n");
+        for (Iterator<Map.Entry<String, JsonNode>> it = objectives.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> objective = it.next();
+            html.append("<p>").append(verdict(objective.getKey(), objective.getValue())).append("</p>\n");
+        }
+        if (objectives.isEmpty()) {
+            html.append("<p>No objectives were evaluated in this run.</p>\n");
+        }
+        html.append("</div>\n");
+
+        headline(objectives);
+        for (Iterator<Map.Entry<String, JsonNode>> it = objectives.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> objective = it.next();
+            objectiveSection(objective.getKey(), objective.getValue());
+        }
+        train(summary.path("train"));
+        drift(summary.path("drift"));
+        rejects(summary.path("rejects"));
+        JsonNode warnings = summary.path("warnings");
+        if (warnings.size() > 0) {
+            html.append("<h2>Warnings</h2>\n<ul>\n");
+            warnings.forEach(warning -> html.append("<li class=\"warn\">").append(escape(warning.asText())).append("</li>\n"));
+            html.append("</ul>\n");
+        }
+        // counts the plots whose image decoded, for the browser test (the page reads fine without it)
+        html.append("<script>window.addEventListener('load',function(){var n=0;document.querySelectorAll('img.plot')")
+                .append(".forEach(function(i){if(i.complete&&i.naturalWidth>0){n++;}});document.body.dataset.plotsLoaded=n;")
+                .append("document.body.dataset.plotsExpected=").append(plots).append(";});</script>\n");
+        html.append("</body></html>\n");
+        return html.toString();
+    }
+
+    /** A plain-language sentence or two on what the figures say. */
+    static String verdict(String name, JsonNode objective) {
+        StringBuilder text = new StringBuilder("<b>").append(escape(name)).append("</b>: ");
+        if (!objective.path("loss").isNumber()) {
+            return text.append("no loss could be computed (no accepted rows with positive weight).").toString();
+        }
+        double confidence = objective.path("confidence").asDouble(0.95);
+        text.append("empirical loss ").append(number(objective.path("loss").asDouble()));
+        JsonNode ci = objective.path("ci");
+        if (ci.size() == 2) {
+            text.append(String.format(Locale.ROOT, " (%.0f%% CI %s to %s)", 100 * confidence, number(ci.get(0).asDouble()),
+                    number(ci.get(1).asDouble())));
+        }
+        text.append(". ");
+        JsonNode target = objective.path("target");
+        if (target.isObject() && target.path("reweighted_loss").isNumber()) {
+            String under = underRepresented(target.path("shares"));
+            if (!under.isEmpty()) {
+                text.append("The dataset under-represents ").append(under).append(". ");
+            }
+            text.append("Reweighted to the target population (").append(escape(target.path("method").asText()))
+                    .append(") the loss is ").append(number(target.path("reweighted_loss").asDouble()));
+            JsonNode reweightedCi = target.path("reweighted_ci");
+            if (reweightedCi.size() == 2) {
+                text.append(" (CI ").append(number(reweightedCi.get(0).asDouble())).append(" to ")
+                        .append(number(reweightedCi.get(1).asDouble())).append(")");
+            }
+            text.append(", so the empirical figure is biased by ").append(signed(target.path("bias").asDouble()));
+            JsonNode biasCi = target.path("bias_ci");
+            if (biasCi.size() == 2) {
+                boolean excludesZero = biasCi.get(0).asDouble() > 0 || biasCi.get(1).asDouble() < 0;
+                text.append(excludesZero ? " (its interval excludes 0: more rows will not fix this)" : " (its interval includes 0)");
+            }
+            text.append(". ");
+            if (target.path("unidentified").size() > 0) {
+                text.append("Target groups without enough data: ");
+                List<String> groups = new ArrayList<>();
+                target.path("unidentified").forEach(group -> groups.add(escape(group.path("column").asText() + "="
+                        + group.path("value").asText())));
+                text.append(String.join(", ", groups)).append(" (").append(percent(target.path("uncovered_share").asDouble()))
+                        .append(" of the target); their loss is unknown. ");
+            }
+        }
+        else {
+            text.append("No target population is configured: the interval measures sampling noise only, not bias. ");
+        }
+        JsonNode shift = objective.path("shift");
+        if (shift.isObject() && shift.path("auc").isNumber()) {
+            text.append("A classifier tells the dataset from the reference with AUC ").append(number(shift.path("auc").asDouble()))
+                    .append("; the importance-weighted loss is ").append(number(shift.path("weighted_loss").asDouble()))
+                    .append(" (effective sample size ").append(Math.round(shift.path("ess").asDouble())).append("). ");
+        }
+        return text.toString();
+    }
+
+    private static String underRepresented(JsonNode shares) {
+        List<String> under = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> columns = shares.fields(); columns.hasNext(); ) {
+            Map.Entry<String, JsonNode> column = columns.next();
+            for (Iterator<Map.Entry<String, JsonNode>> values = column.getValue().fields(); values.hasNext(); ) {
+                Map.Entry<String, JsonNode> value = values.next();
+                double sample = value.getValue().path("sample_share").asDouble();
+                double target = value.getValue().path("target_share").asDouble();
+                if (target > 0 && sample < 0.8 * target) {
+                    under.add(escape(column.getKey() + "=" + value.getKey()) + " (" + percent(sample) + " of rows, "
+                            + percent(target) + " of the target)");
+                }
+            }
+        }
+        return String.join(", ", under);
+    }
+
+    private void headline(JsonNode objectives) {
+        if (objectives.isEmpty()) {
+            return;
+        }
+        html.append("<h2>Objectives</h2>\n<table><tr><th>objective</th><th>type</th><th>loss</th><th>stderr</th><th>CI</th>")
+                .append("<th>count</th><th>reweighted</th><th>bias</th><th>importance-weighted</th></tr>\n");
+        for (Iterator<Map.Entry<String, JsonNode>> it = objectives.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            JsonNode o = entry.getValue();
+            html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>").append(escape(o.path("type").asText()))
+                    .append("</td><td>").append(cell(o.path("loss"))).append("</td><td>").append(cell(o.path("stderr")))
+                    .append("</td><td>").append(interval(o.path("ci"))).append("</td><td>").append(o.path("count").asText())
+                    .append("</td><td>").append(cell(o.path("target").path("reweighted_loss"))).append("</td><td>")
+                    .append(cell(o.path("target").path("bias"))).append("</td><td>").append(cell(o.path("shift").path("weighted_loss")))
+                    .append("</td></tr>\n");
+        }
+        html.append("</table>\n");
+    }
+
+    private void objectiveSection(String name, JsonNode objective) {
+        html.append("<h2>").append(escape(name)).append("</h2>\n<p>").append(escape(objective.path("description").asText()))
+                .append("</p>\n");
+        for (Iterator<Map.Entry<String, JsonNode>> columns = objective.path("groups").fields(); columns.hasNext(); ) {
+            Map.Entry<String, JsonNode> column = columns.next();
+            groupPlot(name, column.getKey(), column.getValue(), objective);
+        }
+        curvePlot(name, objective);
+        estimatesPlot(name, objective);
+        marginPlot(name, objective.path("biases").path("length"));
+    }
+
+    private void groupPlot(String objective, String column, JsonNode values, JsonNode figures) {
+        if (values.isEmpty()) {
+            return;
+        }
+        List<String> labels = new ArrayList<>();
+        YIntervalSeries series = new YIntervalSeries("loss with CI");
+        int x = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); x++) {
+            Map.Entry<String, JsonNode> value = it.next();
+            JsonNode group = value.getValue();
+            labels.add(value.getKey());
+            double loss = group.path("loss").asDouble(Double.NaN);
+            JsonNode ci = group.path("ci");
+            series.add(x, loss, ci.size() == 2 ? ci.get(0).asDouble() : loss, ci.size() == 2 ? ci.get(1).asDouble() : loss);
+        }
+        XYPlot plot = intervalPlot(series, new SymbolAxis(column, labels.toArray(String[]::new)), "loss");
+        marker(plot, figures.path("loss"), "overall", EMPIRICAL);
+        marker(plot, figures.path("target").path("reweighted_loss"), "reweighted", TARGET);
+        JsonNode gap = figures.path("group_gaps").path(column);
+        String caption = "Loss by " + column + " with " + confidence(figures) + " intervals; lines: overall and reweighted loss.";
+        if (gap.isObject()) {
+            caption += String.format(Locale.ROOT, " Largest gap %s (%s vs %s), CI %s.", number(gap.path("max_gap").asDouble()),
+                    gap.path("highest").asText(), gap.path("lowest").asText(), intervalText(gap.path("ci")));
+        }
+        figure("plot-groups-" + objective + "-" + column, "Loss of " + objective + " by " + column,
+                new JFreeChart(objective + ": loss by " + column, plot), caption);
+    }
+
+    private void curvePlot(String objective, JsonNode figures) {
+        JsonNode curve = figures.path("curve");
+        if (curve.size() == 0) {
+            return;
+        }
+        YIntervalSeries series = new YIntervalSeries("empirical loss with CI");
+        for (JsonNode point : curve) {
+            double loss = point.path("loss").asDouble(Double.NaN);
+            JsonNode ci = point.path("ci");
+            if (point.path("n").asLong() > 0 && Double.isFinite(loss)) {
+                series.add(point.path("n").asDouble(), loss, ci.size() == 2 ? ci.get(0).asDouble() : loss,
+                        ci.size() == 2 ? ci.get(1).asDouble() : loss);
+            }
+        }
+        if (series.getItemCount() == 0) {
+            return;
+        }
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        data.addSeries(series);
+        DeviationRenderer renderer = new DeviationRenderer(true, true);
+        renderer.setSeriesPaint(0, EMPIRICAL);
+        renderer.setSeriesFillPaint(0, new Color(0x1f, 0x77, 0xb4, 60));
+        LogAxis n = new LogAxis("rows in the subsample (log scale)");
+        n.setTickUnit(new NumberTickUnit(0.5));
+        n.setNumberFormatOverride(new DecimalFormat("#,##0"));
+        NumberAxis loss = new NumberAxis("loss");
+        loss.setAutoRangeIncludesZero(false);
+        XYPlot plot = new XYPlot(data, n, loss, renderer);
+        marker(plot, figures.path("target").path("reweighted_loss"), "reweighted (target)", TARGET);
+        figure("plot-curve-" + objective, "Estimator learning curve of " + objective,
+                new JFreeChart(objective + ": estimator learning curve", plot),
+                "Empirical loss and its interval on nested subsamples (1% to 100%): the interval narrows like 1/√n, "
+                        + "the distance to the reweighted estimate does not.");
+    }
+
+    private void estimatesPlot(String objective, JsonNode figures) {
+        JsonNode target = figures.path("target");
+        JsonNode shift = figures.path("shift");
+        if (!target.path("reweighted_loss").isNumber() && !shift.path("weighted_loss").isNumber()) {
+            return;
+        }
+        List<String> labels = new ArrayList<>();
+        YIntervalSeries series = new YIntervalSeries("estimate with CI");
+        addEstimate(series, labels, "empirical", figures.path("loss"), figures.path("ci"));
+        addEstimate(series, labels, "reweighted", target.path("reweighted_loss"), target.path("reweighted_ci"));
+        addEstimate(series, labels, "importance-weighted", shift.path("weighted_loss"), shift.path("weighted_ci"));
+        XYPlot plot = intervalPlot(series, new SymbolAxis("estimator", labels.toArray(String[]::new)), "loss");
+        figure("plot-estimates-" + objective, "Empirical, reweighted and importance-weighted loss of " + objective,
+                new JFreeChart(objective + ": estimates of the expected loss", plot),
+                "Three estimates of the expected loss with " + confidence(figures) + " intervals. Where they disagree, "
+                        + "the dataset is not a uniform sample of the target population.");
+    }
+
+    private static void addEstimate(YIntervalSeries series, List<String> labels, String label, JsonNode value, JsonNode ci) {
+        if (!value.isNumber()) {
+            return;
+        }
+        double v = value.asDouble();
+        series.add(labels.size(), v, ci.size() == 2 ? ci.get(0).asDouble() : v, ci.size() == 2 ? ci.get(1).asDouble() : v);
+        labels.add(label);
+    }
+
+    private void marginPlot(String objective, JsonNode length) {
+        JsonNode bins = length.path("bins");
+        if (bins.size() == 0) {
+            return;
+        }
+        XYSeries series = new XYSeries("mean margin");
+        bins.forEach(bin -> series.add(bin.path("length_diff").asDouble(), bin.path("mean_margin").asDouble()));
+        XYPlot plot = new XYPlot(new XYSeriesCollection(series), new NumberAxis("len(chosen) − len(rejected), characters"),
+                new NumberAxis("mean margin"), new XYLineAndShapeRenderer(true, true));
+        plot.getRenderer().setSeriesPaint(0, EMPIRICAL);
+        figure("plot-length-" + objective, "Margin versus length difference for " + objective,
+                new JFreeChart(objective + ": margin vs length difference", plot),
+                String.format(Locale.ROOT, "Mean reward margin by length difference. Correlation %s; "
+                        + "\"the longer response wins\" is right %s of the time.", cellText(length.path("correlation")),
+                        length.path("longer_wins_accuracy").isNumber() ? percent(length.path("longer_wins_accuracy").asDouble()) : "n/a"));
+    }
+
+    private void train(JsonNode train) {
+        JsonNode history = train.path("history");
+        if (history.size() == 0) {
+            return;
+        }
+        html.append("<h2>Training</h2>\n<p>objective ").append(escape(train.path("objective").asText())).append(", ")
+                .append(train.path("iterations").asText()).append(" iterations, converged: ")
+                .append(train.path("converged").asText()).append(", final objective ").append(cell(train.path("final_objective")))
+                .append("</p>\n");
+        XYSeries series = new XYSeries("objective");
+        history.forEach(point -> {
+            double value = point.path("objective").asDouble();
+            if (value > 0) {
+                series.add(point.path("iteration").asDouble(), value);
+            }
+        });
+        if (series.getItemCount() == 0) {
+            return;
+        }
+        XYPlot plot = new XYPlot(new XYSeriesCollection(series), new NumberAxis("iteration"), new LogAxis("objective (log scale)"),
+                new XYLineAndShapeRenderer(true, false));
+        figure("plot-train", "Training curve", new JFreeChart("training objective", plot), "The regularised objective per iteration.");
+    }
+
+    private void drift(JsonNode drift) {
+        if (!drift.isObject()) {
+            return;
+        }
+        html.append("<h2>Drift against the previous run</h2>\n");
+        if (!"compared".equals(drift.path("status").asText())) {
+            html.append("<p>").append(escape(drift.path("message").asText("nothing to compare with"))).append("</p>\n");
+            return;
+        }
+        html.append("<table><tr><th>objective</th><th>loss</th><th>previous</th><th>change</th><th>p-value</th></tr>\n");
+        for (Iterator<Map.Entry<String, JsonNode>> it = drift.path("objectives").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            JsonNode o = entry.getValue();
+            html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>").append(cell(o.path("loss"))).append("</td><td>")
+                    .append(cell(o.path("previous_loss"))).append("</td><td>").append(cell(o.path("loss_change"))).append("</td><td>")
+                    .append(cell(o.path("p_value"))).append("</td></tr>\n");
+        }
+        html.append("</table>\n");
+        drift.path("exceeded").forEach(line -> html.append("<p class=\"warn\">").append(escape(line.asText())).append("</p>\n"));
+    }
+
+    private void rejects(JsonNode rejects) {
+        if (!rejects.isObject()) {
+            return;
+        }
+        html.append("<h2>Rejected rows</h2>\n<p>").append(rejects.path("total").asLong()).append(" rows rejected.</p>\n");
+        if (rejects.path("by_reason").size() > 0) {
+            html.append("<table><tr><th>reason</th><th>rows</th></tr>\n");
+            for (Iterator<Map.Entry<String, JsonNode>> it = rejects.path("by_reason").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>").append(entry.getValue().asLong())
+                        .append("</td></tr>\n");
+            }
+            html.append("</table>\n");
+        }
+    }
+
+    private static XYPlot intervalPlot(YIntervalSeries series, SymbolAxis x, String yLabel) {
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        data.addSeries(series);
+        XYErrorRenderer renderer = new XYErrorRenderer();
+        renderer.setDrawXError(false);
+        renderer.setSeriesPaint(0, EMPIRICAL);
+        renderer.setErrorPaint(EMPIRICAL);
+        renderer.setErrorStroke(new BasicStroke(2f));
+        renderer.setDefaultLinesVisible(false);
+        NumberAxis y = new NumberAxis(yLabel);
+        y.setAutoRangeIncludesZero(false);
+        x.setGridBandsVisible(false);
+        return new XYPlot(data, x, y, renderer);
+    }
+
+    private static void marker(XYPlot plot, JsonNode value, String label, Color color) {
+        if (!value.isNumber()) {
+            return;
+        }
+        ValueMarker marker = new ValueMarker(value.asDouble(), color, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
+        marker.setLabel(label);
+        marker.setLabelPaint(color);
+        marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+        marker.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+        plot.addRangeMarker(marker);
+    }
+
+    private void figure(String id, String alt, JFreeChart chart, String caption) {
+        chart.setBackgroundPaint(Color.WHITE);
+        if (chart.getLegend() != null) {
+            chart.removeLegend();
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            ChartUtils.writeChartAsPNG(png, chart, WIDTH, HEIGHT);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        plots++;
+        html.append("<figure><img class=\"plot\" id=\"").append(escape(id)).append("\" alt=\"").append(escape(alt))
+                .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png.toByteArray())).append("\"><figcaption>").append(escape(caption))
+                .append("</figcaption></figure>\n");
+    }
+
+    private static String confidence(JsonNode figures) {
+        return String.format(Locale.ROOT, "%.0f%%", 100 * figures.path("confidence").asDouble(0.95));
+    }
+
+    static String escape(String text) {
+        StringBuilder escaped = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> escaped.append("&lt;");
+                case '>' -> escaped.append("&gt;");
+                case '&' -> escaped.append("&amp;");
+                case '"' -> escaped.append("&quot;");
+                case '\'' -> escaped.append("&#39;");
+                default -> escaped.append(c);
+            }
+        }
+        return escaped.toString();
+    }
+
+    private static String number(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.4g", value) : "n/a";
+    }
+
+    private static String signed(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%+.4g", value) : "n/a";
+    }
+
+    private static String percent(double value) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * value);
+    }
+
+    private static String cell(JsonNode value) {
+        return value.isNumber() ? number(value.asDouble()) : "";
+    }
+
+    private static String cellText(JsonNode value) {
+        return value.isNumber() ? number(value.asDouble()) : "n/a";
+    }
+
+    private static String interval(JsonNode ci) {
+        return ci.size() == 2 ? number(ci.get(0).asDouble()) + " – " + number(ci.get(1).asDouble()) : "";
+    }
+
+    private static String intervalText(JsonNode ci) {
+        return ci.size() == 2 ? "[" + number(ci.get(0).asDouble()) + ", " + number(ci.get(1).asDouble()) + "]" : "n/a";
+    }
+}
