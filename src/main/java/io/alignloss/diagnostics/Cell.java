@@ -8,9 +8,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The loss statistics of the rows of one group-value combination ({@code key}, in group-column order) that
- * fall in one resampling bucket and one subsample level.
+ * fall in one resampling bucket.
  */
-public record Cell(List<String> key, int bucket, int level, LossStats stats) {
+public record Cell(List<String> key, int bucket, LossStats stats) {
     public Cell {
         key = List.copyOf(key);
         requireNonNull(stats, "stats is null");

@@ -3,6 +3,7 @@ package io.alignloss.diagnostics;
 import io.alignloss.config.DiagnosticsConfig;
 import io.alignloss.objective.Json;
 import io.alignloss.objective.LossStats;
+import org.apache.commons.math3.distribution.NormalDistribution;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +19,7 @@ import static java.lang.String.format;
 /**
  * Turns the cells of one objective into its estimate figures: the empirical loss with its bootstrap
  * interval, per-group losses with intervals and shares, the largest gap between groups, the estimator
- * learning curve on nested subsamples, and, with target shares, the reweighted loss and the bias estimate.
+ * learning curve on nested subsamples (normal intervals from the linearised standard error), and, with target shares, the reweighted loss and the bias estimate.
  * Everything is computed on the driver from the per-cell sums; bootstrap replicates reweight the
  * {@link Resampling#BUCKETS} buckets with the same Poisson weights for every figure, so differences (bias,
  * gaps) get consistent intervals.
@@ -91,15 +92,17 @@ public final class LossEstimates {
         Slice all = new Slice();
         List<Map<String, Slice>> byValue = new ArrayList<>();
         groupColumns.forEach(column -> byValue.add(new TreeMap<>()));
-        Slice[] levels = new Slice[Resampling.LEVELS];
+        Slice[] levels = new Slice[Resampling.CURVE_FRACTIONS.length];
         Arrays.setAll(levels, k -> new Slice());
         for (Cell cell : cells) {
             all.add(cell);
             for (int g = 0; g < groupColumns.size(); g++) {
                 byValue.get(g).computeIfAbsent(cell.key().get(g), value -> new Slice()).add(cell);
             }
-            for (int k = cell.level(); k < Resampling.LEVELS; k++) {
-                levels[k].add(cell);
+            for (int k = 0; k < levels.length; k++) {
+                if (cell.bucket() < Resampling.bucketsIn(Resampling.CURVE_FRACTIONS[k])) {
+                    levels[k].add(cell);
+                }
             }
         }
 
@@ -142,17 +145,20 @@ public final class LossEstimates {
         Optional<Target> target = target(byValue, cells);
         target.ifPresent(t -> result.put("target", t.figures(all, allReplicates, cells)));
 
+        if (settings.bootstrap() == 0) {
+            return result; // without resampling the rows are not bucketed, so there are no subsamples either
+        }
         List<Map<String, Object>> curve = new ArrayList<>();
-        for (int k = 0; k < Resampling.LEVELS; k++) {
+        for (int k = 0; k < levels.length; k++) {
             Map<String, Object> point = new LinkedHashMap<>();
             point.put("fraction", Resampling.CURVE_FRACTIONS[k]);
             point.put("n", levels[k].stats.count());
             point.put("loss", Json.number(levels[k].loss()));
-            point.put("ci", interval(levels[k].replicates(weights)));
+            point.put("ci", normalInterval(levels[k].stats));
             if (target.isPresent()) {
-                final int level = k;
+                int buckets = Resampling.bucketsIn(Resampling.CURVE_FRACTIONS[k]);
                 point.put("reweighted_loss", Json.number(target.get().reweighted(cells.stream()
-                        .filter(cell -> cell.level() <= level).toList())));
+                        .filter(cell -> cell.bucket() < buckets).toList())));
             }
             curve.add(point);
         }
@@ -189,6 +195,20 @@ public final class LossEstimates {
         gap.put("lowest", lowest);
         gap.put("groups_compared", eligible.size());
         return gap;
+    }
+
+    /**
+     * {@code L̂ ± z·stderr} from the linearised standard error: the learning curve's subsamples are made of
+     * few buckets (1% is one), too few to resample, so their intervals are normal ones.
+     */
+    private List<Double> normalInterval(LossStats stats) {
+        if (settings.bootstrap() == 0 || stats.loss().isEmpty() || stats.stderr().isEmpty()) {
+            return null;
+        }
+        double z = new NormalDistribution().inverseCumulativeProbability((1 + settings.confidence()) / 2);
+        double loss = stats.loss().getAsDouble();
+        double halfWidth = z * stats.stderr().getAsDouble();
+        return List.of(loss - halfWidth, loss + halfWidth);
     }
 
     private List<Double> interval(double[] replicates) {

@@ -7,8 +7,6 @@ import java.util.SplittableRandom;
 
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.shiftrightunsigned;
-import static org.apache.spark.sql.functions.when;
 
 /**
  * Bucketed Poisson bootstrap and nested subsamples, both keyed by a seeded hash of each row's {@code id}.
@@ -18,31 +16,25 @@ import static org.apache.spark.sql.functions.when;
  * uniform random assignment, buckets are i.i.d. clusters of random rows, and resampling them is a valid
  * bootstrap of the ratio estimator (a cluster bootstrap with exchangeable clusters); it costs nothing
  * per row beyond one hash, while a per-row Poisson bootstrap costs {@code bootstrap} random draws per row.
- * Independent bits of the same hash give a uniform {@code u} in [0, 1) that assigns rows to nested
- * subsample levels: the subsample at fraction f is every row with {@code u < f}.
+ * With 100 buckets the same key also gives the nested subsamples of the learning curve: the subsample at
+ * fraction f is buckets 0 .. 100·f − 1 (1% = bucket 0, 3% = buckets 0–2, …), so the scan needs no second key.
  */
 public final class Resampling {
-    public static final int BUCKETS = 64;
-    /** Fractions of the estimator learning curve; the subsample at fraction f_k is levels 0..k. */
+    public static final int BUCKETS = 100;
+    /** Fractions of the estimator learning curve; the subsample at fraction f is the buckets below 100·f. */
     public static final double[] CURVE_FRACTIONS = {0.01, 0.03, 0.1, 0.3, 1.0};
-    public static final int LEVELS = CURVE_FRACTIONS.length;
 
     private Resampling() {
     }
 
-    // bucket = hash mod 256 (the low 8 bits)
+    // bucket = hash mod 100
     public static Column bucket(Column hash) {
         return pmod(hash, lit((long) BUCKETS)).cast("int");
     }
 
-    // u = bits 8..31 of the hash / 2^24; level = first k with u < f_k
-    public static Column level(Column hash) {
-        Column u = pmod(shiftrightunsigned(hash, 8), lit(1L << 24)).cast("double").divide(1 << 24);
-        Column level = lit(LEVELS - 1);
-        for (int k = LEVELS - 2; k >= 0; k--) {
-            level = when(u.lt(CURVE_FRACTIONS[k]), k).otherwise(level);
-        }
-        return level;
+    /** The number of buckets, 0 .. n − 1, that make up the subsample at a curve fraction. */
+    public static int bucketsIn(double fraction) {
+        return (int) Math.round(fraction * BUCKETS);
     }
 
     /** Poisson(1) weights, replicates × buckets, from the seed. */

@@ -38,12 +38,12 @@ import static org.apache.spark.sql.functions.when;
  * reason are not computed here: they come from the (small) rejects output, written only when there are
  * rejects.
  *
- * <p>Cells are also keyed by a resampling bucket and a subsample level, both from a seeded hash of the row's
- * {@code id} (see {@link Resampling}), so the bootstrap and the estimator learning curve need no further
- * pass and do not depend on partitioning.
+ * <p>Cells are also keyed by a resampling bucket from a seeded hash of the row's {@code id} (see
+ * {@link Resampling}), so the bootstrap and the estimator learning curve need no further pass and do not
+ * depend on partitioning.
  */
 public final class InputAggregation {
-    /** Most cells (group-value combinations × resampling buckets × subsample levels) an input may have. */
+    /** Most cells (group-value combinations × resampling buckets) an input may have. */
     public static final int MAX_CELLS = 2_000_000;
     /** Text standing for a null group value in the summary. */
     public static final String NULL_GROUP = "(null)";
@@ -72,8 +72,9 @@ public final class InputAggregation {
 
     /**
      * @param weighted whether the input has a weight column (else w = 1)
-     * @param seed     seeds the hash of {@code id} that assigns rows to resampling buckets and subsample levels
-     * @param resample whether any objective wants bootstrap intervals; without, every row is in bucket 0
+     * @param seed     seeds the hash of {@code id} that assigns rows to resampling buckets
+     * @param resample whether any objective wants bootstrap intervals and the learning curve; without, every
+     *                 row is in bucket 0 and the hash is not computed
      */
     public static InputStats run(PreparedInput input, List<Objective> objectives, boolean weighted, long seed, boolean resample) {
         List<Column> projected = new ArrayList<>();
@@ -81,7 +82,7 @@ public final class InputAggregation {
         for (int g = 0; g < groups.size(); g++) {
             projected.add(coalesce(PreparedInput.column(groups.get(g)), lit(NULL_GROUP)).as("g" + g));
         }
-        projected.add(input.rowHash(seed).as("h"));
+        projected.add((resample ? Resampling.bucket(input.rowHash(seed)) : lit(0)).as("b"));
         projected.add(input.accepted().as("accepted"));
         if (weighted) {
             projected.add(col(InputContract.WEIGHT).as("w"));
@@ -98,10 +99,7 @@ public final class InputAggregation {
                 projected.add(value.as("o" + o + "_s" + s++));
             }
         }
-        // the hash is projected once, then split into bucket and level
-        Dataset<Row> values = input.rows().select(projected.toArray(Column[]::new))
-                .withColumn("b", resample ? Resampling.bucket(col("h")) : lit(0))
-                .withColumn("v", Resampling.level(col("h")));
+        Dataset<Row> values = input.rows().select(projected.toArray(Column[]::new));
 
         Column accepted = col("accepted");
         Aggregates aggregates = new Aggregates();
@@ -137,7 +135,7 @@ public final class InputAggregation {
         if (collected.size() > MAX_CELLS) {
             throw new AlignLossException(ErrorCode.CONFIG, format(
                     "Cannot compute per-group figures for input '%s': group columns %s have more than %,d distinct combinations; "
-                            + "group by categorical columns", input.name(), groups, MAX_CELLS / Resampling.BUCKETS / Resampling.LEVELS));
+                            + "group by categorical columns", input.name(), groups, MAX_CELLS / Resampling.BUCKETS));
         }
 
         long total = 0;
@@ -152,7 +150,6 @@ public final class InputAggregation {
                 key.add(row.getAs("g" + g));
             }
             int bucket = row.<Integer>getAs("b");
-            int level = row.<Integer>getAs("v");
             for (int o = 0; o < objectives.size(); o++) {
                 Objective objective = objectives.get(o);
                 CoreSums sums = core.get(o);
@@ -163,7 +160,7 @@ public final class InputAggregation {
                 for (String name : objective.sums().keySet()) {
                     stats.addSum(name, number(row, extras.get(o).get(s++)));
                 }
-                byObjective.get(objective.name()).add(new Cell(List.copyOf(key), bucket, level, stats));
+                byObjective.get(objective.name()).add(new Cell(List.copyOf(key), bucket, stats));
             }
         }
         return new InputStats(total, rejectedTotal, groups, byObjective);
@@ -201,12 +198,11 @@ public final class InputAggregation {
     }
 
     private static Column[] groupColumns(int count) {
-        Column[] columns = new Column[count + 2];
+        Column[] columns = new Column[count + 1];
         for (int g = 0; g < count; g++) {
             columns[g] = col("g" + g);
         }
         columns[count] = col("b");
-        columns[count + 1] = col("v");
         return columns;
     }
 }

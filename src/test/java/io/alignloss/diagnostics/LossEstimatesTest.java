@@ -24,7 +24,7 @@ class LossEstimatesTest {
     /** The expected loss of the target population (A:B = 1:1). */
     private static final double TRUE_TARGET_LOSS = (LOSS_A + LOSS_B) / 2;
 
-    /** Rows → cells keyed by group, a random bucket and level, as the Spark scan builds them. */
+    /** Rows → cells keyed by group and a random bucket, as the Spark scan builds them. */
     private static List<Cell> sample(int rows, double shareA, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, LossStats> cells = new HashMap<>();
@@ -35,16 +35,10 @@ class LossEstimatesTest {
             // a per-example loss with the group's mean: exponential, as losses are skewed
             double loss = -mean * Math.log(1 - random.nextDouble());
             int bucket = random.nextInt(Resampling.BUCKETS);
-            double u = random.nextDouble();
-            int level = 0;
-            while (u >= Resampling.CURVE_FRACTIONS[level]) {
-                level++;
-            }
-            String key = group + "/" + bucket + "/" + level;
+            String key = group + "/" + bucket;
             LossStats stats = cells.computeIfAbsent(key, k -> LossStats.empty());
             stats.add(1.0, loss, 1.0);
-            int lv = level;
-            keys.computeIfAbsent(key, k -> new Cell(List.of(group), bucket, lv, stats));
+            keys.computeIfAbsent(key, k -> new Cell(List.of(group), bucket, stats));
         }
         return new ArrayList<>(keys.values());
     }
@@ -148,7 +142,7 @@ class LossEstimatesTest {
                 for (int i = 0; i < 2; i++) {
                     stats.add(weights[c] / Resampling.BUCKETS / 2, losses[c], 1);
                 }
-                cells.add(new Cell(List.of(keys[c][0], keys[c][1]), b, 4, stats));
+                cells.add(new Cell(List.of(keys[c][0], keys[c][1]), b, stats));
             }
         }
         Map<String, Map<String, Double>> target = new LinkedHashMap<>();
