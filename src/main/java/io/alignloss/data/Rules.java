@@ -3,7 +3,6 @@ package io.alignloss.data;
 import org.apache.spark.sql.Column;
 
 import static org.apache.spark.sql.functions.array_compact;
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.isnan;
@@ -18,33 +17,33 @@ public final class Rules {
 
     /** Null or empty string (compared with '', which unlike length() needs no UTF-8 decoding). */
     public static RowRule missingText(String column) {
-        return RowRule.of(RowRule.MISSING_TEXT, col(column).isNull().or(col(column).equalTo("")));
+        return RowRule.of(RowRule.MISSING_TEXT, PreparedInput.column(column).isNull().or(PreparedInput.column(column).equalTo("")));
     }
 
     /** Null, NaN or ±Inf score. */
     public static RowRule badScore(String column) {
-        return RowRule.of(RowRule.BAD_SCORE, notFinite(col(column)));
+        return RowRule.of(RowRule.BAD_SCORE, notFinite(PreparedInput.column(column)));
     }
 
     /** Weight null, negative, NaN or infinite. */
     public static RowRule badWeight(String column) {
-        return RowRule.of(RowRule.BAD_WEIGHT, notFinite(col(column)).or(col(column).lt(0)));
+        return RowRule.of(RowRule.BAD_WEIGHT, notFinite(PreparedInput.column(column)).or(PreparedInput.column(column).lt(0)));
     }
 
     /** Label null, NaN or outside [0, 1]. */
     public static RowRule badLabel(String column) {
-        return RowRule.of(RowRule.BAD_LABEL, col(column).isNull().or(isnan(col(column)))
-                .or(col(column).lt(0)).or(col(column).gt(1)));
+        return RowRule.of(RowRule.BAD_LABEL, PreparedInput.column(column).isNull().or(isnan(PreparedInput.column(column)))
+                .or(PreparedInput.column(column).lt(0)).or(PreparedInput.column(column).gt(1)));
     }
 
     /** The log-probability array is null. */
     public static RowRule missingLogprobs(String column) {
-        return RowRule.of(RowRule.MISSING_LOGPROBS, col(column).isNull());
+        return RowRule.of(RowRule.MISSING_LOGPROBS, PreparedInput.column(column).isNull());
     }
 
     /** An element above 0, NaN or -Inf (a token of probability 0 makes the NLL infinite). */
     public static RowRule badLogprob(String column) {
-        Column array = col(column);
+        Column array = PreparedInput.column(column);
         return RowRule.of(RowRule.BAD_LOGPROB, array.isNotNull().and(exists(array, x ->
                 x.isNotNull().and(x.gt(0).or(isnan(x)).or(x.equalTo(Double.NEGATIVE_INFINITY))))));
     }
@@ -54,7 +53,7 @@ public final class Rules {
      * the first prompt token unscored).
      */
     public static RowRule nullLogprob(String column, boolean firstMayBeNull) {
-        Column array = col(column);
+        Column array = PreparedInput.column(column);
         Column nulls = size(array).minus(size(array_compact(array)));
         Column allowed = firstMayBeNull ? when(get(array, lit(0)).isNull().and(size(array).gt(0)), 1).otherwise(0) : lit(0);
         return RowRule.of(RowRule.NULL_LOGPROB, array.isNotNull().and(nulls.minus(allowed).gt(0)));
@@ -62,7 +61,7 @@ public final class Rules {
 
     /** An empty array. */
     public static RowRule emptyArray(String column, String code) {
-        return RowRule.of(code, col(column).isNotNull().and(size(col(column)).equalTo(0)));
+        return RowRule.of(code, PreparedInput.column(column).isNotNull().and(size(PreparedInput.column(column)).equalTo(0)));
     }
 
     /** Null, NaN or ±Inf. */

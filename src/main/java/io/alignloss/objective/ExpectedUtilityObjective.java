@@ -7,6 +7,7 @@ import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.ColumnType;
 import io.alignloss.data.InputContract;
+import io.alignloss.data.PreparedInput;
 import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
 import io.alignloss.error.AlignLossException;
@@ -93,7 +94,7 @@ public final class ExpectedUtilityObjective implements Objective {
     Column utilityOf() {
         Column total = lit(0.0);
         for (Map.Entry<String, Double> term : utility.entrySet()) {
-            total = total.plus(col(term.getKey()).multiply(term.getValue()));
+            total = total.plus(PreparedInput.column(term.getKey()).multiply(term.getValue()));
         }
         return total;
     }

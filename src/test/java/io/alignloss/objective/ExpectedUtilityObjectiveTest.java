@@ -32,6 +32,17 @@ class ExpectedUtilityObjectiveTest extends LocalSparkTest {
     }
 
     @Test
+    void scoreColumnsWithDotsInTheirNamesAreReadAsColumns() {
+        ExpectedUtilityObjective dotted = new ExpectedUtilityObjective(Configs.objective("sequence",
+                "{ name = eu, type = expected-utility, input = in, utility { \"scores.helpful\" = 2 } }"));
+        StructType schema = new StructType().add("scores.helpful", DataTypes.DoubleType).add("weight", DataTypes.DoubleType);
+        Row row = spark.createDataFrame(List.of(RowFactory.create(1.5, 1.0)), schema)
+                .select(dotted.perExample().get("utility"), dotted.rules().get(0).failsWhen()).first();
+        assertThat(row.getDouble(0)).isEqualTo(3.0);
+        assertThat(row.getBoolean(1)).isFalse();
+    }
+
+    @Test
     void meanUtilityIsMinusTheLoss() {
         LossStats stats = LossStats.empty().add(1, -3.6, 1).add(1, 1.0, 1);
         assertThat((Double) objective.figures(stats).get("mean_utility")).isCloseTo(1.3, within(1e-12));
