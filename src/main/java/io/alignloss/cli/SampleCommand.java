@@ -43,6 +43,8 @@ final class SampleCommand implements Callable<Integer> {
             write(spark, SampleData.badPreferences(200, seed + 2), SampleData.PREFERENCE_SCHEMA, "bad-preferences.parquet");
             write(spark, SampleData.badSequences(200, seed + 3), SampleData.SEQUENCE_SCHEMA, "bad-sequences.parquet");
             write(spark, SampleData.reference(rows, seed + 4), SampleData.REFERENCE_SCHEMA, "reference.parquet");
+            write(spark, SampleData.embeddedPreferences(rows, seed + 5), SampleData.EMBEDDED_PREFERENCE_SCHEMA,
+                    "preferences-embedded.parquet");
         }
         return 0;
     }

@@ -35,7 +35,7 @@ import static java.lang.String.format;
  */
 public final class ConfigLoader {
     public static final List<String> TOP_LEVEL_KEYS = List.of("inputs", "objectives", "groups", "output", "bootstrap",
-            "confidence", "min-group-count", "target", "reference", "loss-bound", "shift", "drift", "preference-biases");
+            "confidence", "min-group-count", "target", "reference", "loss-bound", "shift", "drift", "preference-biases", "features", "train");
     public static final List<String> INPUT_KEYS = List.of("path", "kind", "position");
     public static final List<String> OUTPUT_KEYS = List.of("path", "per-example");
 
@@ -261,7 +261,15 @@ public final class ConfigLoader {
         for (ObjectiveConfig objective : objectives) {
             resampling(objective.options(), objective.key(""), diagnostics, source);
         }
-        return new JobConfig(inputs, objectives, groups, outputPath, perExample, diagnostics, source, config);
+        Optional<io.alignloss.model.FeatureSpec> features = config.hasPath("features")
+                ? Optional.of(TrainConfig.features(config, "features", source)) : Optional.empty();
+        for (ObjectiveConfig objective : objectives) {
+            if (objective.options().hasPath("features")) {
+                TrainConfig.features(objective.options(), "features", source);
+            }
+        }
+        TrainConfig train = TrainConfig.parse(config, objectives, source);
+        return new JobConfig(inputs, objectives, groups, outputPath, perExample, diagnostics, features, train, source, config);
     }
 
     /** The diagnostics settings, with an objective's own {@code bootstrap} and {@code confidence} when given. */
@@ -376,7 +384,7 @@ public final class ConfigLoader {
         return key.matches("[A-Za-z0-9_-]+") ? key : "\"" + key + "\"";
     }
 
-    private static double number(Config config, String path, String key, String source, double min, double max, boolean integral) {
+    static double number(Config config, String path, String key, String source, double min, double max, boolean integral) {
         ConfigValue value = config.getValue(path);
         if (value.valueType() != ConfigValueType.NUMBER) {
             throw error(source, "Invalid '%s' (%s): expected a number, got %s", key, where(value), value.render());
@@ -389,7 +397,7 @@ public final class ConfigLoader {
         return number;
     }
 
-    private static void checkKeys(ConfigObject object, String prefix, List<String> valid, String source) {
+    static void checkKeys(ConfigObject object, String prefix, List<String> valid, String source) {
         for (String key : new TreeSet<>(object.keySet())) {
             if (!valid.contains(key)) {
                 throw error(source, "Unknown key '%s%s' (%s); valid keys here: %s", prefix, key, where(object.get(key)),
@@ -404,7 +412,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static ConfigObject object(Config config, String key, String source) {
+    static ConfigObject object(Config config, String key, String source) {
         ConfigValue value = config.getValue(key);
         if (value.valueType() != ConfigValueType.OBJECT) {
             throw error(source, "Invalid '%s' (%s): expected an object { … }, got %s", key, where(value),
@@ -426,7 +434,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static String string(Config config, String key, String source) {
+    static String string(Config config, String key, String source) {
         if (!config.hasPath(key)) {
             throw error(source, "Missing key '%s'", key);
         }
@@ -456,7 +464,7 @@ public final class ConfigLoader {
         return value.origin().description();
     }
 
-    private static AlignLossException error(String source, String message, Object... args) {
+    static AlignLossException error(String source, String message, Object... args) {
         return new AlignLossException(ErrorCode.CONFIG, format("Config %s: ", source) + format(message, args));
     }
 }

@@ -19,6 +19,8 @@ import static java.util.Objects.requireNonNull;
  * @param outputPath  where the run publishes; empty when neither output.path nor --out gave one
  * @param perExample  whether per-example Parquet is written ({@code output.per-example})
  * @param diagnostics dataset-bias diagnostics settings
+ * @param features    the top-level {@code features} block (an objective's own block takes precedence)
+ * @param train       the {@code train} block, with defaults
  * @param source      where the config came from (file name), for messages
  * @param resolved    the resolved configuration, echoed into summary.json
  */
@@ -29,6 +31,8 @@ public record JobConfig(
         Optional<String> outputPath,
         boolean perExample,
         DiagnosticsConfig diagnostics,
+        Optional<io.alignloss.model.FeatureSpec> features,
+        TrainConfig train,
         String source,
         Config resolved) {
     public JobConfig {
@@ -37,6 +41,8 @@ public record JobConfig(
         groups = List.copyOf(requireNonNull(groups, "groups is null"));
         requireNonNull(outputPath, "outputPath is null");
         requireNonNull(diagnostics, "diagnostics is null");
+        requireNonNull(features, "features is null");
+        requireNonNull(train, "train is null");
         requireNonNull(source, "source is null");
         requireNonNull(resolved, "resolved is null");
     }

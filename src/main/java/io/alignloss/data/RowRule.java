@@ -25,6 +25,10 @@ public record RowRule(String code, Column failsWhen) {
     public static final String BAD_WEIGHT = "bad_weight";
     /** Label null, outside [0, 1] or NaN. */
     public static final String BAD_LABEL = "bad_label";
+    /** An embedding that is null, of another length than the first row's, or has a NaN, infinite or null element. */
+    public static final String BAD_EMBEDDING = "bad_embedding";
+    /** A margin (TRL's margin column) that is null, NaN or infinite. */
+    public static final String BAD_MARGIN = "bad_margin";
 
     public RowRule {
         requireNonNull(code, "code is null");

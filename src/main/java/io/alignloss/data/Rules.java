@@ -59,6 +59,18 @@ public final class Rules {
         return RowRule.of(RowRule.NULL_LOGPROB, array.isNotNull().and(nulls.minus(allowed).gt(0)));
     }
 
+    /** Null, of another length than {@code dimension}, or with a null, NaN or infinite element. */
+    public static RowRule badEmbedding(String column, int dimension) {
+        Column array = PreparedInput.column(column);
+        return RowRule.of(RowRule.BAD_EMBEDDING, array.isNull().or(size(array).notEqual(dimension))
+                .or(exists(array, x -> notFinite(x))));
+    }
+
+    /** Null, NaN or ±Inf margin. */
+    public static RowRule badMargin(String column) {
+        return RowRule.of(RowRule.BAD_MARGIN, notFinite(PreparedInput.column(column)));
+    }
+
     /** An empty array. */
     public static RowRule emptyArray(String column, String code) {
         return RowRule.of(code, PreparedInput.column(column).isNotNull().and(size(PreparedInput.column(column)).equalTo(0)));

@@ -18,6 +18,8 @@ import io.alignloss.diagnostics.LossEstimates;
 import io.alignloss.data.RowRule;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.model.RewardModel;
+import io.alignloss.objective.BradleyTerryObjective;
 import io.alignloss.objective.Json;
 import io.alignloss.objective.LossStats;
 import io.alignloss.objective.Objective;
@@ -41,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -89,9 +92,21 @@ public final class EvaluateJob {
     public record Result(Path output, Map<String, Object> summary, List<String> exceededThresholds) {
     }
 
+    /**
+     * What a {@code train} run adds to the evaluation that ends it: its command name, the output committer
+     * it already wrote the model into, the trained models by objective, and its {@code train} summary block.
+     */
+    public record Extras(String command, Optional<OutputCommitter> committer, Map<String, RewardModel> models,
+            Map<String, Object> summaryBlocks, List<String> warnings) {
+        public static Extras none() {
+            return new Extras("", Optional.empty(), Map.of(), Map.of(), List.of());
+        }
+    }
+
     private final Settings settings;
     private final StageListener listener;
     private final List<Objective> objectives;
+    private Extras extras = Extras.none();
     /** Target shares used for reweighting: the config's, or the reference's group mix. */
     private Map<String, Map<String, Double>> target = Map.of();
     private String targetSource = "config";
@@ -106,7 +121,7 @@ public final class EvaluateJob {
     public EvaluateJob(Settings settings, StageListener listener) {
         this.settings = settings;
         this.listener = listener;
-        this.objectives = settings.config().objectives().stream().map(Objectives::create).toList();
+        this.objectives = new ArrayList<>(settings.config().objectives().stream().map(Objectives::create).toList());
     }
 
     public EvaluateJob(Settings settings) {
@@ -119,17 +134,34 @@ public final class EvaluateJob {
     }
 
     public Result run(SparkSession spark) {
+        return run(spark, Extras.none());
+    }
+
+    public Result run(SparkSession spark, Extras extras) {
+        this.extras = extras;
         Instant started = Instant.now();
         JobConfig config = settings.config();
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(extras.warnings());
+        for (int i = 0; i < objectives.size(); i++) {
+            if (objectives.get(i) instanceof BradleyTerryObjective bradleyTerry) {
+                RewardModel model = extras.models().get(bradleyTerry.name());
+                if (model == null && bradleyTerry.modelPath().isPresent()) {
+                    String path = bradleyTerry.modelPath().get();
+                    model = timed("load reward model " + path, () -> RewardModel.load(path, spark.sparkContext().hadoopConfiguration()));
+                }
+                if (model != null) {
+                    objectives.set(i, bradleyTerry.withModel(model));
+                }
+            }
+        }
         LOG.info("alignloss {} {}: {} input(s), {} objective(s), output {}", Version.alignloss(),
                 settings.mode().name().toLowerCase(), config.inputs().size(), objectives.size(), settings.out());
         for (Objective objective : objectives) {
             LOG.info("objective {}: {} on input {}", objective.name(), objective.describe(), objective.config().input());
         }
 
-        OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(),
-                spark.sparkContext().hadoopConfiguration());
+        OutputCommitter committer = extras.committer().orElseGet(() -> OutputCommitter.begin(settings.out(), settings.overwrite(),
+                spark.sparkContext().hadoopConfiguration()));
         try {
             Map<String, PreparedInput> inputs = new LinkedHashMap<>();
             for (InputConfig input : config.inputs().values()) {
@@ -273,11 +305,18 @@ public final class EvaluateJob {
             columns.addAll(objective.columns());
             rules.addAll(objective.rules());
         }
-        return InputReader.prepare(spark, input, columns, rules, settings.config().groups(), warnings);
+        PreparedInput prepared = InputReader.prepare(spark, input, columns, rules, settings.config().groups(), warnings);
+        Dataset<Row> rows = prepared.rows();
+        for (Objective objective : objectivesOn(input.name())) {
+            if (objective instanceof BradleyTerryObjective bradleyTerry) {
+                rows = bradleyTerry.withScores(rows);
+            }
+        }
+        return new PreparedInput(prepared.config(), rows, prepared.originalColumns(), prepared.groupColumns(), prepared.rules());
     }
 
     /** Writes the rejected rows and returns, read back from them, how many rows fail each rule. */
-    private static Map<String, Long> writeRejects(SparkSession spark, PreparedInput input, String path) {
+    static Map<String, Long> writeRejects(SparkSession spark, PreparedInput input, String path) {
         List<Column> columns = new ArrayList<>();
         columns.add(col(InputContract.ID));
         columns.add(get(input.reasons(), lit(0)).as("reason"));
@@ -321,7 +360,7 @@ public final class EvaluateJob {
         summary.put("schema_version", SummaryJson.SCHEMA_VERSION);
         summary.put("alignloss_version", Version.alignloss());
         summary.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
-        summary.put("command", settings.mode().name().toLowerCase());
+        summary.put("command", extras.command().isEmpty() ? settings.mode().name().toLowerCase() : extras.command());
         summary.put("started", started.toString());
         summary.put("seconds", Duration.between(started, Instant.now()).toMillis() / 1000.0);
         summary.put("config", SummaryJson.config(config.resolved()));
@@ -378,6 +417,7 @@ public final class EvaluateJob {
                 }
             }
         }
+        summary.putAll(extras.summaryBlocks());
         summary.put("warnings", List.copyOf(new LinkedHashSet<>(warnings)));
         return summary;
     }

@@ -8,6 +8,11 @@ import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
 import org.apache.spark.sql.Column;
 
+import io.alignloss.model.RewardModel;
+import io.alignloss.model.RewardScoring;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +28,54 @@ import static org.apache.spark.sql.functions.when;
  * {@code ℓ = −(label·log σ(m) + (1 − label)·log σ(−m))}, {@code m = r(x, y_chosen) − r(x, y_rejected)}
  * (Bradley and Terry 1952; Ouyang et al. 2022, eq. 1). {@code label} is the probability that
  * {@code chosen} is preferred (1 when absent, 0.5 a tie).
+ *
+ * <p>The rewards are the logged {@code chosen_score}/{@code rejected_score}, or, with {@code model =
+ * "<path>"} (or a model just trained), computed by a linear reward model from its features.
  */
 public final class BradleyTerryObjective implements Objective {
     public static final String CHOSEN_SCORE = "chosen_score";
     public static final String REJECTED_SCORE = "rejected_score";
 
+    /** The objective option naming a reward model folder that computes the scores. */
+    public static final String MODEL = "model";
+
     private final ObjectiveConfig config;
+    private final Optional<RewardModel> model;
+    private final String chosenScore;
+    private final String rejectedScore;
 
     public BradleyTerryObjective(ObjectiveConfig config) {
+        this(config, Optional.empty());
+    }
+
+    private BradleyTerryObjective(ObjectiveConfig config, Optional<RewardModel> model) {
         this.config = config;
+        this.model = model;
+        this.chosenScore = model.isPresent() ? "_" + CHOSEN_SCORE + "_" + config.name() : CHOSEN_SCORE;
+        this.rejectedScore = model.isPresent() ? "_" + REJECTED_SCORE + "_" + config.name() : REJECTED_SCORE;
+    }
+
+    /** The same objective with rewards computed by {@code model}. */
+    public BradleyTerryObjective withModel(RewardModel model) {
+        return new BradleyTerryObjective(config, Optional.of(model));
+    }
+
+    /** The configured model folder, when the scores come from a model rather than from the input. */
+    public Optional<String> modelPath() {
+        return config.options().hasPath(MODEL) ? Optional.of(config.options().getString(MODEL)) : Optional.empty();
+    }
+
+    public Optional<RewardModel> model() {
+        return model;
+    }
+
+    /** The rows with this objective's model scores added (unchanged when the scores are logged). */
+    public Dataset<Row> withScores(Dataset<Row> rows) {
+        if (model.isEmpty()) {
+            return rows;
+        }
+        return rows.withColumn(chosenScore, RewardScoring.score(model.get(), InputContract.CHOSEN))
+                .withColumn(rejectedScore, RewardScoring.score(model.get(), InputContract.REJECTED));
     }
 
     @Override
@@ -42,25 +86,31 @@ public final class BradleyTerryObjective implements Objective {
     @Override
     public List<ColumnSpec> columns() {
         String who = "objective " + name();
+        if (model.isPresent()) {
+            return RewardScoring.columns(model.get().features(), who);
+        }
         return List.of(ColumnSpec.required(CHOSEN_SCORE, ColumnType.DOUBLE, who),
                 ColumnSpec.required(REJECTED_SCORE, ColumnType.DOUBLE, who));
     }
 
     @Override
     public List<RowRule> rules() {
+        if (model.isPresent()) {
+            return RewardScoring.rules(model.get().features(), model.get().dimension());
+        }
         return List.of(Rules.badScore(CHOSEN_SCORE), Rules.badScore(REJECTED_SCORE));
     }
 
     // m = r(x, y_chosen) − r(x, y_rejected)
-    static Column margin() {
-        return col(CHOSEN_SCORE).minus(col(REJECTED_SCORE));
+    Column margin() {
+        return col(chosenScore).minus(col(rejectedScore));
     }
 
     // ℓ = label·softplus(−m) + (1 − label)·softplus(m)  =  −(label·log σ(m) + (1 − label)·log σ(−m)),
     // evaluated with one softplus via softplus(m) = softplus(−m) + m:
     //   label ≥ ½: ℓ = softplus(−m) + (1 − label)·m      label < ½: ℓ = softplus(m) − label·m
     // (exact for hard labels 0 and 1, no cancellation for the others)
-    static Column loss() {
+    Column loss() {
         Column label = col(InputContract.LABEL);
         Column m = margin();
         return when(label.geq(0.5), Expressions.softplus(negate(m)).plus(lit(1.0).minus(label).multiply(m)))
@@ -68,7 +118,7 @@ public final class BradleyTerryObjective implements Objective {
     }
 
     // correct: m > 0 when label > 0.5, m < 0 when label < 0.5; null for ties
-    static Column correct() {
+    Column correct() {
         Column label = col(InputContract.LABEL);
         return when(label.gt(0.5), margin().gt(0)).when(label.lt(0.5), margin().lt(0));
     }
@@ -76,6 +126,10 @@ public final class BradleyTerryObjective implements Objective {
     @Override
     public Map<String, Column> perExample() {
         Map<String, Column> figures = new LinkedHashMap<>();
+        if (model.isPresent()) {
+            figures.put(CHOSEN_SCORE, col(chosenScore));
+            figures.put(REJECTED_SCORE, col(rejectedScore));
+        }
         figures.put("margin", margin());
         figures.put("label", col(InputContract.LABEL));
         figures.put("weight", col(InputContract.WEIGHT));
@@ -116,6 +170,7 @@ public final class BradleyTerryObjective implements Objective {
 
     @Override
     public String describe() {
-        return "Bradley-Terry loss -log sigmoid(chosen_score - rejected_score), soft labels, weighted mean over pairs";
+        return "Bradley-Terry loss -log sigmoid(chosen_score - rejected_score), soft labels, weighted mean over pairs"
+                + model.map(m -> ", scores from a linear reward model on " + m.features().type().configName() + " features").orElse("");
     }
 }

@@ -37,7 +37,7 @@ public final class Adam implements Optimizer {
     @Override
     public OptimizerState start(double[] x0, TrainingLoss loss) {
         int n = x0.length;
-        OptimizerState state = state(0, x0.clone(), Double.NaN, new double[n], new double[n], new double[n]);
+        OptimizerState state = state(0, x0.clone(), Double.NaN, new double[n], new double[n], new double[n], Map.of());
         return maxIter <= 0 ? state.stop("max-iter reached", false) : state;
     }
 
@@ -63,17 +63,20 @@ public final class Adam implements Optimizer {
             update[i] = learningRate * (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + EPSILON);
             x[i] -= update[i];
         }
-        OptimizerState next = state(t, x, batch.value(), g, m, v);
+        OptimizerState next = state(t, x, batch.value(), g, m, v, batch.figures());
         if (t >= maxIter) {
             next = next.stop("max-iter reached", false);
         }
         return new Step(next, norm(update), 1);
     }
 
-    private static OptimizerState state(long iteration, double[] x, double value, double[] gradient, double[] m, double[] v) {
+    private static OptimizerState state(long iteration, double[] x, double value, double[] gradient, double[] m, double[] v,
+            Map<String, Double> figures) {
         Map<String, double[]> arrays = new LinkedHashMap<>();
         arrays.put("m", m);
         arrays.put("v", v);
-        return new OptimizerState(NAME, iteration, x, value, gradient, arrays, Map.of(), Optional.empty(), false);
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        figures.forEach((name, figure) -> scalars.put(Lbfgs.FIGURE + name, figure));
+        return new OptimizerState(NAME, iteration, x, value, gradient, arrays, scalars, Optional.empty(), false);
     }
 }

@@ -27,6 +27,8 @@ import static java.lang.String.format;
  */
 public final class Lbfgs implements Optimizer {
     public static final String NAME = "lbfgs";
+    /** Prefix of the loss's own figures (e.g. accuracy) kept among the state's scalars. */
+    public static final String FIGURE = "figure.";
     // sufficient decrease (Armijo) and curvature constants of the strong Wolfe conditions
     private static final double C1 = 1e-4;
     private static final double C2 = 0.9;
@@ -149,6 +151,7 @@ public final class Lbfgs implements Optimizer {
         }
         Map<String, Double> scalars = new LinkedHashMap<>();
         scalars.put("pairs", (double) s.size());
+        at.figures().forEach((name, value) -> scalars.put(FIGURE + name, value));
         return new OptimizerState(NAME, iteration, x, at.value(), at.gradient(), arrays, scalars, Optional.empty(), false);
     }
 

@@ -84,6 +84,68 @@ public final class SampleData {
         return rows;
     }
 
+    public static final StructType EMBEDDED_PREFERENCE_SCHEMA = new StructType()
+            .add("id", DataTypes.StringType)
+            .add("prompt", DataTypes.StringType)
+            .add("chosen", DataTypes.StringType)
+            .add("rejected", DataTypes.StringType)
+            .add("chosen_embedding", DataTypes.createArrayType(DataTypes.FloatType, false))
+            .add("rejected_embedding", DataTypes.createArrayType(DataTypes.FloatType, false))
+            .add("weight", DataTypes.DoubleType)
+            .add("language", DataTypes.StringType)
+            .add("domain", DataTypes.StringType);
+    /** Dimension of the sample embeddings. */
+    public static final int EMBEDDING_DIMENSION = 16;
+
+    /**
+     * Preference pairs with 16-d response embeddings, labelled by a hidden linear reward {@code φ*·e}: the
+     * first response wins with probability σ(φ*·(e₁ − e₂)) and becomes {@code chosen}. Embeddings shift by
+     * language, so a reward model trained on this English-heavy mix fits the other languages worse.
+     */
+    public static List<Row> embeddedPreferences(int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] truth = new double[EMBEDDING_DIMENSION];
+        for (int j = 0; j < truth.length; j++) {
+            truth[j] = 1.5 * gaussian(random) / Math.sqrt(EMBEDDING_DIMENSION) * 2;
+        }
+        List<Row> rows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int language = pick(random, LANGUAGE_SHARES);
+            int domain = pick(random, DOMAIN_SHARES);
+            float[] first = embedding(random, language);
+            float[] second = embedding(random, language);
+            double margin = 0;
+            for (int j = 0; j < truth.length; j++) {
+                // languages other than English weigh the last dimensions differently (what a narrow dataset misses)
+                double weight = j >= EMBEDDING_DIMENSION - 4 && language > 0 ? -truth[j] : truth[j];
+                margin += weight * (first[j] - second[j]);
+            }
+            boolean firstWins = random.nextDouble() < 1 / (1 + Math.exp(-margin));
+            float[] chosen = firstWins ? first : second;
+            float[] rejected = firstWins ? second : first;
+            double weight = random.nextDouble() < 0.9 ? 1.0 : 2.0;
+            rows.add(RowFactory.create(format("e%06d", i), prompt(random, "User:", language, 5, 30), text(random, "Assistant:", 10, 60),
+                    text(random, "Assistant:", 8, 50), boxed(chosen), boxed(rejected), weight, LANGUAGES[language], DOMAINS[domain]));
+        }
+        return rows;
+    }
+
+    private static float[] embedding(SplittableRandom random, int language) {
+        float[] values = new float[EMBEDDING_DIMENSION];
+        for (int j = 0; j < values.length; j++) {
+            values[j] = (float) (gaussian(random) + (j == language ? 0.5 : 0));
+        }
+        return values;
+    }
+
+    private static List<Float> boxed(float[] values) {
+        List<Float> list = new ArrayList<>(values.length);
+        for (float value : values) {
+            list.add(value);
+        }
+        return list;
+    }
+
     public static List<Row> sequences(int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<Row> rows = new ArrayList<>(count);

@@ -1,0 +1,467 @@
+package io.alignloss.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.alignloss.config.InputConfig;
+import io.alignloss.config.JobConfig;
+import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.config.TrainConfig;
+import io.alignloss.data.ColumnSpec;
+import io.alignloss.data.ColumnType;
+import io.alignloss.data.InputReader;
+import io.alignloss.data.PreparedInput;
+import io.alignloss.data.RowRule;
+import io.alignloss.data.Rules;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
+import io.alignloss.model.FeatureSpec;
+import io.alignloss.model.FeatureType;
+import io.alignloss.model.Featurizer;
+import io.alignloss.model.PairBlock;
+import io.alignloss.model.PairData;
+import io.alignloss.model.PairLoss;
+import io.alignloss.model.PairLossAggregate;
+import io.alignloss.model.RewardModel;
+import io.alignloss.model.RewardScoring;
+import io.alignloss.objective.Json;
+import io.alignloss.objective.ObjectiveType;
+import io.alignloss.optim.Adam;
+import io.alignloss.optim.Checkpoints;
+import io.alignloss.optim.DivergenceException;
+import io.alignloss.optim.Lbfgs;
+import io.alignloss.optim.Optimizer;
+import io.alignloss.optim.OptimizerState;
+import io.alignloss.optim.Vectors;
+import io.alignloss.report.OutputCommitter;
+import io.alignloss.report.SummaryJson;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.lang.String.format;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * The {@code train} job: fits a linear Bradley-Terry reward model {@code φ̂ = argmin_φ L(φ)} with
+ * distributed L-BFGS or Adam over cached pair blocks, checkpoints the optimiser, writes the model, and
+ * ends with an evaluation of the trained objective (the figures and report of {@code evaluate}) into
+ * the same atomically published output.
+ */
+public final class TrainJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+    /** Salt that makes the validation split independent of the mini-batch draws. */
+    private static final long VALIDATION_SALT = 0x76616c6964L;
+
+    /** Settings from the command line on top of the config. */
+    public record Settings(JobConfig config, String out, boolean overwrite, double maxRejectFraction, long seed, boolean resume) {
+    }
+
+    /** Observes iterations; tests use it to stop a run mid-way. */
+    public interface IterationListener {
+        void finished(OptimizerState state);
+    }
+
+    private final Settings settings;
+    private final IterationListener listener;
+
+    public TrainJob(Settings settings, IterationListener listener) {
+        this.settings = settings;
+        this.listener = listener;
+    }
+
+    public TrainJob(Settings settings) {
+        this(settings, state -> { });
+    }
+
+    /** The objective {@code train} fits: train.objective, else the config's only bradley-terry objective. */
+    public static ObjectiveConfig trainedObjective(JobConfig config) {
+        if (config.train().objective().isPresent()) {
+            String name = config.train().objective().get();
+            return config.objectives().stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow();
+        }
+        List<ObjectiveConfig> trainable = config.objectives().stream().filter(o -> o.type() == ObjectiveType.BRADLEY_TERRY).toList();
+        if (trainable.size() != 1) {
+            throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: %s; name the one to train with train.objective",
+                    config.source(), trainable.isEmpty() ? "no bradley-terry objective to train"
+                            : "several bradley-terry objectives (" + String.join(", ", trainable.stream().map(ObjectiveConfig::name).toList()) + ")"));
+        }
+        return trainable.get(0);
+    }
+
+    /** The objective's own features block, else the top-level one. */
+    public static FeatureSpec featureSpec(JobConfig config, ObjectiveConfig objective) {
+        if (objective.options().hasPath("features")) {
+            return TrainConfig.features(objective.options(), "features", config.source());
+        }
+        return config.features().orElseThrow(() -> new AlignLossException(ErrorCode.CONFIG, format(
+                "Config %s: objective '%s' has no features to train on: add features { type = embedding | text-hash | encoder }",
+                config.source(), objective.name())));
+    }
+
+    /** The checkpoint folder of an output: {@code <out>.checkpoints} beside it. */
+    public static String checkpointFolder(String out) {
+        String trimmed = out.endsWith("/") ? out.substring(0, out.length() - 1) : out;
+        return trimmed + ".checkpoints";
+    }
+
+    public EvaluateJob.Result run(SparkSession spark) {
+        JobConfig config = settings.config();
+        TrainConfig train = config.train();
+        ObjectiveConfig objective = trainedObjective(config);
+        FeatureSpec spec = featureSpec(config, objective);
+        if (objective.options().hasPath("model")) {
+            throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: objective '%s' has model = \"%s\": train fits a new model; "
+                    + "remove the key to train (evaluate uses it)", config.source(), objective.name(), objective.options().getString("model")));
+        }
+        InputConfig inputConfig = config.inputs().get(objective.input());
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        Checkpoints checkpoints = new Checkpoints(checkpointFolder(settings.out()), hadoop);
+        Optional<Checkpoints.Saved> saved = checkpoints.latest();
+        if (saved.isPresent() && !settings.resume()) {
+            throw new AlignLossException(ErrorCode.USAGE, format("Cannot train into %s: checkpoints of an earlier run are in %s; "
+                    + "pass --resume to continue from them, or delete them to start again", settings.out(), checkpoints.folder()));
+        }
+        if (saved.isEmpty() && settings.resume()) {
+            LOG.warn("--resume: no checkpoint in {}; training from the start", checkpoints.folder());
+        }
+        OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(), hadoop);
+        List<String> warnings = new ArrayList<>();
+        JavaRDD<PairBlock> trainBlocks = null;
+        JavaRDD<PairBlock> validationBlocks = null;
+        try {
+            LOG.info("alignloss {} train: objective {} on input {} ({}), {} features, optimizer {}, output {}", Version.alignloss(),
+                    objective.name(), inputConfig.name(), inputConfig.path(), spec.type().configName(), train.optimizer(), settings.out());
+            PreparedInput input = prepare(spark, inputConfig, spec, train, warnings);
+            int dimension = dimension(input, spec);
+            if (spec.type() == FeatureType.EMBEDDING) {
+                Map<String, org.apache.spark.sql.Column> rules = new LinkedHashMap<>(input.rules());
+                for (RowRule rule : RewardScoring.rules(spec, dimension)) {
+                    rules.merge(rule.code(), rule.failsWhen(), org.apache.spark.sql.Column::or);
+                }
+                input = new PreparedInput(input.config(), input.rows(), input.originalColumns(), input.groupColumns(), rules);
+            }
+            Row counts = input.rows().agg(count(lit(1)), sum(when(not(input.accepted()), 1).otherwise(0))).first();
+            long rows = counts.getLong(0);
+            long rejected = counts.isNullAt(1) ? 0 : counts.getLong(1);
+            LOG.info("input {}: {} rows, {} rejected; feature dimension {}", inputConfig.name(), rows, rejected, dimension);
+            if (rows > 0 && (double) rejected / rows > settings.maxRejectFraction()) {
+                failOnRejects(spark, committer, input, rows, rejected);
+            }
+            if (rows - rejected == 0) {
+                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s' (%s): no accepted rows",
+                        inputConfig.name(), inputConfig.path()));
+            }
+
+            Featurizer featurizer = Featurizer.create(spec, dimension);
+            Dataset<Row> accepted = PairData.withHash(input, settings.seed()).filter(input.accepted());
+            org.apache.spark.sql.Column held = validation(input, train.validationFraction());
+            boolean centred = train.centerRewards() > 0;
+            trainBlocks = PairData.blocks(accepted.filter(not(held)), featurizer, train.margin(), centred)
+                    .persist(StorageLevel.MEMORY_AND_DISK()).setName("alignloss train pairs");
+            long trainPairs = countPairs(trainBlocks, "training");
+            if (trainPairs == 0) {
+                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format(
+                        "Cannot train on input '%s': the validation split (train.validation-fraction = %s) left no training rows",
+                        inputConfig.name(), train.validationFraction()));
+            }
+            if (train.validationFraction() > 0) {
+                validationBlocks = PairData.blocks(accepted.filter(held), featurizer, train.margin(), centred)
+                        .persist(StorageLevel.MEMORY_AND_DISK()).setName("alignloss validation pairs");
+                countPairs(validationBlocks, "validation");
+            }
+            PairLoss loss = new PairLoss(trainBlocks, dimension, train.l2(), train.centerRewards(), train.treeDepth(),
+                    train.batchFraction(), settings.seed());
+            PairLoss validationLoss = validationBlocks == null ? null
+                    : new PairLoss(validationBlocks, dimension, train.l2(), train.centerRewards(), train.treeDepth(), 1, settings.seed());
+
+            Map<String, Object> fingerprint = fingerprint(objective, spec, dimension, inputConfig, rows - rejected);
+            Fit fit = optimise(loss, validationLoss, checkpoints, saved, fingerprint, warnings);
+
+            Map<String, Object> block = new LinkedHashMap<>();
+            block.put("objective", objective.name());
+            block.put("optimizer", train.optimizer());
+            block.put("features", spec.describe());
+            block.put("dimension", dimension);
+            block.put("l2", train.l2());
+            block.put("center_rewards", train.centerRewards());
+            train.margin().ifPresent(margin -> block.put("margin_column", margin));
+            block.put("final_objective", Json.number(fit.finalObjective));
+            block.put("iterations", fit.state.iteration());
+            block.put("converged", fit.state.converged());
+            block.put("stop_reason", fit.state.stopReason().orElse(""));
+            block.put("resumed_from_iteration", fit.resumedFrom);
+            block.put("train", fit.train);
+            if (validationLoss != null) {
+                block.put("validation", fit.validation);
+            }
+            block.put("validation_fraction", train.validationFraction());
+            block.put("history", fit.history);
+            block.put("model", committer.target() + "/model");
+            block.put("checkpoints", checkpoints.folder().toString());
+
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2(),
+                    "center_rewards", train.centerRewards(), "margin_column", train.margin().orElse("")));
+            metadata.put("training", Map.of("input", inputConfig.path(), "rows", rows - rejected, "train_pairs", trainPairs,
+                    "final_objective", fit.finalObjective, "iterations", fit.state.iteration(), "converged", fit.state.converged(),
+                    "optimizer", train.optimizer(), "seed", settings.seed()));
+            metadata.put("alignloss_version", Version.alignloss());
+            RewardModel model = new RewardModel(spec, fit.state.x(), metadata);
+            model.save(new org.apache.hadoop.fs.Path(committer.stagingPath("model")), hadoop);
+            LOG.info("model written ({} weights); evaluating objective {} with it", dimension, objective.name());
+
+            EvaluateJob.Settings evaluate = new EvaluateJob.Settings(config, settings.out(), settings.overwrite(),
+                    settings.maxRejectFraction(), settings.seed(), EvaluateJob.Mode.EVALUATE);
+            EvaluateJob.Result result = new EvaluateJob(evaluate).run(spark, new EvaluateJob.Extras("train", Optional.of(committer),
+                    Map.of(objective.name(), model), Map.of("train", block), warnings));
+            checkpoints.deleteAll();
+            return result;
+        }
+        finally {
+            if (trainBlocks != null) {
+                trainBlocks.unpersist(false);
+            }
+            if (validationBlocks != null) {
+                validationBlocks.unpersist(false);
+            }
+            committer.abort();
+        }
+    }
+
+    /** The optimiser's outcome and the figures of the returned weights. */
+    private record Fit(OptimizerState state, double finalObjective, long resumedFrom, List<Map<String, Object>> history,
+            Map<String, Object> train, Map<String, Object> validation) {
+    }
+
+    private Fit optimise(PairLoss loss, PairLoss validationLoss, Checkpoints checkpoints, Optional<Checkpoints.Saved> saved,
+            Map<String, Object> fingerprint, List<String> warnings) {
+        TrainConfig train = settings.config().train();
+        Optimizer optimizer = train.optimizer().equals(Adam.NAME) ? new Adam(train.learningRate(), train.iterations())
+                : new Lbfgs(train.memory(), train.iterations(), train.tol());
+        List<Map<String, Object>> history = new ArrayList<>();
+        OptimizerState state;
+        long resumedFrom = 0;
+        double bestValidation = Double.POSITIVE_INFINITY;
+        double[] bestX = null;
+        int sinceBest = 0;
+        if (saved.isPresent()) {
+            JsonNode metadata = saved.get().metadata();
+            JsonNode expected = SummaryJson.mapper().valueToTree(fingerprint);
+            if (!expected.equals(metadata.get("fingerprint"))) {
+                throw new AlignLossException(ErrorCode.USAGE, format("Cannot resume from %s: it was written by a run with another "
+                        + "objective, features, optimiser or data (%s, now %s); delete the checkpoints to start again",
+                        saved.get().path(), metadata.get("fingerprint"), expected));
+            }
+            state = saved.get().state();
+            resumedFrom = state.iteration();
+            metadata.get("history").forEach(entry -> history.add(SummaryJson.mapper().convertValue(entry, Map.class)));
+            if (metadata.has("best_validation")) {
+                bestValidation = metadata.get("best_validation").asDouble();
+                sinceBest = metadata.get("since_best").asInt();
+            }
+            LOG.info("resuming from checkpoint {} (iteration {}, objective {})", saved.get().path(), state.iteration(), state.value());
+        }
+        else {
+            long start = System.nanoTime();
+            state = optimizer.start(new double[loss.dimension()], loss);
+            LOG.info("iteration 0: objective {} (φ = 0), {} s", format("%.9g", state.value()), seconds(start));
+        }
+        double previousNorm = Vectors.norm(state.x());
+        int growing = 0;
+        while (!state.stopped()) {
+            long start = System.nanoTime();
+            Optimizer.Step step;
+            try {
+                step = optimizer.step(state, loss);
+            }
+            catch (DivergenceException e) {
+                String kept = save(checkpoints, state, fingerprint, history, bestValidation, sinceBest);
+                throw new AlignLossException(ErrorCode.INTERNAL, format("Training diverged at iteration %d: %s. The last good state "
+                        + "(iteration %d) is checkpointed in %s; lower train.lr (Adam) or raise train.l2, then train --resume",
+                        e.iteration(), e.getMessage(), state.iteration(), kept), e);
+            }
+            state = step.state();
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("iteration", state.iteration());
+            entry.put("objective", Json.number(state.value()));
+            entry.put("gradient_norm", Json.number(Vectors.norm(state.gradient())));
+            entry.put("step", Json.number(step.step()));
+            entry.put("evaluations", step.evaluations());
+            double accuracy = state.scalars().getOrDefault(Lbfgs.FIGURE + "accuracy", Double.NaN);
+            entry.put("train_accuracy", Json.number(accuracy));
+            entry.put("seconds", seconds(start));
+            String validationText = "";
+            if (validationLoss != null) {
+                PairLossAggregate measured = validationLoss.measure(state.x());
+                double value = measured.meanLoss();
+                entry.put("validation_loss", Json.number(value));
+                entry.put("validation_accuracy", Json.number(measured.accuracy()));
+                validationText = format(", validation loss %.6g accuracy %.4f", value, measured.accuracy());
+                if (value < bestValidation - 1e-12) {
+                    bestValidation = value;
+                    bestX = state.x().clone();
+                    sinceBest = 0;
+                }
+                else {
+                    sinceBest++;
+                }
+            }
+            history.add(entry);
+            LOG.info("iteration {}: objective {}, gradient norm {}, step {}, train accuracy {}{}, {} s", state.iteration(),
+                    format("%.9g", state.value()), format("%.3g", Vectors.norm(state.gradient())), format("%.3g", step.step()),
+                    format("%.4f", accuracy), validationText, entry.get("seconds"));
+            double norm = Vectors.norm(state.x());
+            growing = norm > previousNorm * 1.01 ? growing + 1 : 0;
+            previousNorm = norm;
+            if (!state.stopped() && train.l2() == 0 && growing >= 5 && state.value() < 1e-3) {
+                String warning = format("training stopped at iteration %d: the training pairs look separable (objective %.3g → 0 while "
+                        + "||φ|| grows, now %.3g): with l2 = 0 no finite optimum exists; set a small train.l2 (e.g. 1e-4)",
+                        state.iteration(), state.value(), norm);
+                LOG.warn(warning);
+                warnings.add(warning);
+                state = state.stop("separable data: weights grow without bound", false);
+            }
+            if (!state.stopped() && train.patience() > 0 && sinceBest >= train.patience()) {
+                state = state.stop(format("early stopping: no better validation loss in %d iterations", train.patience()), false);
+            }
+            listener.finished(state);
+            if (train.checkpointEvery() > 0 && state.iteration() % train.checkpointEvery() == 0 && !state.stopped()) {
+                String path = save(checkpoints, state, fingerprint, history, bestValidation, sinceBest);
+                LOG.info("checkpoint {}", path);
+            }
+        }
+        LOG.info("optimiser stopped after {} iterations: {}", state.iteration(), state.stopReason().orElse(""));
+        if (train.patience() > 0 && bestX != null) {
+            LOG.info("keeping the weights of the best validation loss ({})", format("%.6g", bestValidation));
+            state = new OptimizerState(state.optimizer(), state.iteration(), bestX, state.value(), state.gradient(), state.arrays(),
+                    state.scalars(), state.stopReason(), state.converged());
+        }
+        io.alignloss.optim.Evaluation at = loss.evaluate(state.x());
+        Map<String, Object> trainFigures = figures(loss.measure(state.x()));
+        Map<String, Object> validationFigures = validationLoss == null ? Map.of() : figures(validationLoss.measure(state.x()));
+        LOG.info("final objective {}; train loss {} accuracy {}{}", format("%.9g", at.value()), trainFigures.get("loss"),
+                trainFigures.get("accuracy"), validationLoss == null ? "" : format("; validation loss %s accuracy %s",
+                        validationFigures.get("loss"), validationFigures.get("accuracy")));
+        return new Fit(state, at.value(), resumedFrom, history, trainFigures, validationFigures);
+    }
+
+    private static Map<String, Object> figures(PairLossAggregate measured) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("pairs", measured.count());
+        figures.put("weight_sum", measured.weightSum());
+        figures.put("loss", Json.number(measured.weightSum() > 0 ? measured.meanLoss() : Double.NaN));
+        figures.put("accuracy", Json.number(measured.accuracy()));
+        return figures;
+    }
+
+    private static String save(Checkpoints checkpoints, OptimizerState state, Map<String, Object> fingerprint,
+            List<Map<String, Object>> history, double bestValidation, int sinceBest) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("fingerprint", fingerprint);
+        metadata.put("history", history);
+        if (Double.isFinite(bestValidation)) {
+            metadata.put("best_validation", bestValidation);
+            metadata.put("since_best", sinceBest);
+        }
+        return checkpoints.save(state, metadata).toString();
+    }
+
+    /** What a checkpoint must match to be resumed: the objective, features, optimiser settings and data. */
+    private Map<String, Object> fingerprint(ObjectiveConfig objective, FeatureSpec spec, int dimension, InputConfig input, long rows) {
+        TrainConfig train = settings.config().train();
+        Map<String, Object> fingerprint = new LinkedHashMap<>();
+        fingerprint.put("objective", objective.name());
+        fingerprint.put("features", spec.describe());
+        fingerprint.put("dimension", dimension);
+        fingerprint.put("input", input.path());
+        fingerprint.put("rows", rows);
+        fingerprint.put("optimizer", train.optimizer());
+        fingerprint.put("l2", train.l2());
+        fingerprint.put("center_rewards", train.centerRewards());
+        fingerprint.put("margin", train.margin().orElse(""));
+        fingerprint.put("lr", train.learningRate());
+        fingerprint.put("batch_fraction", train.batchFraction());
+        fingerprint.put("validation_fraction", train.validationFraction());
+        fingerprint.put("seed", settings.seed());
+        return fingerprint;
+    }
+
+    private PreparedInput prepare(SparkSession spark, InputConfig input, FeatureSpec spec, TrainConfig train, List<String> warnings) {
+        List<ColumnSpec> columns = new ArrayList<>(RewardScoring.columns(spec, "features " + spec.type().configName()));
+        List<RowRule> rules = new ArrayList<>();
+        if (train.margin().isPresent()) {
+            columns.add(ColumnSpec.required(train.margin().get(), ColumnType.DOUBLE, "train.margin"));
+            rules.add(Rules.badMargin(train.margin().get()));
+        }
+        return InputReader.prepare(spark, input, columns, rules, settings.config().groups(), warnings);
+    }
+
+    /** The embedding length of the first row with a chosen embedding; the featurizer's own otherwise. */
+    private static int dimension(PreparedInput input, FeatureSpec spec) {
+        if (spec.type() != FeatureType.EMBEDDING) {
+            return Featurizer.create(spec, 0).dimension();
+        }
+        List<Row> first = input.rows().where(col(FeatureSpec.CHOSEN_EMBEDDING).isNotNull())
+                .select(size(col(FeatureSpec.CHOSEN_EMBEDDING))).limit(1).collectAsList();
+        if (first.isEmpty() || first.get(0).getInt(0) <= 0) {
+            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s' (%s): no row has a non-empty %s",
+                    input.name(), input.config().path(), FeatureSpec.CHOSEN_EMBEDDING));
+        }
+        return first.get(0).getInt(0);
+    }
+
+    // validation row: u(hash(seed, id)) < validation-fraction
+    private org.apache.spark.sql.Column validation(PreparedInput input, double fraction) {
+        if (fraction <= 0) {
+            return lit(false);
+        }
+        return org.apache.spark.sql.functions.pmod(input.rowHash(settings.seed() ^ VALIDATION_SALT), lit(1_000_000L))
+                .lt(Math.round(fraction * 1_000_000));
+    }
+
+    private static long countPairs(JavaRDD<PairBlock> blocks, String what) {
+        long start = System.nanoTime();
+        List<long[]> sizes = blocks.map(block -> new long[] {block.size(), block.bytes()}).collect();
+        long pairs = sizes.stream().mapToLong(s -> s[0]).sum();
+        long bytes = sizes.stream().mapToLong(s -> s[1]).sum();
+        LOG.info("cached {} {} pairs in {} blocks, {} MB, {} s", pairs, what, sizes.size(), format("%.1f", bytes / 1e6), seconds(start));
+        return pairs;
+    }
+
+    private void failOnRejects(SparkSession spark, OutputCommitter committer, PreparedInput input, long rows, long rejected) {
+        Map<String, Long> reasons = EvaluateJob.writeRejects(spark, input, committer.stagingPath("rejects/" + input.name()));
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("schema_version", SummaryJson.SCHEMA_VERSION);
+        summary.put("alignloss_version", Version.alignloss());
+        summary.put("command", "train");
+        summary.put("inputs", Map.of(input.name(), Map.of("path", input.config().path(), "rows", rows, "rejected", rejected,
+                "reject_fraction", (double) rejected / rows)));
+        summary.put("rejects", Map.of("total", rejected, "by_input", Map.of(input.name(), rejected), "by_reason", reasons));
+        committer.writeText("summary.json", SummaryJson.render(summary));
+        org.apache.hadoop.fs.Path kept = committer.keepAs("failed");
+        throw new AlignLossException(ErrorCode.REJECT_FRACTION_EXCEEDED, format(
+                "Reject fraction exceeded (--max-reject-fraction %s): input '%s': %d of %d rows rejected. Nothing was trained or "
+                        + "published at %s; the rejects and summary are kept for inspection in %s",
+                settings.maxRejectFraction(), input.name(), rejected, rows, committer.target(), kept));
+    }
+
+    private static double seconds(long start) {
+        return Math.round((System.nanoTime() - start) / 1e7) / 100.0;
+    }
+}

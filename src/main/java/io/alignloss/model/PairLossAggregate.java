@@ -1,0 +1,128 @@
+package io.alignloss.model;
+
+import io.alignloss.objective.Expressions;
+
+import java.io.Serializable;
+
+/**
+ * Running sums of the weighted Bradley-Terry loss of a linear reward model over pairs, and of its gradient
+ * (in the style of MLlib's loss aggregators: division by the weight sum only when read). Per pair, with
+ * {@code z = φ·Δf − δ} (δ the margin offset) and soft label {@code p}:
+ * <pre>
+ *   ℓ = p·softplus(−z) + (1 − p)·softplus(z) + c·(φ·(f_w + f_l))²
+ *   ∇ℓ = (σ(z) − p)·Δf + 2c·(φ·(f_w + f_l))·(f_w + f_l)
+ * </pre>
+ */
+public final class PairLossAggregate implements Serializable {
+    private final int dimension;
+    private final double center;
+    private double[] gradient;
+    private double lossSum;
+    private double weightSum;
+    private double correctWeight;
+    private double decidedWeight;
+    private long count;
+
+    public PairLossAggregate(int dimension, double center) {
+        this.dimension = dimension;
+        this.center = center;
+    }
+
+    /** Adds the pairs of a block for which {@code filter} is true (all when it is null). */
+    public PairLossAggregate add(PairBlock block, double[] weights, boolean withGradient, RowFilter filter) {
+        if (withGradient && gradient == null) {
+            gradient = new double[dimension];
+        }
+        for (int i = 0; i < block.size(); i++) {
+            double w = block.weight[i];
+            if (w == 0 || (filter != null && !filter.keep(block.hash[i]))) {
+                continue;
+            }
+            double p = block.label[i];
+            double margin = block.delta.dot(i, weights);
+            double z = margin - block.offset[i];
+            lossSum += w * pairLoss(z, p);
+            if (withGradient) {
+                block.delta.addTo(i, w * (sigmoid(z) - p), gradient);
+            }
+            if (block.sum != null) {
+                double s = block.sum.dot(i, weights);
+                lossSum += w * center * s * s;
+                if (withGradient) {
+                    block.sum.addTo(i, w * 2 * center * s, gradient);
+                }
+            }
+            weightSum += w;
+            count++;
+            if (p != 0.5) {
+                decidedWeight += w;
+                if ((p > 0.5 && margin > 0) || (p < 0.5 && margin < 0)) {
+                    correctWeight += w;
+                }
+            }
+        }
+        return this;
+    }
+
+    public PairLossAggregate merge(PairLossAggregate other) {
+        if (other.gradient != null) {
+            if (gradient == null) {
+                gradient = other.gradient.clone();
+            }
+            else {
+                for (int j = 0; j < dimension; j++) {
+                    gradient[j] += other.gradient[j];
+                }
+            }
+        }
+        lossSum += other.lossSum;
+        weightSum += other.weightSum;
+        correctWeight += other.correctWeight;
+        decidedWeight += other.decidedWeight;
+        count += other.count;
+        return this;
+    }
+
+    // ℓ = p·softplus(−z) + (1 − p)·softplus(z), with one softplus: p ≥ ½: softplus(−z) + (1 − p)·z, else softplus(z) − p·z
+    static double pairLoss(double z, double p) {
+        return p >= 0.5 ? Expressions.softplus(-z) + (1 - p) * z : Expressions.softplus(z) - p * z;
+    }
+
+    // σ(z) = 1 / (1 + e^−z), evaluated without overflow
+    static double sigmoid(double z) {
+        if (z >= 0) {
+            return 1 / (1 + Math.exp(-z));
+        }
+        double e = Math.exp(z);
+        return e / (1 + e);
+    }
+
+    /** Σ w·ℓ / Σ w (data loss, without the L2 term). */
+    public double meanLoss() {
+        return lossSum / weightSum;
+    }
+
+    public double weightSum() {
+        return weightSum;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    /** Σ w·∇ℓ (unnormalised), null when the gradient was not asked for or no row was added. */
+    public double[] gradientSum() {
+        return gradient;
+    }
+
+    /** Weighted share of decided pairs (label ≠ ½) whose margin has the label's sign. */
+    public double accuracy() {
+        return decidedWeight > 0 ? correctWeight / decidedWeight : Double.NaN;
+    }
+
+    /** Selects the rows of a mini-batch by their stable hash. */
+    @FunctionalInterface
+    public interface RowFilter extends Serializable {
+        boolean keep(long hash);
+    }
+}

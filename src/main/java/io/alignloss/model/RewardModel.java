@@ -1,0 +1,124 @@
+package io.alignloss.model;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A linear reward model {@code r_φ(x, y) = φ·f(x, y)} and its folder format:
+ * <ul>
+ *   <li>{@code model.json}: {@code format} ("alignloss-reward-model"), {@code format_version} (1),
+ *       {@code model} ("linear"), {@code features} (the feature spec), {@code dimension}, and the training
+ *       metadata (objective and options, data path and rows, final objective, iterations, version);</li>
+ *   <li>{@code weights.f64}: the {@code dimension} weights as little-endian IEEE-754 doubles
+ *       ({@code numpy.fromfile(path, "<f8")}).</li>
+ * </ul>
+ */
+public record RewardModel(FeatureSpec features, double[] weights, Map<String, Object> metadata) {
+    public static final String FORMAT = "alignloss-reward-model";
+    public static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public RewardModel {
+        requireNonNull(features, "features is null");
+        requireNonNull(weights, "weights is null");
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(metadata, "metadata is null")));
+    }
+
+    public int dimension() {
+        return weights.length;
+    }
+
+    public Featurizer featurizer() {
+        return Featurizer.create(features, weights.length);
+    }
+
+    // r_φ(x, y) = φ·f(x, y)
+    public double reward(FeatureVector f) {
+        return f.dot(weights);
+    }
+
+    /** Writes {@code model.json} and {@code weights.f64} into {@code folder} (created). */
+    public void save(Path folder, Configuration conf) {
+        try {
+            FileSystem fs = folder.getFileSystem(conf);
+            fs.mkdirs(folder);
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("format", FORMAT);
+            header.put("format_version", FORMAT_VERSION);
+            header.put("model", "linear");
+            header.put("features", features.describe());
+            header.put("dimension", weights.length);
+            header.put("weights_file", "weights.f64");
+            header.putAll(metadata);
+            try (FSDataOutputStream out = fs.create(new Path(folder, "model.json"), true)) {
+                out.write(MAPPER.writeValueAsString(header).getBytes(StandardCharsets.UTF_8));
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(8 * weights.length).order(ByteOrder.LITTLE_ENDIAN);
+            buffer.asDoubleBuffer().put(weights);
+            try (FSDataOutputStream out = fs.create(new Path(folder, "weights.f64"), true)) {
+                out.write(buffer.array());
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(format("Cannot write model to %s: %s", folder, e.getMessage()), e);
+        }
+    }
+
+    /** Reads a model folder; a missing or foreign folder is a config error (exit 2) naming the path. */
+    public static RewardModel load(String path, Configuration conf) {
+        Path folder = new Path(path);
+        try {
+            FileSystem fs = folder.getFileSystem(conf);
+            Path json = new Path(folder, "model.json");
+            if (!fs.exists(json)) {
+                throw new AlignLossException(ErrorCode.CONFIG, format(
+                        "Cannot read model %s: no model.json there (a model folder is <train output>/model)", path));
+            }
+            Map<String, Object> header;
+            try (FSDataInputStream in = fs.open(json)) {
+                header = MAPPER.readValue(in, new TypeReference<LinkedHashMap<String, Object>>() { });
+            }
+            if (!FORMAT.equals(header.get("format"))) {
+                throw new AlignLossException(ErrorCode.CONFIG, format("Cannot read model %s: format '%s', expected '%s'", path,
+                        header.get("format"), FORMAT));
+            }
+            int dimension = ((Number) header.get("dimension")).intValue();
+            @SuppressWarnings("unchecked")
+            FeatureSpec features = FeatureSpec.fromDescription((Map<String, Object>) header.get("features"));
+            byte[] bytes = new byte[8 * dimension];
+            try (FSDataInputStream in = fs.open(new Path(folder, "weights.f64"))) {
+                in.readFully(bytes);
+            }
+            double[] weights = new double[dimension];
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(weights);
+            Map<String, Object> metadata = new LinkedHashMap<>(header);
+            for (String key : new String[] {"format", "format_version", "model", "features", "dimension", "weights_file"}) {
+                metadata.remove(key);
+            }
+            return new RewardModel(features, weights, metadata);
+        }
+        catch (IOException e) {
+            throw new AlignLossException(ErrorCode.CONFIG, format("Cannot read model %s: %s", path, e.getMessage()), e);
+        }
+    }
+}
