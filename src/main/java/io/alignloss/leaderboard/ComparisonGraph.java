@@ -1,0 +1,107 @@
+package io.alignloss.leaderboard;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Which models have a finite maximum-likelihood strength without L2. A model with no losses (ties count half a
+ * loss) has θ → +∞, one with no wins θ → −∞ (Zermelo 1929; Ford 1957). Such models are peeled off and the test is
+ * repeated on the battles among the rest, since a model whose only losses were to a peeled winner is unbounded
+ * in turn. What remains has a finite MLE if its "beat" graph (an edge a → b when a beat b, both ways for a tie)
+ * is strongly connected; {@link #stronglyConnected} checks that.
+ */
+final class ComparisonGraph {
+    /** Where a model's rating is: finite, or unbounded above or below, or absent (no battles at all). */
+    enum Bound {
+        FINITE, ABOVE, BELOW, ABSENT
+    }
+
+    private ComparisonGraph() {
+    }
+
+    static Bound[] bounds(Comparisons data) {
+        int n = data.modelCount();
+        Bound[] bounds = new Bound[n];
+        java.util.Arrays.fill(bounds, Bound.FINITE);
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            // half-win counts among the models still finite: wins + ½ ties and losses + ½ ties
+            double[] wins = new double[n];
+            double[] losses = new double[n];
+            for (int k = 0; k < data.size(); k++) {
+                int a = data.a[k];
+                int b = data.b[k];
+                if (bounds[a] != Bound.FINITE || bounds[b] != Bound.FINITE || data.count[k] == 0) {
+                    continue;
+                }
+                wins[a] += data.count[k] * data.y[k];
+                losses[a] += data.count[k] * (1 - data.y[k]);
+                wins[b] += data.count[k] * (1 - data.y[k]);
+                losses[b] += data.count[k] * data.y[k];
+            }
+            for (int i = 0; i < n; i++) {
+                if (bounds[i] != Bound.FINITE) {
+                    continue;
+                }
+                Bound bound = wins[i] == 0 && losses[i] == 0 ? Bound.ABSENT
+                        : losses[i] == 0 ? Bound.ABOVE
+                        : wins[i] == 0 ? Bound.BELOW
+                        : Bound.FINITE;
+                if (bound != Bound.FINITE) {
+                    bounds[i] = bound;
+                    changed = true;
+                }
+            }
+        }
+        return bounds;
+    }
+
+    /** True when every model can reach every other along "beat" edges (a single model is trivially connected). */
+    static boolean stronglyConnected(Comparisons data) {
+        int n = data.modelCount();
+        if (n <= 1) {
+            return true;
+        }
+        List<List<Integer>> forward = new ArrayList<>();
+        List<List<Integer>> backward = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            forward.add(new ArrayList<>());
+            backward.add(new ArrayList<>());
+        }
+        for (int k = 0; k < data.size(); k++) {
+            if (data.count[k] == 0) {
+                continue;
+            }
+            if (data.y[k] > 0) {
+                forward.get(data.a[k]).add(data.b[k]);
+                backward.get(data.b[k]).add(data.a[k]);
+            }
+            if (data.y[k] < 1) {
+                forward.get(data.b[k]).add(data.a[k]);
+                backward.get(data.a[k]).add(data.b[k]);
+            }
+        }
+        return reachesAll(forward) && reachesAll(backward);
+    }
+
+    private static boolean reachesAll(List<List<Integer>> edges) {
+        boolean[] seen = new boolean[edges.size()];
+        Deque<Integer> queue = new ArrayDeque<>();
+        queue.add(0);
+        seen[0] = true;
+        int reached = 1;
+        while (!queue.isEmpty()) {
+            for (int next : edges.get(queue.poll())) {
+                if (!seen[next]) {
+                    seen[next] = true;
+                    reached++;
+                    queue.add(next);
+                }
+            }
+        }
+        return reached == edges.size();
+    }
+}
