@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * done as a multinomial draw over the unique (model_a, model_b, winner) outcomes with probabilities count/N,
  * refits, and gets the same centring and anchoring as the point estimate. The 95% interval is the 2.5% and
  * 97.5% quantiles (linear interpolation) of each model's replicate ratings; a replicate where the model is
- * unbounded counts as ±∞, one where it has no battles is left out.
+ * unbounded counts as ±∞, one where it is isolated (no battles) is left out.
  */
 final class Bootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);

@@ -13,9 +13,12 @@ import java.util.List;
  * is strongly connected; {@link #stronglyConnected} checks that.
  */
 final class ComparisonGraph {
-    /** Where a model's rating is: finite, or unbounded above or below, or absent (no battles at all). */
+    /**
+     * Where a model's rating is: finite; unbounded above or below; or isolated, when all its battles (if any) were
+     * against unbounded models, so nothing finite pins it down.
+     */
     enum Bound {
-        FINITE, ABOVE, BELOW, ABSENT
+        FINITE, ABOVE, BELOW, ISOLATED
     }
 
     private ComparisonGraph() {
@@ -46,7 +49,7 @@ final class ComparisonGraph {
                 if (bounds[i] != Bound.FINITE) {
                     continue;
                 }
-                Bound bound = wins[i] == 0 && losses[i] == 0 ? Bound.ABSENT
+                Bound bound = wins[i] == 0 && losses[i] == 0 ? Bound.ISOLATED
                         : losses[i] == 0 ? Bound.ABOVE
                         : wins[i] == 0 ? Bound.BELOW
                         : Bound.FINITE;

@@ -127,19 +127,21 @@ public final class LeaderboardJob {
         }
     }
 
-    // rating order, descending; unbounded above first, unbounded below last, ties by name
+    // rating order, descending: unbounded above first, then finite, unbounded below, isolated (NaN) last; ties by name
     private static List<Standing> standings(Comparisons data, RatingFitter.Ratings ratings, Bootstrap.Intervals intervals) {
         Map<String, Comparisons.Tally> tallies = data.tallies();
         List<Standing> standings = new ArrayList<>();
         for (int i = 0; i < data.modelCount(); i++) {
             String model = data.models.get(i);
             Comparisons.Tally tally = tallies.get(model);
-            boolean unbounded = ratings.bounds()[i] == Bound.ABOVE || ratings.bounds()[i] == Bound.BELOW;
+            boolean unbounded = ratings.bounds()[i] != Bound.FINITE;
             standings.add(new Standing(model, ratings.ratings()[i], intervals == null ? Double.NaN : intervals.lower()[i],
                     intervals == null ? Double.NaN : intervals.upper()[i], tally.battles(), tally.wins(), tally.losses(),
                     tally.ties(), unbounded));
         }
-        standings.sort(Comparator.comparingDouble(Standing::rating).reversed().thenComparing(Standing::model));
+        standings.sort(Comparator.comparing((Standing standing) -> Double.isNaN(standing.rating()))
+                .thenComparing(Comparator.comparingDouble(Standing::rating).reversed())
+                .thenComparing(Standing::model));
         return standings;
     }
 

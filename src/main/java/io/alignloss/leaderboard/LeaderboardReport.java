@@ -41,7 +41,7 @@ final class LeaderboardReport {
             row.put("ties", standing.ties());
             row.put("unbounded", standing.unbounded());
             if (standing.unbounded()) {
-                row.put("unbounded_side", standing.rating() > 0 ? "above" : "below");
+                row.put("unbounded_side", Double.isNaN(standing.rating()) ? "unidentified" : standing.rating() > 0 ? "above" : "below");
             }
             models.add(row);
         }

@@ -19,8 +19,8 @@ final class RatingFitter {
     }
 
     /**
-     * One fit's ratings, by model index of the data: finite, ±∞ for unbounded models, NaN for a model with no
-     * battles. {@code anchored} is false when the anchor model is not finite (no shift could be applied).
+     * One fit's ratings, by model index of the data: finite, ±∞ for unbounded models, NaN for an isolated one
+     * (no battles, or only against unbounded models). {@code anchored} is false when the anchor model is not finite (no shift could be applied).
      */
     record Ratings(List<String> models, double[] ratings, Bound[] bounds, NewtonSolver.Fit fit, boolean anchored,
             List<String> warnings) {
@@ -46,6 +46,10 @@ final class RatingFitter {
                                 + "it is reported as unbounded and the others are fitted without it", data.models.get(i),
                         bounds[i] == Bound.ABOVE ? "lost" : "won", bounds[i] == Bound.ABOVE ? "+" : "−"));
             }
+            if (bounds[i] == Bound.ISOLATED) {
+                warnings.add(format("model '%s' only played models with unbounded ratings: its rating is not identified "
+                        + "without --l2 and is reported as unbounded", data.models.get(i)));
+            }
         }
         Comparisons fitted = data.restrictTo(keep);
         if (scale.l2() == 0 && !ComparisonGraph.stronglyConnected(fitted)) {
@@ -65,7 +69,7 @@ final class RatingFitter {
                 case FINITE -> scale.rating(fit.theta()[j++]);
                 case ABOVE -> Double.POSITIVE_INFINITY;
                 case BELOW -> Double.NEGATIVE_INFINITY;
-                case ABSENT -> Double.NaN;
+                case ISOLATED -> Double.NaN;
             };
             if (bounds[i] == Bound.FINITE) {
                 sum += ratings[i];
