@@ -35,7 +35,7 @@ public final class LeaderboardCommand implements Callable<Integer> {
     String anchor;
 
     @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "100",
-            description = "Bootstrap rounds for the 95% percentile intervals; 0 disables them (default: ${DEFAULT-VALUE}).")
+            description = "Bootstrap rounds for the 95%% percentile intervals; 0 disables them (default: ${DEFAULT-VALUE}).")
     int bootstrap;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed of the bootstrap (default: ${DEFAULT-VALUE}).")
