@@ -21,8 +21,11 @@ final class Bootstrap {
     private Bootstrap() {
     }
 
-    /** Per-model interval ends (NaN when no replicate rated the model); {@code skipped}: rounds whose anchor model was unbounded. */
-    record Intervals(double[] lower, double[] upper, int rounds, int skipped) {
+    /**
+     * Per-model interval ends (NaN when no replicate rated the model) and rounds in which the model was unbounded;
+     * {@code skipped}: rounds left out because the anchor model was unbounded in them.
+     */
+    record Intervals(double[] lower, double[] upper, int[] unboundedRounds, int rounds, int skipped) {
     }
 
     static Intervals run(Comparisons data, RatingScale scale, int rounds, long seed) {
@@ -55,14 +58,16 @@ final class Bootstrap {
                 LOG.info("bootstrap: {} of {} rounds", round + 1, rounds);
             }
         }
+        int[] unboundedRounds = new int[n];
         double[] lower = new double[n];
         double[] upper = new double[n];
         for (int i = 0; i < n; i++) {
             double[] values = Arrays.stream(replicates[i], 0, kept).filter(value -> !Double.isNaN(value)).sorted().toArray();
+            unboundedRounds[i] = (int) Arrays.stream(values).filter(Double::isInfinite).count();
             lower[i] = quantile(values, LOWER);
             upper[i] = quantile(values, UPPER);
         }
-        return new Intervals(lower, upper, rounds, skipped);
+        return new Intervals(lower, upper, unboundedRounds, rounds, skipped);
     }
 
     // n_k ~ Multinomial(N, c_k / N): N uniform draws of a battle, each mapped to its outcome by binary search

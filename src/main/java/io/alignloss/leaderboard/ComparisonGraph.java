@@ -62,12 +62,43 @@ final class ComparisonGraph {
         return bounds;
     }
 
-    /** True when every model can reach every other along "beat" edges (a single model is trivially connected). */
+    /** Labels of the connected groups of models (models linked by any battle), numbered 0, 1, … in model order. */
+    static int[] components(Comparisons data) {
+        int n = data.modelCount();
+        int[] parent = new int[n];
+        for (int i = 0; i < n; i++) {
+            parent[i] = i;
+        }
+        for (int k = 0; k < data.size(); k++) {
+            if (data.count[k] > 0) {
+                parent[root(parent, data.a[k])] = root(parent, data.b[k]);
+            }
+        }
+        int[] labels = new int[n];
+        int[] labelOfRoot = new int[n];
+        java.util.Arrays.fill(labelOfRoot, -1);
+        int next = 0;
+        for (int i = 0; i < n; i++) {
+            int root = root(parent, i);
+            if (labelOfRoot[root] < 0) {
+                labelOfRoot[root] = next++;
+            }
+            labels[i] = labelOfRoot[root];
+        }
+        return labels;
+    }
+
+    private static int root(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
+    }
+
+    /** True when, within each connected group, every model can reach every other along "beat" edges. */
     static boolean stronglyConnected(Comparisons data) {
         int n = data.modelCount();
-        if (n <= 1) {
-            return true;
-        }
         List<List<Integer>> forward = new ArrayList<>();
         List<List<Integer>> backward = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -87,14 +118,28 @@ final class ComparisonGraph {
                 backward.get(data.a[k]).add(data.b[k]);
             }
         }
-        return reachesAll(forward) && reachesAll(backward);
+        int[] labels = components(data);
+        int[] sizes = new int[n];
+        for (int label : labels) {
+            sizes[label]++;
+        }
+        boolean[] checked = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (!checked[labels[i]]) {
+                checked[labels[i]] = true;
+                if (reached(forward, i) != sizes[labels[i]] || reached(backward, i) != sizes[labels[i]]) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
-    private static boolean reachesAll(List<List<Integer>> edges) {
+    private static int reached(List<List<Integer>> edges, int start) {
         boolean[] seen = new boolean[edges.size()];
         Deque<Integer> queue = new ArrayDeque<>();
-        queue.add(0);
-        seen[0] = true;
+        queue.add(start);
+        seen[start] = true;
         int reached = 1;
         while (!queue.isEmpty()) {
             for (int next : edges.get(queue.poll())) {
@@ -105,6 +150,6 @@ final class ComparisonGraph {
                 }
             }
         }
-        return reached == edges.size();
+        return reached;
     }
 }

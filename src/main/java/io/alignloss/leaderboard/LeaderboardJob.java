@@ -102,6 +102,13 @@ public final class LeaderboardJob {
                     warnings.add(format("%d of %d bootstrap rounds left out: the anchor model was unbounded in them",
                             intervals.skipped(), intervals.rounds()));
                 }
+                for (int i = 0; i < data.modelCount(); i++) {
+                    if (Double.isInfinite(intervals.lower()[i]) || Double.isInfinite(intervals.upper()[i])) {
+                        warnings.add(format("model '%s' was unbounded in %d of %d bootstrap rounds (too few wins or losses): "
+                                        + "its interval is open on that side (empty in the CSV, null in the JSON)",
+                                data.models.get(i), intervals.unboundedRounds()[i], intervals.rounds()));
+                    }
+                }
             }
             for (String warning : warnings) {
                 LOG.warn("{}", warning);

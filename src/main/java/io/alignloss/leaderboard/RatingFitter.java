@@ -12,7 +12,7 @@ import static java.lang.String.format;
  * Fits Bradley-Terry strengths and turns them into ratings. With L2 > 0 the optimum is unique and finite for
  * every model, and is reported as is. Without L2, models whose MLE is infinite ({@link ComparisonGraph}) are
  * set aside as unbounded (rating ±∞), the rest are fitted on the battles among themselves and centred on
- * {@code base}. An anchor then shifts every finite rating by the same amount.
+ * {@code base}, each connected group of models (models that met, directly or not) separately. An anchor then shifts every finite rating by the same amount.
  */
 final class RatingFitter {
     private RatingFitter() {
@@ -52,9 +52,16 @@ final class RatingFitter {
             }
         }
         Comparisons fitted = data.restrictTo(keep);
+        int[] groups = ComparisonGraph.components(fitted);
+        int groupCount = java.util.Arrays.stream(groups).max().orElse(-1) + 1;
+        if (groupCount > 1) {
+            warnings.add(format("the battles form %d separate groups of models that never met one another (%s): ratings are "
+                    + "comparable only within a group%s", groupCount, describe(fitted.models, groups, groupCount),
+                    scale.l2() == 0 ? "; each group is centred on the base" : ""));
+        }
         if (scale.l2() == 0 && !ComparisonGraph.stronglyConnected(fitted)) {
-            warnings.add("the comparison graph of the bounded models is not strongly connected (some group of models never "
-                    + "lost to, or never beat, the rest): ratings between such groups are not identified without --l2");
+            warnings.add("within a group of bounded models, some models never lost to, or never beat, the rest of the group: "
+                    + "the ratings between them are not identified without --l2 (the fit drives their gap up until it stops)");
         }
         NewtonSolver.Fit fit = NewtonSolver.minimise(new BradleyTerryLoss(fitted, scale.l2()));
         if (!fit.converged()) {
@@ -62,22 +69,31 @@ final class RatingFitter {
         }
 
         double[] ratings = new double[n];
-        double sum = 0;
+        int[] groupOf = new int[n];
+        double[] groupSum = new double[Math.max(groupCount, 1)];
+        int[] groupSize = new int[Math.max(groupCount, 1)];
         int j = 0;
         for (int i = 0; i < n; i++) {
             ratings[i] = switch (bounds[i]) {
-                case FINITE -> scale.rating(fit.theta()[j++]);
+                case FINITE -> scale.rating(fit.theta()[j]);
                 case ABOVE -> Double.POSITIVE_INFINITY;
                 case BELOW -> Double.NEGATIVE_INFINITY;
                 case ISOLATED -> Double.NaN;
             };
             if (bounds[i] == Bound.FINITE) {
-                sum += ratings[i];
+                groupOf[i] = groups[j];
+                groupSum[groups[j]] += ratings[i];
+                groupSize[groups[j]]++;
+                j++;
             }
         }
-        if (scale.l2() == 0 && j > 0) {
-            // centring: mean of the finite ratings = base
-            shift(ratings, scale.base() - sum / j);
+        if (scale.l2() == 0) {
+            // centring: the mean of the finite ratings of each connected group = base
+            for (int i = 0; i < n; i++) {
+                if (bounds[i] == Bound.FINITE) {
+                    ratings[i] += scale.base() - groupSum[groupOf[i]] / groupSize[groupOf[i]];
+                }
+            }
         }
         boolean anchored = true;
         if (scale.anchor().isPresent()) {
@@ -92,6 +108,21 @@ final class RatingFitter {
             }
         }
         return new Ratings(data.models, ratings, bounds, fit, anchored, warnings);
+    }
+
+    private static String describe(List<String> models, int[] groups, int groupCount) {
+        List<String> parts = new ArrayList<>();
+        for (int group = 0; group < groupCount; group++) {
+            List<String> members = new ArrayList<>();
+            for (int i = 0; i < models.size(); i++) {
+                if (groups[i] == group) {
+                    members.add(models.get(i));
+                }
+            }
+            parts.add(members.size() <= 3 ? String.join(", ", members)
+                    : format("%s, %s and %d more", members.get(0), members.get(1), members.size() - 2));
+        }
+        return String.join("; ", parts);
     }
 
     private static void shift(double[] ratings, double by) {

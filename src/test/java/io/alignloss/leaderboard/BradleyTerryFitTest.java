@@ -150,6 +150,21 @@ class BradleyTerryFitTest {
     }
 
     @Test
+    void separateGroupsAreEachCentredAndNamedInAWarning() {
+        // {a, b} and {c, d} never met: each pair is 3 wins to 1, and each group's mean is the base
+        List<Outcome> outcomes = List.of(
+                new Outcome("a", "b", Winner.MODEL_A, 3), new Outcome("a", "b", Winner.MODEL_B, 1),
+                new Outcome("c", "d", Winner.MODEL_A, 3), new Outcome("c", "d", Winner.MODEL_B, 1));
+        RatingFitter.Ratings ratings = RatingFitter.fit(Comparisons.of(outcomes), CENTRED);
+        double gap = 400 * Math.log(3) / Math.log(10);
+        assertThat(ratings.ratings()).containsExactly(new double[] {1000 + gap / 2, 1000 - gap / 2, 1000 + gap / 2, 1000 - gap / 2},
+                within(1e-8));
+        assertThat(ratings.fit().converged()).isTrue();
+        assertThat(ratings.warnings()).singleElement().asString()
+                .startsWith("the battles form 2 separate groups of models that never met one another (a, b; c, d)");
+    }
+
+    @Test
     void anchorShiftsEveryRatingByTheSameAmount() {
         Comparisons data = Comparisons.of(roundRobin(3));
         RatingFitter.Ratings centred = RatingFitter.fit(data, CENTRED);
