@@ -1,0 +1,57 @@
+package io.alignloss.cli;
+
+import io.alignloss.job.SparkSessions;
+import io.alignloss.leaderboard.Anchor;
+import io.alignloss.leaderboard.LeaderboardJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code alignloss leaderboard}: item-level Bradley-Terry ratings (Chatbot-Arena style) from pairwise battles. */
+@Command(name = "leaderboard", mixinStandardHelpOptions = true,
+        description = "Fit Bradley-Terry ratings (Elo scale) of models from Parquet battles (model_a, model_b, winner); "
+                + "writes leaderboard.csv, leaderboard.json and rejects/ to the output folder.")
+public final class LeaderboardCommand implements Callable<Integer> {
+    @Option(names = "--battles", paramLabel = "PATH", required = true,
+            description = "Parquet battles with string columns model_a, model_b, winner (model_a, model_b, tie, tie (bothbad)).")
+    String battles;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder (any Hadoop file system URI).")
+    String out;
+
+    @Option(names = "--l2", paramLabel = "λ", defaultValue = "0",
+            description = "L2 penalty (λ/2)·||θ||² on the mean loss; 0 centres the ratings on --base (default: ${DEFAULT-VALUE}).")
+    double l2;
+
+    @Option(names = "--scale", paramLabel = "S", defaultValue = "400", description = "Rating points per factor 10 in odds (default: ${DEFAULT-VALUE}).")
+    double scale;
+
+    @Option(names = "--base", paramLabel = "B", defaultValue = "1000", description = "Rating of θ = 0, the mean without --l2 (default: ${DEFAULT-VALUE}).")
+    double base;
+
+    @Option(names = "--anchor", paramLabel = "MODEL=RATING", description = "Shift all ratings so that MODEL has RATING.")
+    String anchor;
+
+    @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "100",
+            description = "Bootstrap rounds for the 95%% percentile intervals; 0 disables them (default: ${DEFAULT-VALUE}).")
+    int bootstrap;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed of the bootstrap (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--overwrite", description = "Replace an existing output folder (atomically).")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        Optional<Anchor> parsedAnchor = Optional.ofNullable(anchor).map(Anchor::parse);
+        LeaderboardJob.Settings settings = new LeaderboardJob.Settings(battles, out, l2, scale, base, parsedAnchor, bootstrap,
+                seed, overwrite);
+        try (SparkSessions session = SparkSessions.open("alignloss leaderboard")) {
+            new LeaderboardJob(settings).run(session.spark());
+        }
+        return 0;
+    }
+}

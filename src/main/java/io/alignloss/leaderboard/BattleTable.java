@@ -1,0 +1,135 @@
+package io.alignloss.leaderboard;
+
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static java.lang.String.format;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * The battles input: Parquet with string columns {@code model_a}, {@code model_b} and {@code winner}. Each row is
+ * accepted or rejected with a reason; accepted rows are counted per unique (model_a, model_b, winner) in one Spark
+ * aggregation (the rejects collapse to one row per reason in the same pass), so only those counts reach the driver.
+ */
+public final class BattleTable {
+    private static final Logger LOG = LoggerFactory.getLogger(BattleTable.class);
+
+    public static final String MODEL_A = "model_a";
+    public static final String MODEL_B = "model_b";
+    public static final String WINNER = "winner";
+    public static final String REASON = "reason";
+
+    /** A model name is null or blank. */
+    public static final String MISSING_MODEL = "missing_model";
+    /** model_a equals model_b. */
+    public static final String SAME_MODEL = "same_model";
+    /** winner is null or not one of {@link Winner#strings()}. */
+    public static final String UNKNOWN_WINNER = "unknown_winner";
+
+    private final Dataset<Row> rows;
+
+    private BattleTable(Dataset<Row> rows) {
+        this.rows = rows;
+    }
+
+    /** The counts the fit needs, plus what was read and rejected. */
+    public record Counts(long rows, List<Outcome> outcomes, Map<String, Long> rejectedByReason) {
+        public long rejected() {
+            return rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        public long accepted() {
+            return rows - rejected();
+        }
+    }
+
+    /** Reads the Parquet battles and checks that the three columns are there and are strings (exit 2 otherwise). */
+    public static BattleTable read(SparkSession spark, String path) {
+        Dataset<Row> rows;
+        try {
+            rows = spark.read().parquet(path);
+        }
+        catch (Exception e) {
+            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot read battles at %s: %s", path, e.getMessage()), e);
+        }
+        List<String> columns = Arrays.asList(rows.columns());
+        for (String name : List.of(MODEL_A, MODEL_B, WINNER)) {
+            if (!columns.contains(name)) {
+                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format(
+                        "Cannot read battles at %s: column '%s' is missing (columns: %s)", path, name, String.join(", ", columns)));
+            }
+            StructField field = rows.schema().apply(name);
+            if (!field.dataType().equals(DataTypes.StringType)) {
+                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format(
+                        "Cannot read battles at %s: column '%s' is %s (must be string)", path, name, field.dataType().simpleString()));
+            }
+        }
+        return new BattleTable(rows);
+    }
+
+    // reason = first failed rule: missing_model, same_model, unknown_winner; null when the row is accepted
+    static Column reason() {
+        Column missing = col(MODEL_A).isNull().or(trim(col(MODEL_A)).equalTo(""))
+                .or(col(MODEL_B).isNull()).or(trim(col(MODEL_B)).equalTo(""));
+        Column knownWinner = col(WINNER).isin(Winner.strings().toArray());
+        return when(missing, lit(MISSING_MODEL))
+                .when(col(MODEL_A).equalTo(col(MODEL_B)), lit(SAME_MODEL))
+                .when(col(WINNER).isNull().or(knownWinner.equalTo(false)), lit(UNKNOWN_WINNER));
+    }
+
+    /** One Spark aggregation: counts per unique accepted (model_a, model_b, winner), and per reject reason. */
+    public Counts count() {
+        Column accepted = col(REASON).isNull();
+        List<Row> groups = rows.withColumn(REASON, reason())
+                .groupBy(col(REASON), when(accepted, col(MODEL_A)).as(MODEL_A), when(accepted, col(MODEL_B)).as(MODEL_B),
+                        when(accepted, col(WINNER)).as(WINNER))
+                .count()
+                .collectAsList();
+        long total = 0;
+        List<Outcome> outcomes = new ArrayList<>();
+        Map<String, Long> rejected = new TreeMap<>();
+        for (Row group : groups) {
+            long count = group.getLong(4);
+            total += count;
+            if (!group.isNullAt(0)) {
+                rejected.merge(group.getString(0), count, Long::sum);
+                continue;
+            }
+            Optional<Winner> winner = Winner.parse(group.getString(3));
+            outcomes.add(new Outcome(group.getString(1), group.getString(2), winner.orElseThrow(), count));
+        }
+        outcomes.sort(java.util.Comparator.comparing(Outcome::modelA).thenComparing(Outcome::modelB).thenComparing(Outcome::winner));
+        LOG.info("battles: {} rows read, {} accepted as {} unique outcomes, {} rejected {}", total, total - rejected.values()
+                .stream().mapToLong(Long::longValue).sum(), outcomes.size(), rejected.values().stream().mapToLong(Long::longValue).sum(), rejected);
+        return new Counts(total, outcomes, rejected);
+    }
+
+    /** Writes the rejected rows, every input column plus {@code reason} (an input column of that name becomes input_reason). */
+    public void writeRejects(String path) {
+        List<Column> columns = new ArrayList<>();
+        for (String name : rows.columns()) {
+            columns.add(col("`" + name + "`").as(name.equals(REASON) ? "input_" + REASON : name));
+        }
+        columns.add(reason().as(REASON));
+        Dataset<Row> selected = rows.select(columns.toArray(Column[]::new));
+        selected.filter(col(REASON).isNotNull()).write().parquet(path);
+    }
+}

@@ -1,0 +1,182 @@
+package io.alignloss.leaderboard;
+
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
+import io.alignloss.job.Version;
+import io.alignloss.leaderboard.ComparisonGraph.Bound;
+import io.alignloss.report.OutputCommitter;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The leaderboard run: read battles → reject bad rows (written to {@code rejects/}) → count unique outcomes in
+ * Spark → fit Bradley-Terry ratings on the driver → bootstrap intervals → publish leaderboard.csv and
+ * leaderboard.json atomically.
+ */
+public final class LeaderboardJob {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderboardJob.class);
+
+    /** The validated command line; invalid values fail with exit 2 before Spark starts. */
+    public record Settings(String battles, String out, double l2, double scale, double base, Optional<Anchor> anchor,
+            int bootstrap, long seed, boolean overwrite) {
+        public Settings {
+            requireNonNull(battles, "battles is null");
+            requireNonNull(out, "out is null");
+            requireNonNull(anchor, "anchor is null");
+            if (!(l2 >= 0) || Double.isInfinite(l2)) {
+                throw usage("Invalid --l2 %s (must be finite and >= 0)", l2);
+            }
+            if (!(scale > 0) || Double.isInfinite(scale)) {
+                throw usage("Invalid --scale %s (must be finite and > 0)", scale);
+            }
+            if (!Double.isFinite(base)) {
+                throw usage("Invalid --base %s (must be finite)", base);
+            }
+            if (bootstrap < 0) {
+                throw usage("Invalid --bootstrap %s (must be >= 0; 0 disables the intervals)", bootstrap);
+            }
+        }
+
+        RatingScale ratingScale() {
+            return new RatingScale(l2, scale, base, anchor);
+        }
+
+        private static AlignLossException usage(String message, Object value) {
+            return new AlignLossException(ErrorCode.USAGE, format(message, value));
+        }
+    }
+
+    /** What was published: the folder, the rows in rating order and leaderboard.json's top-level figures. */
+    public record Result(String output, List<Standing> standings, Map<String, Object> figures) {
+    }
+
+    private final Settings settings;
+
+    public LeaderboardJob(Settings settings) {
+        this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    public Result run(SparkSession spark) {
+        LOG.info("alignloss {} leaderboard: battles {}, output {}, l2 {}, scale {}, base {}, anchor {}, bootstrap {}, seed {}",
+                Version.alignloss(), settings.battles(), settings.out(), settings.l2(), settings.scale(), settings.base(),
+                settings.anchor().map(Anchor::toString).orElse("none"), settings.bootstrap(), settings.seed());
+        OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(), spark.sparkContext().hadoopConfiguration());
+        try {
+            BattleTable table = BattleTable.read(spark, settings.battles());
+            BattleTable.Counts counts = table.count();
+            if (counts.rejected() > 0) {
+                table.writeRejects(committer.stagingPath("rejects"));
+                LOG.info("wrote {} rejected rows to rejects/ (by reason: {})", counts.rejected(), counts.rejectedByReason());
+            }
+            if (counts.outcomes().isEmpty()) {
+                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot fit a leaderboard: no valid battles in %s "
+                        + "(%d rows read, %d rejected)", settings.battles(), counts.rows(), counts.rejected()));
+            }
+            Comparisons data = Comparisons.of(counts.outcomes());
+            checkAnchorKnown(data);
+            LOG.info("{} models, {} battles, {} unique outcomes", data.modelCount(), counts.accepted(), data.size());
+
+            RatingFitter.Ratings ratings = RatingFitter.fit(data, settings.ratingScale());
+            LOG.info("fit: {} Newton iterations, converged {}, objective {}, gradient norm {}", ratings.fit().iterations(),
+                    ratings.fit().converged(), ratings.fit().objective(), ratings.fit().gradientNorm());
+            if (!ratings.anchored()) {
+                throw new AlignLossException(ErrorCode.USAGE, format("Cannot anchor to model '%s': its rating is unbounded "
+                        + "(it never lost or never won); pass --l2 or anchor another model", settings.anchor().get().model()));
+            }
+            List<String> warnings = new ArrayList<>(ratings.warnings());
+            Bootstrap.Intervals intervals = null;
+            if (settings.bootstrap() > 0) {
+                intervals = Bootstrap.run(data, settings.ratingScale(), settings.bootstrap(), settings.seed());
+                if (intervals.skipped() > 0) {
+                    warnings.add(format("%d of %d bootstrap rounds left out: the anchor model was unbounded in them",
+                            intervals.skipped(), intervals.rounds()));
+                }
+                for (int i = 0; i < data.modelCount(); i++) {
+                    if (Double.isInfinite(intervals.lower()[i]) || Double.isInfinite(intervals.upper()[i])) {
+                        warnings.add(format("model '%s' was unbounded in %d of %d bootstrap rounds (too few wins or losses): "
+                                        + "its interval is open on that side (empty in the CSV, null in the JSON)",
+                                data.models.get(i), intervals.unboundedRounds()[i], intervals.rounds()));
+                    }
+                }
+            }
+            for (String warning : warnings) {
+                LOG.warn("{}", warning);
+            }
+            List<Standing> standings = standings(data, ratings, intervals);
+            Map<String, Object> figures = figures(counts, data, ratings, warnings);
+            committer.writeText("leaderboard.csv", LeaderboardReport.csv(standings));
+            committer.writeText("leaderboard.json", LeaderboardReport.json(figures, standings));
+            committer.commit();
+            LOG.info("published {} ({} models)", committer.target(), standings.size());
+            return new Result(committer.target().toString(), standings, figures);
+        }
+        finally {
+            committer.abort();
+        }
+    }
+
+    private void checkAnchorKnown(Comparisons data) {
+        if (settings.anchor().isPresent() && !data.models.contains(settings.anchor().get().model())) {
+            String known = data.models.size() <= 50 ? String.join(", ", data.models) : data.models.size() + " models";
+            throw new AlignLossException(ErrorCode.USAGE, format("Cannot anchor to model '%s': no valid battle has it (models: %s)",
+                    settings.anchor().get().model(), known));
+        }
+    }
+
+    // rating order, descending: unbounded above first, then finite, unbounded below, isolated (NaN) last; ties by name
+    private static List<Standing> standings(Comparisons data, RatingFitter.Ratings ratings, Bootstrap.Intervals intervals) {
+        Map<String, Comparisons.Tally> tallies = data.tallies();
+        List<Standing> standings = new ArrayList<>();
+        for (int i = 0; i < data.modelCount(); i++) {
+            String model = data.models.get(i);
+            Comparisons.Tally tally = tallies.get(model);
+            boolean unbounded = ratings.bounds()[i] != Bound.FINITE;
+            standings.add(new Standing(model, ratings.ratings()[i], intervals == null ? Double.NaN : intervals.lower()[i],
+                    intervals == null ? Double.NaN : intervals.upper()[i], tally.battles(), tally.wins(), tally.losses(),
+                    tally.ties(), unbounded));
+        }
+        standings.sort(Comparator.comparing((Standing standing) -> Double.isNaN(standing.rating()))
+                .thenComparing(Comparator.comparingDouble(Standing::rating).reversed())
+                .thenComparing(Standing::model));
+        return standings;
+    }
+
+    private Map<String, Object> figures(BattleTable.Counts counts, Comparisons data, RatingFitter.Ratings ratings, List<String> warnings) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("alignloss_version", Version.alignloss());
+        figures.put("input", settings.battles());
+        figures.put("rows_read", counts.rows());
+        figures.put("battles", counts.accepted());
+        figures.put("rejected", counts.rejected());
+        figures.put("by_reason", counts.rejectedByReason());
+        figures.put("model_count", data.modelCount());
+        figures.put("l2", settings.l2());
+        figures.put("scale", settings.scale());
+        figures.put("base", settings.base());
+        figures.put("anchor", settings.anchor().map(anchor -> {
+            Map<String, Object> value = new LinkedHashMap<>();
+            value.put("model", anchor.model());
+            value.put("rating", anchor.rating());
+            return value;
+        }).orElse(null));
+        figures.put("bootstrap", settings.bootstrap());
+        figures.put("seed", settings.seed());
+        figures.put("iterations", ratings.fit().iterations());
+        figures.put("converged", ratings.fit().converged());
+        figures.put("final_objective", LeaderboardReport.finiteOrNull(ratings.fit().objective()));
+        figures.put("gradient_norm", LeaderboardReport.finiteOrNull(ratings.fit().gradientNorm()));
+        figures.put("warnings", warnings);
+        return figures;
+    }
+}

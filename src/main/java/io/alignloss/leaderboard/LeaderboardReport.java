@@ -1,0 +1,68 @@
+package io.alignloss.leaderboard;
+
+import io.alignloss.report.SummaryJson;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders leaderboard.csv and leaderboard.json; non-finite numbers become empty cells and JSON nulls. */
+final class LeaderboardReport {
+    static final String CSV_HEADER = "model,rating,lower,upper,battles";
+
+    private LeaderboardReport() {
+    }
+
+    static String csv(List<Standing> standings) {
+        StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
+        for (Standing standing : standings) {
+            csv.append(quote(standing.model())).append(',')
+                    .append(number(standing.rating())).append(',')
+                    .append(number(standing.lower())).append(',')
+                    .append(number(standing.upper())).append(',')
+                    .append(standing.battles()).append('\n');
+        }
+        return csv.toString();
+    }
+
+    static String json(Map<String, Object> figures, List<Standing> standings) {
+        List<Map<String, Object>> models = new ArrayList<>();
+        for (Standing standing : standings) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("model", standing.model());
+            row.put("rating", finiteOrNull(standing.rating()));
+            row.put("lower", finiteOrNull(standing.lower()));
+            row.put("upper", finiteOrNull(standing.upper()));
+            row.put("battles", standing.battles());
+            row.put("wins", standing.wins());
+            row.put("losses", standing.losses());
+            row.put("ties", standing.ties());
+            row.put("unbounded", standing.unbounded());
+            if (standing.unbounded()) {
+                row.put("unbounded_side", Double.isNaN(standing.rating()) ? "unidentified" : standing.rating() > 0 ? "above" : "below");
+            }
+            models.add(row);
+        }
+        Map<String, Object> json = new LinkedHashMap<>(figures);
+        json.put("models", models);
+        return SummaryJson.render(json);
+    }
+
+    static Double finiteOrNull(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+
+    private static String number(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.4f", value) : "";
+    }
+
+    // RFC 4180: quote a field holding a comma, quote or line break; double the quotes inside
+    static String quote(String field) {
+        if (field.contains(",") || field.contains("\"") || field.contains("\n") || field.contains("\r")) {
+            return "\"" + field.replace("\"", "\"\"") + "\"";
+        }
+        return field;
+    }
+}

@@ -1,0 +1,133 @@
+package io.alignloss.leaderboard;
+
+import io.alignloss.leaderboard.ComparisonGraph.Bound;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.lang.String.format;
+
+/**
+ * Fits Bradley-Terry strengths and turns them into ratings. With L2 > 0 the optimum is unique and finite for
+ * every model, and is reported as is. Without L2, models whose MLE is infinite ({@link ComparisonGraph}) are
+ * set aside as unbounded (rating ±∞), the rest are fitted on the battles among themselves and centred on
+ * {@code base}, each connected group of models (models that met, directly or not) separately. An anchor then shifts every finite rating by the same amount.
+ */
+final class RatingFitter {
+    private RatingFitter() {
+    }
+
+    /**
+     * One fit's ratings, by model index of the data: finite, ±∞ for unbounded models, NaN for an isolated one
+     * (no battles, or only against unbounded models). {@code anchored} is false when the anchor model is not finite (no shift could be applied).
+     */
+    record Ratings(List<String> models, double[] ratings, Bound[] bounds, NewtonSolver.Fit fit, boolean anchored,
+            List<String> warnings) {
+        Optional<Integer> indexOf(String model) {
+            int index = models.indexOf(model);
+            return index < 0 ? Optional.empty() : Optional.of(index);
+        }
+    }
+
+    static Ratings fit(Comparisons data, RatingScale scale) {
+        int n = data.modelCount();
+        List<String> warnings = new ArrayList<>();
+        Bound[] bounds = new Bound[n];
+        java.util.Arrays.fill(bounds, Bound.FINITE);
+        if (scale.l2() == 0) {
+            bounds = ComparisonGraph.bounds(data);
+        }
+        boolean[] keep = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            keep[i] = bounds[i] == Bound.FINITE;
+            if (bounds[i] == Bound.ABOVE || bounds[i] == Bound.BELOW) {
+                warnings.add(format("model '%s' never %s (ties count half): its rating is unbounded (%s∞) without --l2; "
+                                + "it is reported as unbounded and the others are fitted without it", data.models.get(i),
+                        bounds[i] == Bound.ABOVE ? "lost" : "won", bounds[i] == Bound.ABOVE ? "+" : "−"));
+            }
+            if (bounds[i] == Bound.ISOLATED) {
+                warnings.add(format("model '%s' only played models with unbounded ratings: its rating is not identified "
+                        + "without --l2 and is reported as unbounded", data.models.get(i)));
+            }
+        }
+        Comparisons fitted = data.restrictTo(keep);
+        int[] groups = ComparisonGraph.components(fitted);
+        int groupCount = java.util.Arrays.stream(groups).max().orElse(-1) + 1;
+        if (groupCount > 1) {
+            warnings.add(format("the battles form %d separate groups of models that never met one another (%s): ratings are "
+                    + "comparable only within a group%s", groupCount, describe(fitted.models, groups, groupCount),
+                    scale.l2() == 0 ? "; each group is centred on the base" : ""));
+        }
+        if (scale.l2() == 0 && !ComparisonGraph.stronglyConnected(fitted)) {
+            warnings.add("within a group of bounded models, some models never lost to, or never beat, the rest of the group: "
+                    + "the ratings between them are not identified without --l2 (the fit drives their gap up until it stops)");
+        }
+        NewtonSolver.Fit fit = NewtonSolver.minimise(new BradleyTerryLoss(fitted, scale.l2()));
+        if (!fit.converged()) {
+            warnings.add(format("the fit did not converge in %d iterations (gradient norm %.3g)", fit.iterations(), fit.gradientNorm()));
+        }
+
+        double[] ratings = new double[n];
+        int[] groupOf = new int[n];
+        double[] groupSum = new double[Math.max(groupCount, 1)];
+        int[] groupSize = new int[Math.max(groupCount, 1)];
+        int j = 0;
+        for (int i = 0; i < n; i++) {
+            ratings[i] = switch (bounds[i]) {
+                case FINITE -> scale.rating(fit.theta()[j]);
+                case ABOVE -> Double.POSITIVE_INFINITY;
+                case BELOW -> Double.NEGATIVE_INFINITY;
+                case ISOLATED -> Double.NaN;
+            };
+            if (bounds[i] == Bound.FINITE) {
+                groupOf[i] = groups[j];
+                groupSum[groups[j]] += ratings[i];
+                groupSize[groups[j]]++;
+                j++;
+            }
+        }
+        if (scale.l2() == 0) {
+            // centring: the mean of the finite ratings of each connected group = base
+            for (int i = 0; i < n; i++) {
+                if (bounds[i] == Bound.FINITE) {
+                    ratings[i] += scale.base() - groupSum[groupOf[i]] / groupSize[groupOf[i]];
+                }
+            }
+        }
+        boolean anchored = true;
+        if (scale.anchor().isPresent()) {
+            Anchor anchor = scale.anchor().get();
+            int index = data.models.indexOf(anchor.model());
+            if (index < 0) {
+                throw new IllegalArgumentException(format("Cannot anchor to model '%s': it is not among the models", anchor.model()));
+            }
+            anchored = bounds[index] == Bound.FINITE;
+            if (anchored) {
+                shift(ratings, anchor.rating() - ratings[index]);
+            }
+        }
+        return new Ratings(data.models, ratings, bounds, fit, anchored, warnings);
+    }
+
+    private static String describe(List<String> models, int[] groups, int groupCount) {
+        List<String> parts = new ArrayList<>();
+        for (int group = 0; group < groupCount; group++) {
+            List<String> members = new ArrayList<>();
+            for (int i = 0; i < models.size(); i++) {
+                if (groups[i] == group) {
+                    members.add(models.get(i));
+                }
+            }
+            parts.add(members.size() <= 3 ? String.join(", ", members)
+                    : format("%s, %s and %d more", members.get(0), members.get(1), members.size() - 2));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static void shift(double[] ratings, double by) {
+        for (int i = 0; i < ratings.length; i++) {
+            ratings[i] += by;
+        }
+    }
+}
