@@ -263,7 +263,7 @@ public final class TrainJob {
         if (saved.isPresent()) {
             JsonNode metadata = saved.get().metadata();
             JsonNode expected = SummaryJson.mapper().valueToTree(fingerprint);
-            if (!expected.equals(metadata.get("fingerprint"))) {
+            if (metadata.get("fingerprint") == null || !expected.toString().equals(metadata.get("fingerprint").toString())) {
                 throw new AlignLossException(ErrorCode.USAGE, format("Cannot resume from %s: it was written by a run with another "
                         + "objective, features, optimiser or data (%s, now %s); delete the checkpoints to start again",
                         saved.get().path(), metadata.get("fingerprint"), expected));

@@ -314,26 +314,45 @@ public final class HtmlReport {
 
     private void train(JsonNode train) {
         JsonNode history = train.path("history");
-        if (history.size() == 0) {
+        if (!train.isObject()) {
             return;
         }
-        html.append("<h2>Training</h2>\n<p>objective ").append(escape(train.path("objective").asText())).append(", ")
+        html.append("<h2>Training</h2>\n<p>objective ").append(escape(train.path("objective").asText())).append(" (")
+                .append(escape(train.path("optimizer").asText())).append(", ").append(escape(train.path("features").path("type").asText()))
+                .append(" features, dimension ").append(train.path("dimension").asText()).append("), ")
                 .append(train.path("iterations").asText()).append(" iterations, converged: ")
-                .append(train.path("converged").asText()).append(", final objective ").append(cell(train.path("final_objective")))
-                .append("</p>\n");
-        XYSeries series = new XYSeries("objective");
+                .append(train.path("converged").asText()).append(" (").append(escape(train.path("stop_reason").asText()))
+                .append("), final objective ").append(cell(train.path("final_objective"))).append("</p>\n");
+        html.append("<table><tr><th>split</th><th>pairs</th><th>loss</th><th>accuracy</th></tr>\n");
+        for (String split : new String[] {"train", "validation"}) {
+            JsonNode figures = train.path(split);
+            if (figures.isObject()) {
+                html.append("<tr><td>").append(split).append("</td><td>").append(figures.path("pairs").asText()).append("</td><td>")
+                        .append(cell(figures.path("loss"))).append("</td><td>").append(cell(figures.path("accuracy"))).append("</td></tr>\n");
+            }
+        }
+        html.append("</table>\n");
+        XYSeries objective = new XYSeries("training objective");
+        XYSeries validation = new XYSeries("validation loss");
         history.forEach(point -> {
-            double value = point.path("objective").asDouble();
-            if (value > 0) {
-                series.add(point.path("iteration").asDouble(), value);
+            if (point.path("objective").isNumber() && point.path("objective").asDouble() > 0) {
+                objective.add(point.path("iteration").asDouble(), point.path("objective").asDouble());
+            }
+            if (point.path("validation_loss").isNumber() && point.path("validation_loss").asDouble() > 0) {
+                validation.add(point.path("iteration").asDouble(), point.path("validation_loss").asDouble());
             }
         });
-        if (series.getItemCount() == 0) {
+        if (objective.getItemCount() == 0) {
             return;
         }
-        XYPlot plot = new XYPlot(new XYSeriesCollection(series), new NumberAxis("iteration"), new LogAxis("objective (log scale)"),
+        XYSeriesCollection series = new XYSeriesCollection(objective);
+        if (validation.getItemCount() > 0) {
+            series.addSeries(validation);
+        }
+        XYPlot plot = new XYPlot(series, new NumberAxis("iteration"), new LogAxis("loss (log scale)"),
                 new XYLineAndShapeRenderer(true, false));
-        figure("plot-train", "Training curve", new JFreeChart("training objective", plot), "The regularised objective per iteration.");
+        figure("plot-train", "Training curve", new JFreeChart("training curve", plot),
+                "The regularised training objective (for Adam: the mini-batch's) and the validation loss per iteration.");
     }
 
     private void drift(JsonNode drift) {
