@@ -140,6 +140,29 @@ class TrainJobTest extends LocalSparkTest {
     }
 
     @Test
+    void theFinalObjectiveDoesNotDependOnPartitioning() {
+        List<Row> rows = pairs(900, 9, false);
+        String opened = spark.conf().get("spark.sql.files.openCostInBytes");
+        spark.conf().set("spark.sql.files.openCostInBytes", String.valueOf(128L << 20)); // one partition per file
+        try {
+            double[] objectives = new double[3];
+            int[] partitions = {1, 3, 8};
+            for (int i = 0; i < partitions.length; i++) {
+                String path = temp.resolve("pairs-" + partitions[i]).toString();
+                spark.createDataFrame(rows, SCHEMA).repartition(partitions[i]).write().parquet(path);
+                assertThat(spark.read().parquet(path).rdd().getNumPartitions()).isEqualTo(partitions[i]);
+                objectives[i] = ((Number) block(train(config(path, "l2 = 1e-3, tol = 1e-12"), temp.resolve("out-" + partitions[i]),
+                        false, s -> { })).get("final_objective")).doubleValue();
+            }
+            assertThat(Math.abs(objectives[1] - objectives[0]) / objectives[0]).isLessThan(1e-6);
+            assertThat(Math.abs(objectives[2] - objectives[0]) / objectives[0]).isLessThan(1e-6);
+        }
+        finally {
+            spark.conf().set("spark.sql.files.openCostInBytes", opened);
+        }
+    }
+
+    @Test
     void aResumedRunReachesTheSameFinalObjectiveAsAnUninterruptedOne() throws Exception {
         String input = write(pairs(800, 2, false), "pairs.parquet");
         JobConfig config = config(input, "l2 = 1e-3, tol = 1e-12, checkpoint-every = 2, validation-fraction = 0.25");

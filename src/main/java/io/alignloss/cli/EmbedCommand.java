@@ -1,0 +1,41 @@
+package io.alignloss.cli;
+
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
+import io.alignloss.job.EmbedJob;
+import io.alignloss.job.SparkSessions;
+import io.alignloss.model.FeatureSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "embed", mixinStandardHelpOptions = true,
+        description = "Write the input rows with all-MiniLM-L6-v2 embeddings (chosen_embedding/rejected_embedding for "
+                + "preference rows, embedding for sequence rows) to a Parquet dataset, computed once in the executors.")
+final class EmbedCommand implements Callable<Integer> {
+    @Option(names = "--input", paramLabel = "PATH", required = true, description = "Parquet input (any Hadoop file system URI).")
+    String input;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output Parquet dataset (published atomically).")
+    String out;
+
+    @Option(names = "--text", paramLabel = "WHAT", defaultValue = FeatureSpec.PROMPT_RESPONSE,
+            description = "What the encoder reads: prompt-response (prompt and response joined by a blank line) or response "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String text;
+
+    @Option(names = "--overwrite", description = "Replace an existing output (atomically).")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        if (!text.equals(FeatureSpec.PROMPT_RESPONSE) && !text.equals(FeatureSpec.RESPONSE)) {
+            throw new AlignLossException(ErrorCode.USAGE, "Invalid --text '" + text + "' (valid: prompt-response, response)");
+        }
+        try (SparkSessions session = SparkSessions.open("alignloss embed")) {
+            EmbedJob.run(session.spark(), input, out, overwrite, text);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,33 @@
+package io.alignloss.cli;
+
+import io.alignloss.job.ScoreJob;
+import io.alignloss.job.SparkSessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = "Write the input rows with a trained reward model's scores (chosen_score/rejected_score for "
+                + "preference rows, score for sequence rows) to a Parquet dataset.")
+final class ScoreCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Model folder (<train output>/model).")
+    String model;
+
+    @Option(names = "--input", paramLabel = "PATH", required = true, description = "Parquet input (any Hadoop file system URI).")
+    String input;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output Parquet dataset (published atomically).")
+    String out;
+
+    @Option(names = "--overwrite", description = "Replace an existing output (atomically).")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        try (SparkSessions session = SparkSessions.open("alignloss score")) {
+            ScoreJob.run(session.spark(), model, input, out, overwrite);
+        }
+        return 0;
+    }
+}

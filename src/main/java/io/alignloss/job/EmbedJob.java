@@ -1,0 +1,149 @@
+package io.alignloss.job;
+
+import io.alignloss.data.InputContract;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
+import io.alignloss.model.EncoderFeatures;
+import io.alignloss.model.FeatureSpec;
+import io.alignloss.model.FeatureType;
+import io.alignloss.report.OutputCommitter;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+
+import static java.lang.String.format;
+
+/**
+ * The {@code embed} job: computes all-MiniLM-L6-v2 embeddings once, in the executors, and writes the input
+ * rows with {@code chosen_embedding}/{@code rejected_embedding} (preference rows) or {@code embedding}
+ * (sequence rows) to Parquet, so training and nightly evaluation read them instead of re-encoding.
+ * A row with a null or blank response gets a null embedding (the contracts reject it later, with its reason).
+ */
+public final class EmbedJob {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbedJob.class);
+    private static final int BATCH = 32;
+
+    private EmbedJob() {
+    }
+
+    /** A response the encoder can read: not blank (the encoder finds no token in blank text), with its prompt when it needs one. */
+    private static boolean embeddable(String response, String prompt, String encoderInput) {
+        return response != null && !response.isBlank() && (prompt != null || encoderInput.equals(FeatureSpec.RESPONSE));
+    }
+
+    /** Embeds {@code input} into the Parquet dataset {@code out}, published atomically; returns the row count. */
+    public static long run(SparkSession spark, String input, String out, boolean overwrite, String encoderInput) {
+        Dataset<Row> rows;
+        try {
+            rows = spark.read().parquet(input);
+        }
+        catch (Exception e) { // AnalysisException is thrown undeclared
+            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot read input %s: %s", input, e.getMessage()), e);
+        }
+        List<String> columns = Arrays.asList(rows.columns());
+        List<String> responses;
+        List<String> targets;
+        if (columns.contains(InputContract.CHOSEN) && columns.contains(InputContract.REJECTED)) {
+            responses = List.of(InputContract.CHOSEN, InputContract.REJECTED);
+            targets = List.of(FeatureSpec.CHOSEN_EMBEDDING, FeatureSpec.REJECTED_EMBEDDING);
+        }
+        else if (columns.contains(InputContract.RESPONSE)) {
+            responses = List.of(InputContract.RESPONSE);
+            targets = List.of("embedding");
+        }
+        else {
+            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot embed %s: it has neither chosen and rejected "
+                    + "(preference rows) nor response (sequence rows); columns present: %s", input, String.join(", ", columns)));
+        }
+        if (!columns.contains(InputContract.PROMPT) && encoderInput.equals(FeatureSpec.PROMPT_RESPONSE)) {
+            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot embed %s with --text prompt-response: no prompt "
+                    + "column; columns present: %s", input, String.join(", ", columns)));
+        }
+        StructType schema = rows.drop(targets.toArray(String[]::new)).schema();
+        Dataset<Row> base = rows.drop(targets.toArray(String[]::new));
+        StructType outSchema = schema;
+        for (String target : targets) {
+            outSchema = outSchema.add(target, DataTypes.createArrayType(DataTypes.FloatType, false), true);
+        }
+        int prompt = columns.contains(InputContract.PROMPT) ? schema.fieldIndex(InputContract.PROMPT) : -1;
+        int[] responseIndex = responses.stream().mapToInt(schema::fieldIndex).toArray();
+        FeatureSpec spec = new FeatureSpec(FeatureType.ENCODER, 0, 0, 0, encoderInput);
+        int width = schema.size();
+        MapPartitionsFunction<Row, Row> embed = partition -> new Iterator<>() {
+            private final List<Row> buffer = new ArrayList<>();
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                if (next < buffer.size()) {
+                    return true;
+                }
+                buffer.clear();
+                next = 0;
+                List<Row> batch = new ArrayList<>();
+                while (batch.size() < BATCH && partition.hasNext()) {
+                    batch.add(partition.next());
+                }
+                if (batch.isEmpty()) {
+                    return false;
+                }
+                List<String> texts = new ArrayList<>();
+                for (Row row : batch) {
+                    for (int index : responseIndex) {
+                        String response = row.getString(index);
+                        String context = prompt >= 0 ? row.getString(prompt) : null;
+                        if (embeddable(response, context, encoderInput)) {
+                            texts.add(EncoderFeatures.text(spec, context, response));
+                        }
+                    }
+                }
+                Iterator<float[]> vectors = texts.isEmpty() ? List.<float[]>of().iterator() : EncoderFeatures.embedAll(texts).iterator();
+                for (Row row : batch) {
+                    Object[] values = new Object[width + responseIndex.length];
+                    for (int i = 0; i < width; i++) {
+                        values[i] = row.get(i);
+                    }
+                    for (int k = 0; k < responseIndex.length; k++) {
+                        String response = row.getString(responseIndex[k]);
+                        String context = prompt >= 0 ? row.getString(prompt) : null;
+                        values[width + k] = embeddable(response, context, encoderInput) ? vectors.next() : null;
+                    }
+                    buffer.add(RowFactory.create(values));
+                }
+                return true;
+            }
+
+            @Override
+            public Row next() {
+                return buffer.get(next++);
+            }
+        };
+        OutputCommitter committer = OutputCommitter.begin(out, overwrite, spark.sparkContext().hadoopConfiguration());
+        try {
+            long start = System.nanoTime();
+            LOG.info("embedding {} of {} with all-MiniLM-L6-v2 ({} input) into {}", String.join(" and ", responses), input, encoderInput, out);
+            base.mapPartitions(embed, Encoders.row(outSchema)).write().mode(SaveMode.Overwrite).parquet(committer.staging().toString());
+            committer.commit();
+            long count = spark.read().parquet(committer.target().toString()).count();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.info("embedded {} rows ({} texts/s) into {}", count, format("%.0f", count * responses.size() / seconds), committer.target());
+            return count;
+        }
+        finally {
+            committer.abort();
+        }
+    }
+}
