@@ -1,6 +1,7 @@
 package io.alignloss.cli;
 
 import io.alignloss.bench.EvaluateBenchmark;
+import io.alignloss.bench.TrainBenchmark;
 import io.alignloss.job.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,19 +19,26 @@ import java.util.stream.Stream;
 
 /** Benchmarks, each timed against a baseline in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks. 'bench evaluate': the evaluate job against a hand-written Spark SQL aggregate of the same loss.")
+        description = "Benchmarks. 'bench evaluate': the evaluate job against a hand-written Spark SQL aggregate of the same loss. "
+                + "'bench train': seconds per L-BFGS iteration against MLlib LogisticRegression and a plain Java loop.")
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate or train.")
     String name;
 
-    @Option(names = "--rows", paramLabel = "N", defaultValue = "5000000", description = "Generated rows (default: ${DEFAULT-VALUE}).")
-    long rows;
+    @Option(names = "--rows", paramLabel = "N", description = "Generated rows (default: 5,000,000 for evaluate, 1,000,000 pairs for train).")
+    Long rows;
 
-    @Option(names = "--partitions", paramLabel = "P", defaultValue = "16", description = "Parquet files written (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", paramLabel = "P", defaultValue = "16", description = "Partitions / Parquet files (default: ${DEFAULT-VALUE}).")
     int partitions;
+
+    @Option(names = "--dimension", paramLabel = "D", defaultValue = "384", description = "train: embedding dimension (default: ${DEFAULT-VALUE}).")
+    int dimension;
+
+    @Option(names = "--iterations", paramLabel = "K", defaultValue = "10", description = "train: L-BFGS iterations timed (default: ${DEFAULT-VALUE}).")
+    int iterations;
 
     @Option(names = "--repeat", paramLabel = "R", defaultValue = "3", description = "Timed repetitions after a warm-up (default: ${DEFAULT-VALUE}).")
     int repeat;
@@ -43,10 +51,17 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!name.equals("evaluate")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown benchmark '" + name + "' (valid: evaluate)");
+        if (!name.equals("evaluate") && !name.equals("train")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown benchmark '" + name + "' (valid: evaluate, train)");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (name.equals("train")) {
+            try (SparkSessions session = SparkSessions.open("alignloss bench train")) {
+                TrainBenchmark.run(session.spark(), rows == null ? 1_000_000 : rows, dimension, iterations, partitions, seed, out);
+            }
+            return 0;
+        }
+        long rows = this.rows == null ? 5_000_000 : this.rows;
         Path work = EvaluateBenchmark.workFolder();
         try (SparkSessions session = SparkSessions.open("alignloss bench evaluate")) {
             List<EvaluateBenchmark.Timing> timings = EvaluateBenchmark.run(session.spark(), rows, partitions, repeat, seed, work, out);

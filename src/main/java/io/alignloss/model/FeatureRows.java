@@ -39,20 +39,12 @@ public abstract sealed class FeatureRows implements Serializable permits Feature
 
         @Override
         public double dot(int row, double[] weights) {
-            int offset = row * dimension;
-            double sum = 0;
-            for (int j = 0; j < dimension; j++) {
-                sum += weights[j] * values[offset + j];
-            }
-            return sum;
+            return DenseKernels.INSTANCE.dot(values, row * dimension, weights, dimension);
         }
 
         @Override
         public void addTo(int row, double alpha, double[] gradient) {
-            int offset = row * dimension;
-            for (int j = 0; j < dimension; j++) {
-                gradient[j] += alpha * values[offset + j];
-            }
+            DenseKernels.INSTANCE.axpy(alpha, values, row * dimension, gradient, dimension);
         }
 
         @Override
