@@ -268,6 +268,60 @@ class TrainJobTest extends LocalSparkTest {
     }
 
     @Test
+    void textHashFeaturesLearnWhatThePreferencesDependOn() throws Exception {
+        // responses are random words; half of them apologise ("sorry"), and in a pair where exactly one does,
+        // the other is preferred; otherwise the order is a coin flip: about 75% of pairs are learnable
+        Random random = new Random(10);
+        String[] words = "alpha beta gamma delta river stone cloud paper green quick slow bright".split(" ");
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            String a = sentence(random, words, random.nextBoolean());
+            String b = sentence(random, words, random.nextBoolean());
+            boolean aSorry = a.contains("sorry");
+            boolean bSorry = b.contains("sorry");
+            boolean aWins = aSorry == bSorry ? random.nextBoolean() : bSorry;
+            rows.add(RowFactory.create("t" + i, "question " + random.nextInt(50), aWins ? a : b, aWins ? b : a));
+        }
+        String input = temp.resolve("texts.parquet").toString();
+        spark.createDataFrame(rows, new StructType().add("id", DataTypes.StringType).add("prompt", DataTypes.StringType)
+                .add("chosen", DataTypes.StringType).add("rejected", DataTypes.StringType)).write().parquet(input);
+        JobConfig config = Configs.parse("inputs.prefs { path = \"" + input + "\", kind = preference }\n"
+                + "objectives = [ { name = rm, type = bradley-terry, input = prefs, features { type = text-hash, bits = 16 } } ]\n"
+                + "preference-biases = false\n"
+                + "train { l2 = 1e-3, validation-fraction = 0.3 }");
+        Path out = temp.resolve("out");
+        EvaluateJob.Result result = train(config, out, false, s -> { });
+        @SuppressWarnings("unchecked")
+        Map<String, Object> validation = (Map<String, Object>) block(result).get("validation");
+        assertThat(((Number) validation.get("pairs")).longValue()).isBetween(300L, 420L);
+        assertThat(((Number) validation.get("accuracy")).doubleValue()).isGreaterThan(0.68);
+        assertThat(block(result).get("dimension")).isEqualTo(1 << 16);
+
+        // evaluate scores the texts with the saved model (a UDF in the executors) and gets the train run's loss
+        Path conf = temp.resolve("evaluate.conf");
+        Files.writeString(conf, "inputs.prefs { path = \"" + input + "\", kind = preference }\n"
+                + "objectives = [ { name = rm, type = bradley-terry, input = prefs, model = \"" + out.resolve("model") + "\" } ]\n"
+                + "preference-biases = false\n");
+        Path evaluated = temp.resolve("evaluated");
+        assertThat(Main.execute("evaluate", "--config", conf.toString(), "--out", evaluated.toString())).isEqualTo(0);
+        JsonNode summary = SummaryJson.mapper().readTree(Files.readString(evaluated.resolve("summary.json")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> trained = (Map<String, Object>) ((Map<String, Object>) result.summary().get("objectives")).get("rm");
+        assertThat(summary.at("/objectives/rm/loss").asDouble()).isCloseTo(((Number) trained.get("loss")).doubleValue(), within(1e-9));
+    }
+
+    private static String sentence(Random random, String[] words, boolean sorry) {
+        StringBuilder text = new StringBuilder();
+        for (int w = 0; w < 6 + random.nextInt(6); w++) {
+            text.append(words[random.nextInt(words.length)]).append(' ');
+        }
+        if (sorry) {
+            text.append("sorry ");
+        }
+        return text.append("end").toString();
+    }
+
+    @Test
     void aMissingModelFolderIsAConfigError() throws Exception {
         String input = write(pairs(20, 7, false), "pairs.parquet");
         Path conf = temp.resolve("evaluate.conf");
