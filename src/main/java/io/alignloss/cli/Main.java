@@ -15,7 +15,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "alignloss", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Training objectives of large language models over Parquet datasets, on Apache Spark.",
-        subcommands = {EvaluateCommand.class, ValidateCommand.class, TrainCommand.class, EmbedCommand.class, ScoreCommand.class, LeaderboardCommand.class, SampleCommand.class, BenchCommand.class})
+        subcommands = {EvaluateCommand.class, ValidateCommand.class, TrainCommand.class, NightlyCommand.class, EmbedCommand.class, ScoreCommand.class, LeaderboardCommand.class, SampleCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -51,7 +51,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: evaluate, validate, train, embed, score, leaderboard, sample or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: evaluate, validate, train, nightly, embed, score, leaderboard, sample or bench");
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -35,7 +35,7 @@ import static java.lang.String.format;
  */
 public final class ConfigLoader {
     public static final List<String> TOP_LEVEL_KEYS = List.of("inputs", "objectives", "groups", "output", "bootstrap",
-            "confidence", "min-group-count", "target", "reference", "loss-bound", "shift", "drift", "preference-biases", "features", "train");
+            "confidence", "min-group-count", "target", "reference", "loss-bound", "shift", "drift", "preference-biases", "features", "train", "run_date");
     public static final List<String> INPUT_KEYS = List.of("path", "kind", "position");
     public static final List<String> OUTPUT_KEYS = List.of("path", "per-example");
 
@@ -82,7 +82,50 @@ public final class ConfigLoader {
         catch (ConfigException e) {
             throw new AlignLossException(ErrorCode.CONFIG, format("Cannot resolve config %s: %s", source, e.getMessage()), e);
         }
-        return validate(config, source);
+        return validate(substituteRunDate(config, source), source);
+    }
+
+    /** The placeholder that paths may contain, replaced by the {@code run_date} key (the nightly script sets it). */
+    public static final String RUN_DATE_PLACEHOLDER = "${run_date}";
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+    /**
+     * Replaces {@code ${run_date}} in the path keys (inputs.*.path, reference.path, output.path,
+     * drift.previous) by the top-level {@code run_date} (YYYY-MM-DD). HOCON leaves {@code ${…}} inside quoted
+     * strings alone, so paths like {@code "hdfs://…/prefs/${run_date}"} arrive here verbatim.
+     */
+    static Config substituteRunDate(Config config, String source) {
+        Optional<String> runDate = Optional.empty();
+        if (config.hasPath("run_date")) {
+            String value = string(config, "run_date", source);
+            if (!DATE.matcher(value).matches()) {
+                throw error(source, "Invalid 'run_date' (%s): '%s' (expected YYYY-MM-DD)", where(config.getValue("run_date")), value);
+            }
+            runDate = Optional.of(value);
+        }
+        List<String> keys = new ArrayList<>(List.of("reference.path", "output.path", "drift.previous"));
+        if (config.hasPath("inputs") && config.getValue("inputs").valueType() == ConfigValueType.OBJECT) {
+            for (String name : config.getObject("inputs").keySet()) {
+                keys.add("inputs." + quote(name) + ".path");
+            }
+        }
+        Config result = config;
+        for (String key : keys) {
+            if (!result.hasPath(key) || result.getValue(key).valueType() != ConfigValueType.STRING) {
+                continue;
+            }
+            String path = result.getString(key);
+            if (!path.contains(RUN_DATE_PLACEHOLDER)) {
+                continue;
+            }
+            if (runDate.isEmpty()) {
+                throw error(source, "Invalid '%s' (%s): '%s' contains %s but no run_date is set (run it with jobs/nightly-eval.sh "
+                        + "--date YYYY-MM-DD, or --set run_date=YYYY-MM-DD)", key, where(result.getValue(key)), path, RUN_DATE_PLACEHOLDER);
+            }
+            result = result.withValue(key, ConfigValueFactory.fromAnyRef(path.replace(RUN_DATE_PLACEHOLDER, runDate.get()),
+                    result.getValue(key).origin().description() + " with run_date " + runDate.get()));
+        }
+        return result;
     }
 
     /** Applies one {@code key=value}; {@code objectives.<name>.<key>} addresses an objective by its name. */

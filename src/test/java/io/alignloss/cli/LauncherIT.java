@@ -27,8 +27,12 @@ class LauncherIT {
     }
 
     private Outcome launch(Map<String, String> environment, String... args) throws Exception {
+        return run("jobs/alignloss", environment, args);
+    }
+
+    private Outcome run(String script, Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>();
-        command.add("jobs/alignloss");
+        command.add(script);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(new File("."));
         builder.environment().remove("SPARK_HOME");
@@ -83,5 +87,38 @@ class LauncherIT {
         assertThat(outcome.stderr()).contains("(Spark 4.1.0)");
         assertThat(outcome.stdout()).contains("submitted: --class io.alignloss.cli.Main --master spark://127.0.0.1:7077 ")
                 .contains("target/alignloss.jar evaluate --config conf/samples.conf");
+    }
+
+    @Test
+    void trainOnTheSamplesShowsProgressAndWritesAModel() throws Exception {
+        Path out = temp.resolve("reward");
+        Outcome outcome = launch(Map.of(), "train", "--config", "conf/train-reward.conf", "--out", out.toString());
+        assertThat(outcome.status()).as(outcome.stderr()).isEqualTo(0);
+        assertThat(outcome.stderr()).contains("iteration 1: objective").contains("train accuracy").contains("validation loss");
+        assertThat(out.resolve("model/model.json")).isRegularFile();
+        assertThat(out.resolve("model/weights.f64")).isRegularFile();
+        assertThat(temp.resolve("reward.checkpoints")).doesNotExist();
+    }
+
+    @Test
+    void theNightlyScriptChecksItsDateAndRunsTheNightlyCommand() throws Exception {
+        Outcome bad = run("jobs/nightly-eval.sh", Map.of(), "--config", "conf/nightly-samples.conf", "--date", "24.11.2026");
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.stderr()).contains("invalid --date");
+        assertThat(run("jobs/nightly-eval.sh", Map.of(), "--date", "2026-11-24").status()).isEqualTo(2);
+
+        Path bin = Files.createDirectories(temp.resolve("spark/bin"));
+        Path submit = bin.resolve("spark-submit");
+        Files.writeString(submit, """
+                #!/usr/bin/env bash
+                if [[ "$1" == "--version" ]]; then echo "Welcome to Spark version 4.1.0" >&2; exit 0; fi
+                echo "submitted: $*"
+                exit 4
+                """);
+        Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Outcome outcome = run("jobs/nightly-eval.sh", Map.of("SPARK_HOME", temp.resolve("spark").toString()),
+                "--config", "conf/nightly-samples.conf", "--date", "2026-11-24", "--set", "bootstrap=0");
+        assertThat(outcome.status()).as("the job's exit code reaches the scheduler").isEqualTo(4);
+        assertThat(outcome.stdout()).contains("alignloss.jar nightly --config conf/nightly-samples.conf --date 2026-11-24 --set bootstrap=0");
     }
 }
