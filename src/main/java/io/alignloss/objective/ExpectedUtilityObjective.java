@@ -163,7 +163,7 @@ public final class ExpectedUtilityObjective implements Objective {
     }
 
     // U(x, y) = Σ_k w_k·score_k
-    Column utilityOf() {
+    public Column utilityOf() {
         Column total = lit(0.0);
         for (Map.Entry<String, Double> term : utility.entrySet()) {
             total = total.plus(PreparedInput.column(term.getKey()).multiply(term.getValue()));
