@@ -62,8 +62,9 @@ public record TrainConfig(Optional<String> objective, String optimizer, long max
             ObjectiveConfig named = objectives.stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow(() -> error(source,
                     "Invalid 'train.objective' (%s): no objective named '%s' (objectives: %s)", where(train.getValue("objective")), name,
                     String.join(", ", objectives.stream().map(ObjectiveConfig::name).toList())));
-            if (named.type() != ObjectiveType.BRADLEY_TERRY) {
-                throw error(source, "Invalid 'train.objective' (%s): objective '%s' is %s; train fits bradley-terry reward models",
+            if (named.type() != ObjectiveType.BRADLEY_TERRY && named.type() != ObjectiveType.EXPECTED_UTILITY) {
+                throw error(source, "Invalid 'train.objective' (%s): objective '%s' is %s; train fits bradley-terry reward models "
+                                + "and expected-utility policies",
                         where(train.getValue("objective")), name, named.type().configName());
             }
             objective = Optional.of(name);

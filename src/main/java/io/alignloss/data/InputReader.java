@@ -128,6 +128,11 @@ public final class InputReader {
         return new PreparedInput(input, typed, new ArrayList<>(fields.keySet()), presentGroups, byCode);
     }
 
+    /** The input's column names, in file order (reads the schema only). */
+    public static List<String> columnNames(SparkSession spark, InputConfig input) {
+        return List.of(read(spark, input).columns());
+    }
+
     private static Dataset<Row> read(SparkSession spark, InputConfig input) {
         try {
             return spark.read().parquet(input.path());

@@ -30,6 +30,11 @@ public record RowRule(String code, Column failsWhen) {
     /** A margin (TRL's margin column) that is null, NaN or infinite. */
     public static final String BAD_MARGIN = "bad_margin";
 
+    /** A behaviour-policy probability that is null, NaN, ≤ 0 or > 1 (its importance weight would be undefined). */
+    public static final String BAD_BEHAVIOR_PROB = "bad_behavior_prob";
+    /** A target-policy probability that is null, NaN or outside [0, 1]. */
+    public static final String BAD_TARGET_PROB = "bad_target_prob";
+
     public RowRule {
         requireNonNull(code, "code is null");
         requireNonNull(failsWhen, "failsWhen is null");

@@ -71,6 +71,18 @@ public final class Rules {
         return RowRule.of(RowRule.BAD_MARGIN, notFinite(PreparedInput.column(column)));
     }
 
+    /** Null, NaN, ≤ 0 or > 1: a logged response's behaviour-policy probability. */
+    public static RowRule badBehaviorProb(String column) {
+        Column value = PreparedInput.column(column);
+        return RowRule.of(RowRule.BAD_BEHAVIOR_PROB, notFinite(value).or(value.leq(0)).or(value.gt(1)));
+    }
+
+    /** Null, NaN or outside [0, 1]: the target policy's probability of the logged response. */
+    public static RowRule badTargetProb(String column) {
+        Column value = PreparedInput.column(column);
+        return RowRule.of(RowRule.BAD_TARGET_PROB, notFinite(value).or(value.lt(0)).or(value.gt(1)));
+    }
+
     /** An empty array. */
     public static RowRule emptyArray(String column, String code) {
         return RowRule.of(code, PreparedInput.column(column).isNotNull().and(size(PreparedInput.column(column)).equalTo(0)));

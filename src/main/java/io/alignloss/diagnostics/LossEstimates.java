@@ -45,8 +45,13 @@ public final class LossEstimates {
         final double[] wx = new double[BUCKETS];
         final double[] w = new double[BUCKETS];
         final LossStats stats = LossStats.empty();
+        final LossStats[] buckets = new LossStats[BUCKETS];
 
         void add(Cell cell) {
+            if (buckets[cell.bucket()] == null) {
+                buckets[cell.bucket()] = LossStats.empty();
+            }
+            buckets[cell.bucket()].merge(cell.stats());
             wy[cell.bucket()] += cell.stats().numeratorSum();
             wx[cell.bucket()] += cell.stats().denominatorSum();
             w[cell.bucket()] += cell.stats().weightSum();
@@ -60,19 +65,32 @@ public final class LossEstimates {
         double[] replicates(double[][] weights) {
             return Resampling.replicateRatios(wy, wx, weights);
         }
+
+        /** The statistics of replicate r: Σ_b W_rb·stats_b. */
+        LossStats replicate(double[] bucketWeights) {
+            LossStats replicate = LossStats.empty();
+            for (int b = 0; b < BUCKETS; b++) {
+                if (buckets[b] != null && bucketWeights[b] > 0) {
+                    replicate.addScaled(buckets[b], bucketWeights[b]);
+                }
+            }
+            return replicate;
+        }
     }
 
     private final List<String> groupColumns;
     private final Settings settings;
     private final Function<LossStats, Map<String, Object>> figures;
+    private final Function<LossStats, Map<String, Double>> resampled;
     private final double[][] weights;
     private final List<String> warnings;
 
     private LossEstimates(List<String> groupColumns, Settings settings, Function<LossStats, Map<String, Object>> figures,
-            List<String> warnings) {
+            Function<LossStats, Map<String, Double>> resampled, List<String> warnings) {
         this.groupColumns = groupColumns;
         this.settings = settings;
         this.figures = figures;
+        this.resampled = resampled;
         this.weights = Resampling.poissonWeights(settings.bootstrap(), settings.seed());
         this.warnings = warnings;
     }
@@ -85,7 +103,43 @@ public final class LossEstimates {
      */
     public static Map<String, Object> estimate(List<String> groupColumns, List<Cell> cells, Settings settings,
             Function<LossStats, Map<String, Object>> figures, List<String> warnings) {
-        return new LossEstimates(groupColumns, settings, figures, warnings).estimate(cells);
+        return estimate(groupColumns, cells, settings, figures, stats -> Map.of(), warnings);
+    }
+
+    /**
+     * The figures of one objective, where the objective's {@code resampled} figures (a function of the
+     * statistics alone) are shown as {@code { value, ci }} with their interval from the same bucket
+     * replicates as the loss's.
+     */
+    public static Map<String, Object> estimate(List<String> groupColumns, List<Cell> cells, Settings settings,
+            Function<LossStats, Map<String, Object>> figures, Function<LossStats, Map<String, Double>> resampled,
+            List<String> warnings) {
+        return new LossEstimates(groupColumns, settings, figures, resampled, warnings).estimate(cells);
+    }
+
+    /** The slice's base figures, each resampled figure replaced by {@code { value, ci }}. */
+    private Map<String, Object> sliceFigures(Slice slice) {
+        Map<String, Object> result = new LinkedHashMap<>(figures.apply(slice.stats));
+        Map<String, Double> values = resampled.apply(slice.stats);
+        if (values.isEmpty()) {
+            return result;
+        }
+        double[][] replicates = new double[values.size()][weights.length];
+        for (int r = 0; r < weights.length; r++) {
+            Map<String, Double> replicate = resampled.apply(slice.replicate(weights[r]));
+            int k = 0;
+            for (String name : values.keySet()) {
+                replicates[k++][r] = replicate.getOrDefault(name, Double.NaN);
+            }
+        }
+        int k = 0;
+        for (Map.Entry<String, Double> value : values.entrySet()) {
+            Map<String, Object> block = new LinkedHashMap<>();
+            block.put("value", Json.number(value.getValue()));
+            block.put("ci", interval(replicates[k++]));
+            result.put(value.getKey(), block);
+        }
+        return result;
     }
 
     private Map<String, Object> estimate(List<Cell> cells) {
@@ -107,7 +161,7 @@ public final class LossEstimates {
         }
 
         double[] allReplicates = all.replicates(weights);
-        Map<String, Object> result = new LinkedHashMap<>(figures.apply(all.stats));
+        Map<String, Object> result = sliceFigures(all);
         result.put("ci", interval(allReplicates));
         result.put("confidence", settings.confidence());
         result.put("bootstrap", settings.bootstrap());
@@ -124,7 +178,7 @@ public final class LossEstimates {
                     continue;
                 }
                 double[] sliceReplicates = slice.replicates(weights);
-                Map<String, Object> value = new LinkedHashMap<>(figures.apply(slice.stats));
+                Map<String, Object> value = sliceFigures(slice);
                 // share = Σ_g w / Σ w
                 value.put("share", all.stats.weightSum() > 0 ? slice.stats.weightSum() / all.stats.weightSum() : null);
                 value.put("ci", interval(sliceReplicates));

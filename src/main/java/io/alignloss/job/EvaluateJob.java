@@ -299,6 +299,12 @@ public final class EvaluateJob {
     }
 
     private PreparedInput prepare(SparkSession spark, InputConfig input, List<String> warnings) {
+        List<String> present = InputReader.columnNames(spark, input);
+        for (int i = 0; i < objectives.size(); i++) {
+            if (objectives.get(i).config().input().equals(input.name())) {
+                objectives.set(i, objectives.get(i).forInput(present));
+            }
+        }
         List<ColumnSpec> columns = new ArrayList<>();
         List<RowRule> rules = new ArrayList<>();
         for (Objective objective : objectivesOn(input.name())) {
@@ -437,7 +443,7 @@ public final class EvaluateJob {
         figures.put("input", config.input());
         figures.put("description", objective.describe());
         figures.putAll(LossEstimates.estimate(stats.groupColumns(), stats.cells().get(objective.name()), estimateSettings,
-                slice -> figures(objective, slice), warnings));
+                slice -> figures(objective, slice), objective::resampledFigures, warnings));
         if (figures.get("target") instanceof Map<?, ?> targetFigures) {
             @SuppressWarnings("unchecked")
             Map<String, Object> block = (Map<String, Object>) targetFigures;

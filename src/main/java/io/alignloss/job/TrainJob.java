@@ -30,7 +30,13 @@ import io.alignloss.optim.DivergenceException;
 import io.alignloss.optim.Lbfgs;
 import io.alignloss.optim.Optimizer;
 import io.alignloss.optim.OptimizerState;
+import io.alignloss.optim.TrainingLoss;
 import io.alignloss.optim.Vectors;
+import io.alignloss.model.PolicyBlock;
+import io.alignloss.model.PolicyData;
+import io.alignloss.model.PolicyLoss;
+import io.alignloss.model.PolicyLossAggregate;
+import io.alignloss.objective.ExpectedUtilityObjective;
 import io.alignloss.report.OutputCommitter;
 import io.alignloss.report.SummaryJson;
 import org.apache.hadoop.conf.Configuration;
@@ -47,6 +53,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import static java.lang.String.format;
 import static org.apache.spark.sql.functions.col;
@@ -141,6 +148,9 @@ public final class TrainJob {
             LOG.warn("--resume: no checkpoint in {}; training from the start", checkpoints.folder());
         }
         OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(), hadoop);
+        if (objective.type() == ObjectiveType.EXPECTED_UTILITY) {
+            return trainPolicy(spark, objective, spec, inputConfig, committer, checkpoints, saved);
+        }
         List<String> warnings = new ArrayList<>();
         JavaRDD<PairBlock> trainBlocks = null;
         JavaRDD<PairBlock> validationBlocks = null;
@@ -191,7 +201,7 @@ public final class TrainJob {
                     : new PairLoss(validationBlocks, dimension, train.l2(), train.centerRewards(), train.treeDepth(), 1, settings.seed());
 
             Map<String, Object> fingerprint = fingerprint(objective, spec, dimension, inputConfig, rows - rejected);
-            Fit fit = optimise(loss, validationLoss, checkpoints, saved, fingerprint, warnings);
+            Fit fit = optimise(loss, validationLoss, x -> figures(loss.measure(x)), checkpoints, saved, fingerprint, warnings);
 
             Map<String, Object> block = new LinkedHashMap<>();
             block.put("objective", objective.name());
@@ -244,13 +254,145 @@ public final class TrainJob {
         }
     }
 
+    /**
+     * Fits a linear softmax policy π_θ(y|x) = softmax_y(θ·f(x, y)) over the candidates sharing a prompt_id by
+     * minimising the negative expected utility (with the entropy bonus and L2), with the same optimiser loop,
+     * checkpoints and summary block as the reward model; saves θ in the reward model's folder format with
+     * {@code model: policy} in its metadata.
+     */
+    private EvaluateJob.Result trainPolicy(SparkSession spark, ObjectiveConfig objective, FeatureSpec spec, InputConfig inputConfig,
+            OutputCommitter committer, Checkpoints checkpoints, Optional<Checkpoints.Saved> saved) {
+        JobConfig config = settings.config();
+        TrainConfig train = config.train();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        List<String> warnings = new ArrayList<>();
+        JavaRDD<PolicyBlock> blocks = null;
+        try {
+            if (inputConfig.kind() != io.alignloss.data.InputKind.SEQUENCE) {
+                throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: training expected-utility objective '%s' needs a sequence "
+                        + "input (rows = candidate responses with %s), but '%s' is a %s input", config.source(), objective.name(),
+                        PolicyData.PROMPT_ID, inputConfig.name(), inputConfig.kind().configName()));
+            }
+            ExpectedUtilityObjective utility = new ExpectedUtilityObjective(objective);
+            double entropy = objective.options().hasPath("entropy") ? objective.options().getDouble("entropy") : 0;
+            if (!(entropy >= 0) || !Double.isFinite(entropy)) {
+                throw new AlignLossException(ErrorCode.CONFIG, format("Invalid %s: %s (must be a finite number >= 0)",
+                        objective.key("entropy"), entropy));
+            }
+            LOG.info("alignloss {} train: policy for objective {} on input {} ({}), {} features, entropy {}, optimizer {}, output {}",
+                    Version.alignloss(), objective.name(), inputConfig.name(), inputConfig.path(), spec.type().configName(), entropy,
+                    train.optimizer(), settings.out());
+            List<ColumnSpec> columns = new ArrayList<>(utility.columns());
+            columns.add(ColumnSpec.required(PolicyData.PROMPT_ID, ColumnType.ID, "objective " + objective.name() + " (candidate sets)"));
+            if (spec.type() == FeatureType.EMBEDDING) {
+                columns.add(ColumnSpec.required(PolicyData.EMBEDDING, ColumnType.DOUBLE_ARRAY, "features embedding"));
+            }
+            List<RowRule> rules = new ArrayList<>(utility.rules());
+            rules.add(RowRule.of(RowRule.MISSING_TEXT, io.alignloss.data.PreparedInput.column(PolicyData.PROMPT_ID).isNull()));
+            PreparedInput input = InputReader.prepare(spark, inputConfig, columns, rules, config.groups(), warnings);
+            int dimension;
+            if (spec.type() == FeatureType.EMBEDDING) {
+                List<Row> first = input.rows().where(col(PolicyData.EMBEDDING).isNotNull()).select(size(col(PolicyData.EMBEDDING)))
+                        .limit(1).collectAsList();
+                if (first.isEmpty() || first.get(0).getInt(0) <= 0) {
+                    throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s' (%s): no row has a non-empty %s",
+                            input.name(), inputConfig.path(), PolicyData.EMBEDDING));
+                }
+                dimension = first.get(0).getInt(0);
+                Map<String, org.apache.spark.sql.Column> withEmbedding = new LinkedHashMap<>(input.rules());
+                RowRule bad = Rules.badEmbedding(PolicyData.EMBEDDING, dimension);
+                withEmbedding.merge(bad.code(), bad.failsWhen(), org.apache.spark.sql.Column::or);
+                input = new PreparedInput(input.config(), input.rows(), input.originalColumns(), input.groupColumns(), withEmbedding);
+            }
+            else {
+                dimension = Featurizer.create(spec, 0).dimension();
+            }
+            Row counts = input.rows().agg(count(lit(1)), sum(when(not(input.accepted()), 1).otherwise(0))).first();
+            long rows = counts.getLong(0);
+            long rejected = counts.isNullAt(1) ? 0 : counts.getLong(1);
+            LOG.info("input {}: {} rows, {} rejected; feature dimension {}", inputConfig.name(), rows, rejected, dimension);
+            if (rows > 0 && (double) rejected / rows > settings.maxRejectFraction()) {
+                failOnRejects(spark, committer, input, rows, rejected);
+            }
+            if (rows - rejected == 0) {
+                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s' (%s): no accepted rows",
+                        inputConfig.name(), inputConfig.path()));
+            }
+            Featurizer featurizer = Featurizer.create(spec, dimension);
+            blocks = PolicyData.blocks(input.rows().filter(input.accepted()), featurizer, utility.utilityOf(), settings.seed())
+                    .persist(StorageLevel.MEMORY_AND_DISK()).setName("alignloss train candidate sets");
+            PolicyLoss loss = new PolicyLoss(blocks, dimension, train.l2(), entropy, train.treeDepth(), train.batchFraction(), settings.seed());
+            Map<String, Object> before = policyFigures(loss.measure(new double[dimension]));
+            LOG.info("cached {} prompts; uniform policy (θ = 0): mean utility {}", before.get("prompts"), before.get("mean_utility"));
+
+            Map<String, Object> fingerprint = fingerprint(objective, spec, dimension, inputConfig, rows - rejected);
+            fingerprint.put("entropy", entropy);
+            Fit fit = optimise(loss, null, x -> policyFigures(loss.measure(x)), checkpoints, saved, fingerprint, warnings);
+
+            Map<String, Object> block = new LinkedHashMap<>();
+            block.put("objective", objective.name());
+            block.put("model_kind", "policy");
+            block.put("optimizer", train.optimizer());
+            block.put("features", spec.describe());
+            block.put("dimension", dimension);
+            block.put("l2", train.l2());
+            block.put("entropy", entropy);
+            block.put("final_objective", Json.number(fit.finalObjective));
+            block.put("iterations", fit.state.iteration());
+            block.put("converged", fit.state.converged());
+            block.put("stop_reason", fit.state.stopReason().orElse(""));
+            block.put("resumed_from_iteration", fit.resumedFrom);
+            block.put("uniform", before);
+            block.put("train", fit.train);
+            block.put("history", fit.history);
+            block.put("model", committer.target() + "/model");
+            block.put("checkpoints", checkpoints.folder().toString());
+
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            metadata.put("model", "policy");
+            metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2(),
+                    "entropy", entropy, "utility", utility.formula(), "candidate_sets", PolicyData.PROMPT_ID));
+            metadata.put("training", Map.of("input", inputConfig.path(), "rows", rows - rejected, "final_objective", fit.finalObjective,
+                    "iterations", fit.state.iteration(), "converged", fit.state.converged(), "optimizer", train.optimizer(),
+                    "seed", settings.seed()));
+            metadata.put("alignloss_version", Version.alignloss());
+            new RewardModel(spec, fit.state.x(), metadata).save(new org.apache.hadoop.fs.Path(committer.stagingPath("model")), hadoop);
+            LOG.info("policy written ({} weights): mean utility {} (uniform {})", dimension, fit.train.get("mean_utility"),
+                    before.get("mean_utility"));
+
+            EvaluateJob.Settings evaluate = new EvaluateJob.Settings(config, settings.out(), settings.overwrite(),
+                    settings.maxRejectFraction(), settings.seed(), EvaluateJob.Mode.EVALUATE);
+            EvaluateJob.Result result = new EvaluateJob(evaluate).run(spark, new EvaluateJob.Extras("train", Optional.of(committer),
+                    Map.of(), Map.of("train", block), warnings));
+            checkpoints.deleteAll();
+            return result;
+        }
+        finally {
+            if (blocks != null) {
+                blocks.unpersist(false);
+            }
+            committer.abort();
+        }
+    }
+
+    // mean_utility = Σ_x w_x E_π[U|x] / Σ_x w_x; loss = −mean_utility (the objective without entropy bonus and L2)
+    private static Map<String, Object> policyFigures(PolicyLossAggregate measured) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("prompts", measured.count());
+        figures.put("weight_sum", measured.weightSum());
+        figures.put("mean_utility", Json.number(measured.meanUtility()));
+        figures.put("loss", Json.number(-measured.meanUtility()));
+        figures.put("entropy", Json.number(measured.meanEntropy()));
+        return figures;
+    }
+
     /** The optimiser's outcome and the figures of the returned weights. */
     private record Fit(OptimizerState state, double finalObjective, long resumedFrom, List<Map<String, Object>> history,
             Map<String, Object> train, Map<String, Object> validation) {
     }
 
-    private Fit optimise(PairLoss loss, PairLoss validationLoss, Checkpoints checkpoints, Optional<Checkpoints.Saved> saved,
-            Map<String, Object> fingerprint, List<String> warnings) {
+    private Fit optimise(TrainingLoss loss, PairLoss validationLoss, Function<double[], Map<String, Object>> measure,
+            Checkpoints checkpoints, Optional<Checkpoints.Saved> saved, Map<String, Object> fingerprint, List<String> warnings) {
         TrainConfig train = settings.config().train();
         Optimizer optimizer = train.optimizer().equals(Adam.NAME) ? new Adam(train.learningRate(), train.iterations())
                 : new Lbfgs(train.memory(), train.iterations(), train.tol());
@@ -353,7 +495,7 @@ public final class TrainJob {
                     state.scalars(), state.stopReason(), state.converged());
         }
         io.alignloss.optim.Evaluation at = loss.evaluate(state.x());
-        Map<String, Object> trainFigures = figures(loss.measure(state.x()));
+        Map<String, Object> trainFigures = measure.apply(state.x());
         Map<String, Object> validationFigures = validationLoss == null ? Map.of() : figures(validationLoss.measure(state.x()));
         LOG.info("final objective {}; train loss {} accuracy {}{}", format("%.9g", at.value()), trainFigures.get("loss"),
                 trainFigures.get("accuracy"), validationLoss == null ? "" : format("; validation loss %s accuracy %s",

@@ -24,6 +24,8 @@ import java.util.OptionalDouble;
 
 import static java.lang.String.format;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.negate;
 
@@ -31,14 +33,67 @@ import static org.apache.spark.sql.functions.negate;
  * Negative expected utility {@code L = −E[U(x, y)]} with {@code U = Σ_k w_k·score_k} a configured
  * combination of score columns ({@code utility { helpfulness = 0.8, harmfulness = -0.2 }}). The loss is
  * always {@code −E[U]}: minimising it maximises utility, and no option flips the sign.
+ *
+ * <p>Off-policy: when the input logs {@code behavior_prob} (the behaviour policy's probability of the logged
+ * response) and {@code target_prob} (the target policy's), the objective also estimates the target policy's
+ * expected utility from the logged rows with importance weights {@code w = target_prob / behavior_prob}:
+ * IPS, self-normalised IPS, clipped IPS (option {@code clip}) and the weights' effective sample size.
  */
 public final class ExpectedUtilityObjective implements Objective {
+    /** The behaviour policy's probability of the logged response. */
+    public static final String BEHAVIOR_PROB = "behavior_prob";
+    /** The target policy's probability of the logged response. */
+    public static final String TARGET_PROB = "target_prob";
+    public static final double DEFAULT_CLIP = 10;
+    /** Σ ω·w, Σ ω·w², Σ ω·w·U, Σ ω·min(w, clip)·U over accepted rows (ω the row weight, w the importance weight). */
+    public static final String SUM_W = "is_w";
+    public static final String SUM_W2 = "is_w2";
+    public static final String SUM_WU = "is_wu";
+    public static final String SUM_CLIPPED_WU = "is_clipped_wu";
+
     private final ObjectiveConfig config;
     private final Map<String, Double> utility;
+    private final double clip;
+    private final boolean offPolicy;
 
     public ExpectedUtilityObjective(ObjectiveConfig config) {
+        this(config, parseUtility(config), parseClip(config), false);
+    }
+
+    private ExpectedUtilityObjective(ObjectiveConfig config, Map<String, Double> utility, double clip, boolean offPolicy) {
         this.config = config;
-        this.utility = parseUtility(config);
+        this.utility = utility;
+        this.clip = clip;
+        this.offPolicy = offPolicy;
+    }
+
+    private static double parseClip(ObjectiveConfig config) {
+        if (!config.options().hasPath("clip")) {
+            return DEFAULT_CLIP;
+        }
+        ConfigValue value = config.options().getValue("clip");
+        if (value.valueType() != ConfigValueType.NUMBER || !(((Number) value.unwrapped()).doubleValue() > 0)
+                || !Double.isFinite(((Number) value.unwrapped()).doubleValue())) {
+            throw new AlignLossException(ErrorCode.CONFIG, format("Invalid %s (%s): %s (must be a finite number > 0)",
+                    config.key("clip"), value.origin().description(), value.render()));
+        }
+        return ((Number) value.unwrapped()).doubleValue();
+    }
+
+    /** Off-policy estimates on when the input has a {@code behavior_prob} column. */
+    @Override
+    public ExpectedUtilityObjective forInput(List<String> inputColumns) {
+        return new ExpectedUtilityObjective(config, utility, clip, inputColumns.contains(BEHAVIOR_PROB));
+    }
+
+    /** Whether this objective reads logged data and estimates the target policy's utility. */
+    public boolean offPolicy() {
+        return offPolicy;
+    }
+
+    /** The importance-weight clip of {@code clipped_ips}. */
+    public double clip() {
+        return clip;
     }
 
     private static Map<String, Double> parseUtility(ObjectiveConfig config) {
@@ -82,16 +137,33 @@ public final class ExpectedUtilityObjective implements Objective {
         for (String score : utility.keySet()) {
             columns.add(ColumnSpec.required(score, ColumnType.DOUBLE, "objective " + name() + " (utility)"));
         }
+        if (offPolicy) {
+            columns.add(ColumnSpec.required(BEHAVIOR_PROB, ColumnType.DOUBLE, "objective " + name() + " (off-policy estimates)"));
+            columns.add(ColumnSpec.required(TARGET_PROB, ColumnType.DOUBLE,
+                    "objective " + name() + " (off-policy estimates: the target policy's probability of the logged response)"));
+        }
         return columns;
     }
 
     @Override
     public List<RowRule> rules() {
-        return utility.keySet().stream().map(Rules::badScore).toList();
+        List<RowRule> rules = new ArrayList<>(utility.keySet().stream().map(Rules::badScore).toList());
+        if (offPolicy) {
+            rules.add(Rules.badBehaviorProb(BEHAVIOR_PROB));
+            rules.add(Rules.badTargetProb(TARGET_PROB));
+        }
+        return rules;
+    }
+
+    // w = target_prob / behavior_prob; 0 where behavior_prob is not positive (those rows are rejected, and
+    // the guard keeps ANSI division from failing the scan that also projects rejected rows)
+    Column importanceWeight() {
+        Column behavior = PreparedInput.column(BEHAVIOR_PROB);
+        return when(behavior.gt(0), PreparedInput.column(TARGET_PROB).divide(behavior)).otherwise(lit(0.0));
     }
 
     // U(x, y) = Σ_k w_k·score_k
-    Column utilityOf() {
+    public Column utilityOf() {
         Column total = lit(0.0);
         for (Map.Entry<String, Double> term : utility.entrySet()) {
             total = total.plus(PreparedInput.column(term.getKey()).multiply(term.getValue()));
@@ -105,6 +177,9 @@ public final class ExpectedUtilityObjective implements Objective {
         figures.put("utility", utilityOf());
         figures.put("weight", col(InputContract.WEIGHT));
         figures.put("loss", lossNumerator());
+        if (offPolicy) {
+            figures.put("importance_weight", importanceWeight());
+        }
         return figures;
     }
 
@@ -121,7 +196,25 @@ public final class ExpectedUtilityObjective implements Objective {
 
     @Override
     public Map<String, Column> sums() {
-        return Map.of();
+        if (!offPolicy) {
+            return Map.of();
+        }
+        Column weight = col(InputContract.WEIGHT);
+        Column w = importanceWeight();
+        Map<String, Column> sums = new LinkedHashMap<>();
+        sums.put(SUM_W, weight.multiply(w));
+        sums.put(SUM_W2, weight.multiply(w).multiply(w));
+        sums.put(SUM_WU, weight.multiply(w).multiply(utilityOf()));
+        sums.put(SUM_CLIPPED_WU, weight.multiply(least(w, lit(clip))).multiply(utilityOf()));
+        return sums;
+    }
+
+    /** Adds one logged row's off-policy sums, as the scan does: for tests and driver-side callers. */
+    public static LossStats addLogged(LossStats stats, double rowWeight, double utility, double behaviorProb, double targetProb,
+            double clip) {
+        double w = targetProb / behaviorProb;
+        return stats.add(rowWeight, -utility, 1).addSum(SUM_W, rowWeight * w).addSum(SUM_W2, rowWeight * w * w)
+                .addSum(SUM_WU, rowWeight * w * utility).addSum(SUM_CLIPPED_WU, rowWeight * Math.min(w, clip) * utility);
     }
 
     @Override
@@ -131,6 +224,33 @@ public final class ExpectedUtilityObjective implements Objective {
         OptionalDouble loss = stats.loss();
         figures.put("mean_utility", loss.isPresent() ? Json.number(-loss.getAsDouble()) : null);
         figures.put("utility", formula());
+        if (offPolicy) {
+            figures.putAll(resampledFigures(stats));
+            figures.put("clip", clip);
+            // ESS = (Σ ω·w)² / Σ ω·w²
+            double squares = stats.sum(SUM_W2);
+            figures.put("ess", squares > 0 ? Json.number(stats.sum(SUM_W) * stats.sum(SUM_W) / squares) : null);
+            figures.put("importance_weight_mean", stats.weightSum() > 0 ? Json.number(stats.sum(SUM_W) / stats.weightSum()) : null);
+        }
+        return figures;
+    }
+
+    /**
+     * The off-policy estimates of the target policy's expected utility V(π_t) over n logged rows (weighted by
+     * ω): {@code ips = Σ ω·w·U / Σ ω}, {@code snips = Σ ω·w·U / Σ ω·w}, {@code clipped_ips = Σ ω·min(w, clip)·U / Σ ω};
+     * NaN where a denominator is 0.
+     */
+    @Override
+    public Map<String, Double> resampledFigures(LossStats stats) {
+        if (!offPolicy) {
+            return Map.of();
+        }
+        Map<String, Double> figures = new LinkedHashMap<>();
+        double n = stats.weightSum();
+        double weights = stats.sum(SUM_W);
+        figures.put("ips", n > 0 ? stats.sum(SUM_WU) / n : Double.NaN);
+        figures.put("snips", weights > 0 ? stats.sum(SUM_WU) / weights : Double.NaN);
+        figures.put("clipped_ips", n > 0 ? stats.sum(SUM_CLIPPED_WU) / n : Double.NaN);
         return figures;
     }
 
@@ -152,6 +272,7 @@ public final class ExpectedUtilityObjective implements Objective {
 
     @Override
     public String describe() {
-        return "negative expected utility: loss = -E[U], U = " + formula() + " (minimising the loss maximises U)";
+        return "negative expected utility: loss = -E[U], U = " + formula() + " (minimising the loss maximises U)"
+                + (offPolicy ? format("; off-policy estimates of the target policy's E[U] with w = target_prob/behavior_prob, clip %s", clip) : "");
     }
 }

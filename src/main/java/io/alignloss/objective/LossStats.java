@@ -61,6 +61,17 @@ public final class LossStats {
         return this;
     }
 
+    /**
+     * Adds {@code factor} copies of another set's statistics (a bootstrap replicate's integer Poisson weight
+     * of a bucket); the count is rounded to the nearest whole number.
+     */
+    public LossStats addScaled(LossStats other, double factor) {
+        addSums(Math.round(other.count * factor), factor * other.weightSum, factor * other.wx, factor * other.wy,
+                factor * other.w2x2, factor * other.w2xy, factor * other.w2y2);
+        other.sums.forEach((name, value) -> addSum(name, factor * value));
+        return this;
+    }
+
     public long count() {
         return count;
     }

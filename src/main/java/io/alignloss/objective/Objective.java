@@ -49,6 +49,23 @@ public interface Objective {
     /** This objective's own figures for one set of examples (the whole input or a group). */
     Map<String, Object> figures(LossStats stats);
 
+    /**
+     * The figures among {@link #figures} that get a bootstrap interval, name to value, computed from the
+     * statistics alone so that each replicate's reweighted statistics give that replicate's value; the
+     * summary then shows each as {@code { value, ci }}. Empty by default.
+     */
+    default Map<String, Double> resampledFigures(LossStats stats) {
+        return Map.of();
+    }
+
+    /**
+     * This objective as it reads an input with the given columns (e.g. an expected-utility objective adds
+     * its off-policy estimates when the input logs {@code behavior_prob}); this objective by default.
+     */
+    default Objective forInput(List<String> inputColumns) {
+        return this;
+    }
+
     /** Text for the log and the summary saying what the loss is. */
     String describe();
 }

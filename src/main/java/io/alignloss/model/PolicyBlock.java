@@ -1,0 +1,89 @@
+package io.alignloss.model;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * A block of candidate sets as a linear softmax policy sees them: the features f(x, y) of every candidate
+ * (candidates of one prompt adjacent), where each set starts, each candidate's utility U(x, y), and each
+ * set's weight w_x and stable hash (for seeded mini-batches). Cached once; every optimiser pass reads it.
+ */
+public final class PolicyBlock implements Serializable {
+    final FeatureRows features;
+    /** Candidate rows of set s: starts[s] .. starts[s + 1] − 1. */
+    final int[] starts;
+    final double[] utility;
+    final double[] weight;
+    final long[] hash;
+
+    private PolicyBlock(FeatureRows features, int[] starts, double[] utility, double[] weight, long[] hash) {
+        this.features = features;
+        this.starts = starts;
+        this.utility = utility;
+        this.weight = weight;
+        this.hash = hash;
+    }
+
+    /** Number of candidate sets (prompts). */
+    public int size() {
+        return weight.length;
+    }
+
+    /** Number of candidates over all sets. */
+    public int candidates() {
+        return utility.length;
+    }
+
+    public long bytes() {
+        return features.bytes() + 12L * utility.length + 20L * weight.length;
+    }
+
+    /** Builds a block set by set. */
+    public static final class Builder {
+        private final FeatureRows.Builder features;
+        private int[] starts = new int[65];
+        private double[] utility = new double[64];
+        private double[] weight = new double[64];
+        private long[] hash = new long[64];
+        private int sets;
+        private int candidates;
+
+        public Builder(int dimension, boolean dense) {
+            this.features = new FeatureRows.Builder(dimension, dense);
+        }
+
+        /** Adds one prompt's candidates with their utilities. */
+        public Builder add(FeatureVector[] candidateFeatures, double[] candidateUtility, double setWeight, long setHash) {
+            if (candidateFeatures.length != candidateUtility.length || candidateFeatures.length == 0) {
+                throw new IllegalArgumentException("Cannot add a candidate set: " + candidateFeatures.length + " feature vectors and "
+                        + candidateUtility.length + " utilities (need the same, at least one)");
+            }
+            for (int c = 0; c < candidateFeatures.length; c++) {
+                features.add(candidateFeatures[c]);
+                if (candidates == utility.length) {
+                    utility = Arrays.copyOf(utility, candidates * 2);
+                }
+                utility[candidates++] = candidateUtility[c];
+            }
+            if (sets == weight.length) {
+                weight = Arrays.copyOf(weight, sets * 2);
+                hash = Arrays.copyOf(hash, sets * 2);
+                starts = Arrays.copyOf(starts, sets * 2 + 1);
+            }
+            weight[sets] = setWeight;
+            hash[sets] = setHash;
+            sets++;
+            starts[sets] = candidates;
+            return this;
+        }
+
+        public int size() {
+            return sets;
+        }
+
+        public PolicyBlock build() {
+            return new PolicyBlock(features.build(), Arrays.copyOf(starts, sets + 1), Arrays.copyOf(utility, candidates),
+                    Arrays.copyOf(weight, sets), Arrays.copyOf(hash, sets));
+        }
+    }
+}
