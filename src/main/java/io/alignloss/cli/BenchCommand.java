@@ -20,12 +20,13 @@ import java.util.stream.Stream;
 /** Benchmarks, each timed against a baseline in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks. 'bench evaluate': the evaluate job against a hand-written Spark SQL aggregate of the same loss. "
-                + "'bench train': seconds per L-BFGS iteration against MLlib LogisticRegression and a plain Java loop.")
+                + "'bench train': seconds per L-BFGS iteration against MLlib LogisticRegression and a plain Java loop. "
+                + "'bench scale': 20M rows evaluated and 10 L-BFGS iterations on 2M x 384 pairs, with a cluster projection.")
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate or train.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate, train or scale.")
     String name;
 
     @Option(names = "--rows", paramLabel = "N", description = "Generated rows (default: 5,000,000 for evaluate, 1,000,000 pairs for train).")
@@ -36,6 +37,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--dimension", paramLabel = "D", defaultValue = "384", description = "train: embedding dimension (default: ${DEFAULT-VALUE}).")
     int dimension;
+
+    @Option(names = "--pairs", paramLabel = "M", defaultValue = "2000000", description = "scale: training pairs (default: ${DEFAULT-VALUE}).")
+    long pairs;
 
     @Option(names = "--iterations", paramLabel = "K", defaultValue = "10", description = "train: L-BFGS iterations timed (default: ${DEFAULT-VALUE}).")
     int iterations;
@@ -51,13 +55,26 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!name.equals("evaluate") && !name.equals("train")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown benchmark '" + name + "' (valid: evaluate, train)");
+        if (!name.equals("evaluate") && !name.equals("train") && !name.equals("scale")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown benchmark '" + name + "' (valid: evaluate, train, scale)");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (name.equals("train")) {
             try (SparkSessions session = SparkSessions.open("alignloss bench train")) {
                 TrainBenchmark.run(session.spark(), rows == null ? 1_000_000 : rows, dimension, iterations, partitions, seed, out);
+            }
+            return 0;
+        }
+        if (name.equals("scale")) {
+            Path scaleWork = EvaluateBenchmark.workFolder();
+            try (SparkSessions session = SparkSessions.open("alignloss bench scale")) {
+                io.alignloss.bench.ScaleBenchmark.run(session.spark(), rows == null ? 20_000_000 : rows, pairs, dimension, iterations,
+                        partitions, seed, scaleWork, out);
+            }
+            finally {
+                try (Stream<Path> paths = Files.walk(scaleWork)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
             }
             return 0;
         }

@@ -107,6 +107,8 @@ public final class EvaluateJob {
     private final StageListener listener;
     private final List<Objective> objectives;
     private Extras extras = Extras.none();
+    private TaskFailures failures;
+    private String masterUrl = "";
     /** Target shares used for reweighting: the config's, or the reference's group mix. */
     private Map<String, Map<String, Double>> target = Map.of();
     private String targetSource = "config";
@@ -138,7 +140,15 @@ public final class EvaluateJob {
     }
 
     public Result run(SparkSession spark, Extras extras) {
+        try (TaskFailures failures = TaskFailures.watch(spark)) {
+            this.failures = failures;
+            return runWatched(spark, extras);
+        }
+    }
+
+    private Result runWatched(SparkSession spark, Extras extras) {
         this.extras = extras;
+        this.masterUrl = spark.sparkContext().master();
         Instant started = Instant.now();
         JobConfig config = settings.config();
         List<String> warnings = new ArrayList<>(extras.warnings());
@@ -376,6 +386,12 @@ public final class EvaluateJob {
         run.put("overwrite", settings.overwrite());
         run.put("max_reject_fraction", settings.maxRejectFraction());
         run.put("seed", settings.seed());
+        run.put("spark_master", masterUrl);
+        if (failures != null) {
+            // tasks Spark had to re-run (e.g. on a lost executor) and executors lost while this evaluation ran
+            run.put("task_failures", failures.failedTasks());
+            run.put("executors_lost", failures.lostExecutors());
+        }
         summary.put("run", run);
 
         Map<String, Object> inputFigures = new LinkedHashMap<>();

@@ -86,6 +86,7 @@ public final class TrainJob {
 
     private final Settings settings;
     private final IterationListener listener;
+    private TaskFailures failures;
 
     public TrainJob(Settings settings, IterationListener listener) {
         this.settings = settings;
@@ -128,6 +129,13 @@ public final class TrainJob {
     }
 
     public EvaluateJob.Result run(SparkSession spark) {
+        try (TaskFailures failures = TaskFailures.watch(spark)) {
+            this.failures = failures;
+            return runWatched(spark);
+        }
+    }
+
+    private EvaluateJob.Result runWatched(SparkSession spark) {
         JobConfig config = settings.config();
         TrainConfig train = config.train();
         ObjectiveConfig objective = trainedObjective(config);
@@ -224,6 +232,9 @@ public final class TrainJob {
             block.put("history", fit.history);
             block.put("model", committer.target() + "/model");
             block.put("checkpoints", checkpoints.folder().toString());
+            // tasks Spark re-ran and executors lost while training (the evaluation's own are in run)
+            block.put("task_failures", failures.failedTasks());
+            block.put("executors_lost", failures.lostExecutors());
 
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2(),
@@ -347,6 +358,9 @@ public final class TrainJob {
             block.put("history", fit.history);
             block.put("model", committer.target() + "/model");
             block.put("checkpoints", checkpoints.folder().toString());
+            // tasks Spark re-ran and executors lost while training (the evaluation's own are in run)
+            block.put("task_failures", failures.failedTasks());
+            block.put("executors_lost", failures.lostExecutors());
 
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("model", "policy");

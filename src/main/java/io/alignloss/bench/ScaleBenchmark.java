@@ -1,0 +1,177 @@
+package io.alignloss.bench;
+
+import com.typesafe.config.ConfigFactory;
+import io.alignloss.config.ConfigLoader;
+import io.alignloss.config.JobConfig;
+import io.alignloss.job.EvaluateJob;
+import io.alignloss.model.FeatureVector;
+import io.alignloss.model.PairBlock;
+import io.alignloss.model.PairData;
+import io.alignloss.model.PairLoss;
+import io.alignloss.optim.Lbfgs;
+import io.alignloss.optim.Optimizer;
+import io.alignloss.optim.OptimizerState;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+import static java.lang.String.format;
+
+/**
+ * {@code bench scale}: the evaluate job over N generated preference rows (default 20,000,000) and 10 L-BFGS
+ * iterations of the reward model over M pairs of 384-d embeddings (default 2,000,000), in local mode;
+ * rows/s, seconds per iteration, peak heap, and a projection of the same work on a cluster from the
+ * measured task times (stated as a projection).
+ */
+public final class ScaleBenchmark {
+    private ScaleBenchmark() {
+    }
+
+    /** Sums the executor run time of finished tasks. */
+    static final class TaskTime extends SparkListener {
+        final AtomicLong millis = new AtomicLong();
+        final AtomicLong tasks = new AtomicLong();
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+            if (taskEnd.taskMetrics() != null) {
+                millis.addAndGet(taskEnd.taskMetrics().executorRunTime());
+                tasks.incrementAndGet();
+            }
+        }
+    }
+
+    public static void run(SparkSession spark, long rows, long pairs, int dimension, int iterations, int partitions, long seed,
+            Path work, PrintWriter out) {
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int cores = context.defaultParallelism();
+        out.printf("bench scale: evaluate %,d preference rows; train %d L-BFGS iterations on %,d pairs x %d; %d cores, heap limit %.1f GB%n",
+                rows, iterations, pairs, dimension, cores, Runtime.getRuntime().maxMemory() / 1e9);
+        out.flush();
+
+        // evaluate
+        String data = work.resolve("preferences").toUri().toString();
+        long start = System.nanoTime();
+        EvaluateBenchmark.generate(spark, rows, partitions, seed, data);
+        out.printf("generated %,d rows in %.1f s%n", rows, seconds(start));
+        out.flush();
+        JobConfig config = ConfigLoader.fromConfig(ConfigFactory.parseString(format("""
+                inputs.prefs { path = "%s", kind = preference }
+                objectives = [ { name = bt, type = bradley-terry, input = prefs } ]
+                groups = [ language ]
+                output.per-example = false
+                preference-biases = false
+                """, data)), "bench", List.of(), Optional.empty());
+        resetPeaks();
+        TaskTime evaluateTasks = new TaskTime();
+        spark.sparkContext().addSparkListener(evaluateTasks);
+        start = System.nanoTime();
+        new EvaluateJob(new EvaluateJob.Settings(config, work.resolve("out").toUri().toString(), true, 1.0, seed,
+                EvaluateJob.Mode.EVALUATE)).run(spark);
+        double evaluateSeconds = seconds(start);
+        spark.sparkContext().removeSparkListener(evaluateTasks);
+        double evaluatePeak = peakHeap();
+
+        // train
+        resetPeaks();
+        long perPartition = pairs / partitions;
+        start = System.nanoTime();
+        JavaRDD<PairBlock> blocks = context.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).mapPartitions(index -> {
+            int p = index.next();
+            Iterator<float[]> generated = TrainBenchmark.rows(seed, p, perPartition, dimension);
+            List<PairBlock> list = new ArrayList<>();
+            PairBlock.Builder builder = new PairBlock.Builder(dimension, true, false);
+            FeatureVector zero = FeatureVector.dense(new float[dimension]);
+            while (generated.hasNext()) {
+                float[] row = generated.next();
+                builder.add(FeatureVector.dense(java.util.Arrays.copyOf(row, dimension)), zero, row[dimension], 1, 0, 0);
+                if (builder.size() == PairData.BLOCK_ROWS) {
+                    list.add(builder.build());
+                    builder = new PairBlock.Builder(dimension, true, false);
+                }
+            }
+            if (builder.size() > 0) {
+                list.add(builder.build());
+            }
+            return list.iterator();
+        }).persist(StorageLevel.MEMORY_AND_DISK()).setName("bench scale pair blocks");
+        long cached = blocks.map(PairBlock::bytes).reduce(Long::sum);
+        double cacheSeconds = seconds(start);
+        TaskTime trainTasks = new TaskTime();
+        spark.sparkContext().addSparkListener(trainTasks);
+        PairLoss loss = new PairLoss(blocks, dimension, 1e-4, 0, 2, 1, seed);
+        Lbfgs lbfgs = new Lbfgs(10, iterations, 1e-12);
+        start = System.nanoTime();
+        OptimizerState state = lbfgs.start(new double[dimension], loss);
+        int passes = 1;
+        while (!state.stopped()) {
+            Optimizer.Step step = lbfgs.step(state, loss);
+            passes += step.evaluations();
+            state = step.state();
+        }
+        double trainSeconds = seconds(start);
+        spark.sparkContext().removeSparkListener(trainTasks);
+        double trainPeak = peakHeap();
+        blocks.unpersist(true);
+
+        double perIteration = trainSeconds / Math.max(1, state.iteration());
+        out.printf("%-48s %12s%n", "", "measured");
+        out.printf("%-48s %12.1f s   (%,.0f rows/s, peak heap %.1f GB)%n", "evaluate " + format("%,d", rows) + " rows", evaluateSeconds,
+                rows / evaluateSeconds, evaluatePeak / 1e9);
+        out.printf("%-48s %12.1f s   (%,.0f MB of float blocks)%n", "train: build and cache pair blocks", cacheSeconds, cached / 1e6);
+        out.printf("%-48s %12.3f s   (%d iterations, %d passes, peak heap %.1f GB)%n", "train: per L-BFGS iteration", perIteration,
+                state.iteration(), passes, trainPeak / 1e9);
+        out.printf("Projection (not a measurement): wall time = driver-side time + measured task time / (nodes x 8 cores), "
+                + "from %,d evaluate tasks (%.1f s of task time) and %,d training tasks (%.1f s):%n",
+                evaluateTasks.tasks.get(), evaluateTasks.millis.get() / 1e3, trainTasks.tasks.get(), trainTasks.millis.get() / 1e3);
+        double evaluateDriver = Math.max(0, evaluateSeconds - evaluateTasks.millis.get() / 1e3 / cores);
+        double trainDriver = Math.max(0, trainSeconds - trainTasks.millis.get() / 1e3 / cores);
+        for (int nodes : new int[] {1, 4, 16}) {
+            int slots = nodes * 8;
+            out.printf("  %2d node(s) x 8 cores: evaluate %.1f s, train %.3f s per iteration%n", nodes,
+                    evaluateDriver + evaluateTasks.millis.get() / 1e3 / slots,
+                    (trainDriver + trainTasks.millis.get() / 1e3 / slots) / Math.max(1, state.iteration()));
+        }
+        out.println("  (assumes the input splits into at least as many tasks as slots and no network or shuffle cost beyond "
+                + "what local mode paid; the evaluate scan writes only a small cell aggregate)");
+        out.flush();
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static double peakHeap() {
+        double peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
