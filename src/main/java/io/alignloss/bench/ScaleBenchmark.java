@@ -136,19 +136,23 @@ public final class ScaleBenchmark {
         out.printf("%-48s %12.1f s   (%,.0f MB of float blocks)%n", "train: build and cache pair blocks", cacheSeconds, cached / 1e6);
         out.printf("%-48s %12.3f s   (%d iterations, %d passes, peak heap %.1f GB)%n", "train: per L-BFGS iteration", perIteration,
                 state.iteration(), passes, trainPeak / 1e9);
+        out.printf("%-48s %12.3f s   (%,.0f pairs/s)%n", "train: per pass (loss + gradient)", trainSeconds / passes,
+                pairs * passes / trainSeconds);
         out.printf("Projection (not a measurement): wall time = driver-side time + measured task time / (nodes x 8 cores), "
                 + "from %,d evaluate tasks (%.1f s of task time) and %,d training tasks (%.1f s):%n",
                 evaluateTasks.tasks.get(), evaluateTasks.millis.get() / 1e3, trainTasks.tasks.get(), trainTasks.millis.get() / 1e3);
         double evaluateDriver = Math.max(0, evaluateSeconds - evaluateTasks.millis.get() / 1e3 / cores);
         double trainDriver = Math.max(0, trainSeconds - trainTasks.millis.get() / 1e3 / cores);
+        // a job cannot use more slots than it has tasks: the evaluate scan had evaluateTasks, each pass tasksPerPass
+        long tasksPerPass = Math.max(1, trainTasks.tasks.get() / Math.max(1, passes));
         for (int nodes : new int[] {1, 4, 16}) {
             int slots = nodes * 8;
             out.printf("  %2d node(s) x 8 cores: evaluate %.1f s, train %.3f s per iteration%n", nodes,
-                    evaluateDriver + evaluateTasks.millis.get() / 1e3 / slots,
-                    (trainDriver + trainTasks.millis.get() / 1e3 / slots) / Math.max(1, state.iteration()));
+                    evaluateDriver + evaluateTasks.millis.get() / 1e3 / Math.min(slots, evaluateTasks.tasks.get()),
+                    (trainDriver + trainTasks.millis.get() / 1e3 / Math.min(slots, tasksPerPass)) / Math.max(1, state.iteration()));
         }
-        out.println("  (assumes the input splits into at least as many tasks as slots and no network or shuffle cost beyond "
-                + "what local mode paid; the evaluate scan writes only a small cell aggregate)");
+        out.println("  (equal-sized tasks, no network or shuffle cost beyond what local mode paid; more parallelism needs more input "
+                + "splits — smaller spark.sql.files.maxPartitionBytes — or more partitions for the pair blocks)");
         out.flush();
     }
 
