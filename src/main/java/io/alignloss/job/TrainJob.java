@@ -446,7 +446,13 @@ public final class TrainJob {
             entry.put("step", Json.number(step.step()));
             entry.put("evaluations", step.evaluations());
             double accuracy = state.scalars().getOrDefault(Lbfgs.FIGURE + "accuracy", Double.NaN);
-            entry.put("train_accuracy", Json.number(accuracy));
+            Double meanUtility = state.scalars().get(Lbfgs.FIGURE + "mean_utility");
+            if (meanUtility != null) {
+                entry.put("train_mean_utility", Json.number(meanUtility));
+            }
+            else {
+                entry.put("train_accuracy", Json.number(accuracy));
+            }
             entry.put("seconds", seconds(start));
             String validationText = "";
             if (validationLoss != null) {
@@ -465,9 +471,10 @@ public final class TrainJob {
                 }
             }
             history.add(entry);
-            LOG.info("iteration {}: objective {}, gradient norm {}, step {}, train accuracy {}{}, {} s", state.iteration(),
+            LOG.info("iteration {}: objective {}, gradient norm {}, step {}, {}{}, {} s", state.iteration(),
                     format("%.9g", state.value()), format("%.3g", Vectors.norm(state.gradient())), format("%.3g", step.step()),
-                    format("%.4f", accuracy), validationText, entry.get("seconds"));
+                    meanUtility != null ? format("train mean utility %.6g", meanUtility) : format("train accuracy %.4f", accuracy),
+                    validationText, entry.get("seconds"));
             double norm = Vectors.norm(state.x());
             growing = norm > previousNorm * 1.01 ? growing + 1 : 0;
             previousNorm = norm;
@@ -497,8 +504,9 @@ public final class TrainJob {
         io.alignloss.optim.Evaluation at = loss.evaluate(state.x());
         Map<String, Object> trainFigures = measure.apply(state.x());
         Map<String, Object> validationFigures = validationLoss == null ? Map.of() : figures(validationLoss.measure(state.x()));
-        LOG.info("final objective {}; train loss {} accuracy {}{}", format("%.9g", at.value()), trainFigures.get("loss"),
-                trainFigures.get("accuracy"), validationLoss == null ? "" : format("; validation loss %s accuracy %s",
+        LOG.info("final objective {}; train loss {} {}{}", format("%.9g", at.value()), trainFigures.get("loss"),
+                trainFigures.containsKey("mean_utility") ? "mean utility " + trainFigures.get("mean_utility")
+                        : "accuracy " + trainFigures.get("accuracy"), validationLoss == null ? "" : format("; validation loss %s accuracy %s",
                         validationFigures.get("loss"), validationFigures.get("accuracy")));
         return new Fit(state, at.value(), resumedFrom, history, trainFigures, validationFigures);
     }
