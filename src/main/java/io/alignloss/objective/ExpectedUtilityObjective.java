@@ -12,6 +12,9 @@ import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.model.FeatureType;
+import io.alignloss.model.PolicyData;
+import io.alignloss.model.RewardModel;
 import org.apache.spark.sql.Column;
 
 import java.util.ArrayList;
@@ -51,20 +54,41 @@ public final class ExpectedUtilityObjective implements Objective {
     public static final String SUM_WU = "is_wu";
     public static final String SUM_CLIPPED_WU = "is_clipped_wu";
 
+    /** The objective option naming a trained policy folder to evaluate on the input's candidate sets. */
+    public static final String MODEL = "model";
+
     private final ObjectiveConfig config;
     private final Map<String, Double> utility;
     private final double clip;
     private final boolean offPolicy;
+    private final Optional<RewardModel> policy;
 
     public ExpectedUtilityObjective(ObjectiveConfig config) {
-        this(config, parseUtility(config), parseClip(config), false);
+        this(config, parseUtility(config), parseClip(config), false, Optional.empty());
     }
 
-    private ExpectedUtilityObjective(ObjectiveConfig config, Map<String, Double> utility, double clip, boolean offPolicy) {
+    private ExpectedUtilityObjective(ObjectiveConfig config, Map<String, Double> utility, double clip, boolean offPolicy,
+            Optional<RewardModel> policy) {
         this.config = config;
         this.utility = utility;
         this.clip = clip;
         this.offPolicy = offPolicy;
+        this.policy = policy;
+    }
+
+    /** The {@code model} option: a trained policy folder. */
+    public Optional<String> modelPath() {
+        return config.options().hasPath(MODEL) ? Optional.of(config.options().getString(MODEL)) : Optional.empty();
+    }
+
+    /** The same objective that also evaluates {@code policy} on the input's candidate sets (rows sharing prompt_id). */
+    public ExpectedUtilityObjective withPolicy(RewardModel policy) {
+        return new ExpectedUtilityObjective(config, utility, clip, offPolicy, Optional.of(policy));
+    }
+
+    /** The trained policy this objective evaluates, if any. */
+    public Optional<RewardModel> policy() {
+        return policy;
     }
 
     private static double parseClip(ObjectiveConfig config) {
@@ -83,7 +107,7 @@ public final class ExpectedUtilityObjective implements Objective {
     /** Off-policy estimates on when the input has a {@code behavior_prob} column. */
     @Override
     public ExpectedUtilityObjective forInput(List<String> inputColumns) {
-        return new ExpectedUtilityObjective(config, utility, clip, inputColumns.contains(BEHAVIOR_PROB));
+        return new ExpectedUtilityObjective(config, utility, clip, inputColumns.contains(BEHAVIOR_PROB), policy);
     }
 
     /** Whether this objective reads logged data and estimates the target policy's utility. */
@@ -142,6 +166,13 @@ public final class ExpectedUtilityObjective implements Objective {
             columns.add(ColumnSpec.required(TARGET_PROB, ColumnType.DOUBLE,
                     "objective " + name() + " (off-policy estimates: the target policy's probability of the logged response)"));
         }
+        if (policy.isPresent()) {
+            String who = "objective " + name() + " (model = policy: candidate sets)";
+            columns.add(ColumnSpec.required(PolicyData.PROMPT_ID, ColumnType.ID, who));
+            if (policy.get().features().type() == FeatureType.EMBEDDING) {
+                columns.add(ColumnSpec.required(PolicyData.EMBEDDING, ColumnType.DOUBLE_ARRAY, who));
+            }
+        }
         return columns;
     }
 
@@ -151,6 +182,12 @@ public final class ExpectedUtilityObjective implements Objective {
         if (offPolicy) {
             rules.add(Rules.badBehaviorProb(BEHAVIOR_PROB));
             rules.add(Rules.badTargetProb(TARGET_PROB));
+        }
+        if (policy.isPresent()) {
+            rules.add(RowRule.of(RowRule.MISSING_TEXT, PreparedInput.column(PolicyData.PROMPT_ID).isNull()));
+            if (policy.get().features().type() == FeatureType.EMBEDDING) {
+                rules.add(Rules.badEmbedding(PolicyData.EMBEDDING, policy.get().dimension()));
+            }
         }
         return rules;
     }
@@ -273,6 +310,8 @@ public final class ExpectedUtilityObjective implements Objective {
     @Override
     public String describe() {
         return "negative expected utility: loss = -E[U], U = " + formula() + " (minimising the loss maximises U)"
-                + (offPolicy ? format("; off-policy estimates of the target policy's E[U] with w = target_prob/behavior_prob, clip %s", clip) : "");
+                + (offPolicy ? format("; off-policy estimates of the target policy's E[U] with w = target_prob/behavior_prob, clip %s", clip) : "")
+                + (policy.isPresent() ? format("; the policy %s evaluated on the candidate sets (prompt_id): E_x E_pi[U] against the uniform policy's",
+                        modelPath().orElse("just trained")) : "");
     }
 }
