@@ -228,7 +228,7 @@ public final class EvaluateJob {
             Map<String, Map<String, Object>> policies = new LinkedHashMap<>();
             for (Objective objective : objectives) {
                 if (settings.mode() == Mode.EVALUATE && objective instanceof ExpectedUtilityObjective expectedUtility
-                        && expectedUtility.policy().isPresent()) {
+                        && expectedUtility.policy().isPresent() && !expectedUtility.policyTarget()) {
                     PreparedInput input = inputs.get(objective.config().input());
                     DiagnosticsConfig diagnostics = resampling(objective);
                     policies.put(objective.name(), timed("evaluate policy of objective " + objective.name(), () -> PolicyEvaluation.evaluate(
@@ -349,6 +349,10 @@ public final class EvaluateJob {
         for (Objective objective : objectivesOn(input.name())) {
             if (objective instanceof BradleyTerryObjective bradleyTerry) {
                 rows = bradleyTerry.withScores(rows);
+            }
+            if (objective instanceof ExpectedUtilityObjective expectedUtility && expectedUtility.policyTarget()) {
+                // the candidates normalise π_θ; the logged rows are the data (for every objective on this input)
+                rows = expectedUtility.withPolicyTarget(rows);
             }
         }
         return new PreparedInput(prepared.config(), rows, prepared.originalColumns(), prepared.groupColumns(), prepared.rules());

@@ -8,6 +8,14 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import io.alignloss.data.InputContract;
+import io.alignloss.data.PreparedInput;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -15,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 
 import static java.lang.String.format;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * The expected utility of a trained linear softmax policy {@code π_θ(y|x) = softmax_y(θ·f(x, y))} on new
@@ -128,6 +139,49 @@ public final class PolicyEvaluation {
             sums.add(block, theta);
         }
         return figures(sums, seed, bootstrap, confidence);
+    }
+
+    /** θ·f(x, y) of a candidate row as a Spark column; null where the features cannot be computed. */
+    public static Column score(RewardModel policy) {
+        double[] theta = policy.weights();
+        int dimension = policy.dimension();
+        if (policy.features().type() == FeatureType.EMBEDDING) {
+            UDF1<scala.collection.Seq<Object>, Double> dot = values -> {
+                if (values == null || values.size() != dimension) {
+                    return null;
+                }
+                double sum = 0;
+                for (int i = 0; i < dimension; i++) {
+                    Object value = values.apply(i);
+                    if (value == null) {
+                        return null;
+                    }
+                    sum += theta[i] * ((Number) value).doubleValue();
+                }
+                return Double.isFinite(sum) ? sum : null;
+            };
+            return udf(dot, DataTypes.DoubleType).apply(PreparedInput.column(PolicyData.EMBEDDING));
+        }
+        Featurizer featurizer = policy.featurizer();
+        UDF2<String, String, Double> score = (prompt, response) -> prompt == null || response == null ? null
+                : featurizer.features(prompt, response, null).dot(theta);
+        return udf(score, DataTypes.DoubleType).apply(PreparedInput.column(InputContract.PROMPT), PreparedInput.column(InputContract.RESPONSE));
+    }
+
+    /**
+     * Adds column {@code name} = π_θ(y|x) of each row among the rows sharing its prompt_id; null for all of a
+     * prompt's rows when any of its candidates has no score.
+     */
+    // π_θ(y|x) = exp(s_y − m − log Σ_y' exp(s_y' − m)), m = max_y' s_y' (stable log-sum-exp over the window)
+    public static Dataset<Row> withProbability(Dataset<Row> rows, RewardModel policy, String name) {
+        WindowSpec set = Window.partitionBy(PreparedInput.column(PolicyData.PROMPT_ID));
+        String s = name + "_score";
+        Dataset<Row> scored = rows.withColumn(s, score(policy));
+        Column max = functions.max(col(s)).over(set);
+        Column total = functions.sum(functions.exp(col(s).minus(max))).over(set);
+        Column missing = functions.sum(when(col(s).isNull(), 1).otherwise(0)).over(set);
+        return scored.withColumn(name, when(missing.equalTo(0), functions.exp(col(s).minus(max).minus(functions.log(total)))))
+                .drop(s);
     }
 
     private static Map<String, Object> figures(Sums sums, long seed, int bootstrap, double confidence) {
