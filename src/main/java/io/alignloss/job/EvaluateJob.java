@@ -157,6 +157,9 @@ public final class EvaluateJob {
                     objectives.set(i, bradleyTerry.withModel(model));
                 }
             }
+            else if (objectives.get(i) instanceof ExpectedUtilityObjective expectedUtility && extras.models().containsKey(expectedUtility.name())) {
+                objectives.set(i, expectedUtility.withPolicy(extras.models().get(expectedUtility.name())));
+            }
             else if (objectives.get(i) instanceof ExpectedUtilityObjective expectedUtility && expectedUtility.modelPath().isPresent()) {
                 String path = expectedUtility.modelPath().get();
                 InputConfig on = config.inputs().get(expectedUtility.config().input());
