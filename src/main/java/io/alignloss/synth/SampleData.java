@@ -263,6 +263,57 @@ public final class SampleData {
         return rows;
     }
 
+    public static final StructType LOGGED_CANDIDATE_SCHEMA = new StructType()
+            .add("id", DataTypes.StringType)
+            .add("prompt_id", DataTypes.StringType)
+            .add("prompt", DataTypes.StringType)
+            .add("response", DataTypes.StringType)
+            .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false))
+            .add("logged", DataTypes.BooleanType)
+            .add("behavior_prob", DataTypes.DoubleType)
+            .add("helpfulness", DataTypes.DoubleType)
+            .add("harmfulness", DataTypes.DoubleType)
+            .add("language", DataTypes.StringType)
+            .add("domain", DataTypes.StringType);
+
+    /**
+     * Logged candidate sets, for training a policy on logged data and for off-policy estimates with a policy
+     * as the target ({@code model = …}): every prompt's candidates as in {@link #candidates} (rows sharing
+     * {@code prompt_id}, with embeddings), {@code logged = true} on the one the near-uniform behaviour policy
+     * {@code softmax(0.3·g·e)} showed, with its {@code behavior_prob} and observed scores; the other
+     * candidates' scores and behavior_prob are null (never observed).
+     */
+    public static List<Row> loggedCandidates(int prompts, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[][] directions = directions(random);
+        double[] behavior = new double[CANDIDATE_DIMENSION];
+        for (int j = 0; j < CANDIDATE_DIMENSION; j++) {
+            behavior[j] = BEHAVIOR_SHARPNESS * gaussian(random);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int x = 0; x < prompts; x++) {
+            int language = pick(random, LANGUAGE_SHARES);
+            int domain = pick(random, DOMAIN_SHARES);
+            String promptId = format("g%06d", x);
+            String prompt = prompt(random, "User:", language, 5, 30);
+            int k = MIN_CANDIDATES + random.nextInt(MAX_CANDIDATES - MIN_CANDIDATES + 1);
+            float[][] e = new float[k][];
+            for (int y = 0; y < k; y++) {
+                e[y] = candidateEmbedding(random, language);
+            }
+            double[] behaviorProbs = softmax(e, behavior);
+            int shown = sample(random, behaviorProbs);
+            for (int y = 0; y < k; y++) {
+                double[] scores = candidateScores(random, directions, e[y], domain);
+                boolean isShown = y == shown;
+                rows.add(RowFactory.create(promptId + "-" + y, promptId, prompt, text(random, "Assistant:", 8, 60), boxed(e[y]), isShown,
+                        isShown ? behaviorProbs[y] : null, isShown ? round(scores[0]) : null, isShown ? round(scores[1]) : null,
+                        LANGUAGES[language], DOMAINS[domain]));
+            }
+        }
+        return rows;
+    }
+
     /** The hidden helpfulness (row 0) and harmfulness (row 1) directions of the candidate scores. */
     private static double[][] directions(SplittableRandom random) {
         double[][] directions = new double[2][CANDIDATE_DIMENSION];

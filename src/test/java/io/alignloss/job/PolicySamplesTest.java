@@ -74,4 +74,24 @@ class PolicySamplesTest extends LocalSparkTest {
         assertThat(o.get("loss").asDouble()).isCloseTo(-o.get("mean_utility").asDouble(), within(1e-12));
         assertThat(Files.readString(out.resolve("report.html"))).startsWith("<!DOCTYPE html>").contains("offpolicy");
     }
+
+    @Test
+    void trainOffpolicyConfTrainsOnLoggedCandidateSetsAndEvaluatesTheTrainedPolicyAsTheTarget() throws Exception {
+        Path out = temp.resolve("train-offpolicy");
+        assertThat(Main.execute("train", "--config", "conf/train-offpolicy.conf", "--out", out.toString())).isEqualTo(0);
+        JsonNode summary = SummaryJson.mapper().readTree(Files.readString(out.resolve("summary.json")));
+        JsonNode train = summary.get("train");
+        assertThat(train.get("estimator").asText()).isEqualTo("snips");
+        assertThat(train.at("/train/logged").asLong()).isEqualTo(1000);
+        double before = train.at("/uniform/snips").asDouble();
+        double after = train.at("/train/snips").asDouble();
+        System.out.printf("samples off-policy training: snips uniform %.4f, trained %.4f, ess %.1f -> %.1f%n", before, after,
+                train.at("/uniform/ess").asDouble(), train.at("/train/ess").asDouble());
+        assertThat(after).isGreaterThan(before + 0.3);
+        // the evaluation after training: the logged rows, with the trained policy as the target
+        JsonNode policy = summary.at("/objectives/policy");
+        assertThat(policy.get("count").asLong()).isEqualTo(1000);
+        assertThat(policy.at("/snips/value").asDouble()).isCloseTo(after, within(1e-6));
+        assertThat(Files.readString(out.resolve("report.html"))).contains("id=\"plot-train\"");
+    }
 }
