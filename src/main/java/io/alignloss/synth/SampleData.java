@@ -232,11 +232,12 @@ public final class SampleData {
      * shown by a near-uniform behaviour policy {@code softmax(0.3·g·e)} (g a random direction) and its
      * utility observed; {@code behavior_prob} and {@code target_prob} are the behaviour's and the target's
      * probabilities of the shown response, the target {@code softmax((0.8·a − 0.2·b)·e)} favouring the
-     * candidates of higher expected utility.
+     * candidates of higher expected utility. The scores follow the same hidden directions as
+     * {@code candidates(…, candidateSeed)}, so a policy trained on those candidates applies here.
      */
-    public static List<Row> logged(int prompts, long seed) {
+    public static List<Row> logged(int prompts, long seed, long candidateSeed) {
         SplittableRandom random = new SplittableRandom(seed);
-        double[][] directions = directions(random);
+        double[][] directions = directions(new SplittableRandom(candidateSeed));
         double[] behavior = new double[CANDIDATE_DIMENSION];
         double[] target = new double[CANDIDATE_DIMENSION];
         for (int j = 0; j < CANDIDATE_DIMENSION; j++) {
@@ -281,11 +282,12 @@ public final class SampleData {
      * as the target ({@code model = …}): every prompt's candidates as in {@link #candidates} (rows sharing
      * {@code prompt_id}, with embeddings), {@code logged = true} on the one the near-uniform behaviour policy
      * {@code softmax(0.3·g·e)} showed, with its {@code behavior_prob} and observed scores; the other
-     * candidates' scores and behavior_prob are null (never observed).
+     * candidates' scores and behavior_prob are null (never observed). The scores follow the same hidden
+     * directions as {@code candidates(…, candidateSeed)}, so a policy trained on those candidates applies here.
      */
-    public static List<Row> loggedCandidates(int prompts, long seed) {
+    public static List<Row> loggedCandidates(int prompts, long seed, long candidateSeed) {
         SplittableRandom random = new SplittableRandom(seed);
-        double[][] directions = directions(random);
+        double[][] directions = directions(new SplittableRandom(candidateSeed));
         double[] behavior = new double[CANDIDATE_DIMENSION];
         for (int j = 0; j < CANDIDATE_DIMENSION; j++) {
             behavior[j] = BEHAVIOR_SHARPNESS * gaussian(random);

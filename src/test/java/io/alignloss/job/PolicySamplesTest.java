@@ -41,6 +41,24 @@ class PolicySamplesTest extends LocalSparkTest {
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).contains("id=\"plot-train\"").contains("<th>mean utility</th>");
         assertThat(out.resolve("model/model.json")).exists();
+
+        // conf/evaluate-policy.conf with this model: exact E_π[U] on the candidate sets, off-policy estimates on logged candidate sets
+        Path conf = temp.resolve("evaluate-policy.conf");
+        Files.writeString(conf, Files.readString(Path.of("conf/evaluate-policy.conf"))
+                .replace("target/runs/train-policy/model", out.resolve("model").toString()));
+        Path evaluated = temp.resolve("evaluate-policy");
+        assertThat(Main.execute("evaluate", "--config", conf.toString(), "--out", evaluated.toString())).isEqualTo(0);
+        JsonNode objectives = SummaryJson.mapper().readTree(Files.readString(evaluated.resolve("summary.json"))).get("objectives");
+        JsonNode policy = objectives.at("/exact/policy");
+        assertThat(policy.get("mean_utility").asDouble()).isCloseTo(trained, within(1e-6));
+        assertThat(policy.get("uniform_mean_utility").asDouble()).isCloseTo(uniform, within(1e-9));
+        assertThat(objectives.at("/exact/policy_mean_utility").asDouble()).isCloseTo(trained, within(1e-6));
+        assertThat(policy.at("/gain/ci/0").asDouble()).isGreaterThan(0);
+        // the logged data follow the same hidden utility: the policy's SNIPS estimate beats the behaviour policy's logged mean utility
+        JsonNode offPolicy = objectives.get("offpolicy");
+        System.out.printf("samples policy off-policy: snips %.4f %s, ips %.4f, ess %.1f%n", offPolicy.at("/snips/value").asDouble(),
+                offPolicy.at("/snips/ci"), offPolicy.at("/ips/value").asDouble(), offPolicy.get("ess").asDouble());
+        assertThat(offPolicy.at("/snips/value").asDouble()).isGreaterThan(offPolicy.get("mean_utility").asDouble());
     }
 
     @Test
