@@ -45,6 +45,10 @@ final class SampleCommand implements Callable<Integer> {
             write(spark, SampleData.reference(rows, seed + 4), SampleData.REFERENCE_SCHEMA, "reference.parquet");
             write(spark, SampleData.embeddedPreferences(rows, seed + 5), SampleData.EMBEDDED_PREFERENCE_SCHEMA,
                     "preferences-embedded.parquet");
+            write(spark, SampleData.candidates(Math.max(1, rows / 6), seed + 6), SampleData.CANDIDATE_SCHEMA, "candidates.parquet");
+            write(spark, SampleData.logged(rows, seed + 7, seed + 6), SampleData.LOGGED_SCHEMA, "logged.parquet");
+            write(spark, SampleData.loggedCandidates(Math.max(1, rows / 3), seed + 8, seed + 6), SampleData.LOGGED_CANDIDATE_SCHEMA,
+                    "logged-candidates.parquet");
         }
         return 0;
     }

@@ -33,13 +33,19 @@ import static io.alignloss.config.ConfigLoader.where;
  * @param margin             TRL's margin column, subtracted from the reward difference
  * @param centerRewards      c in TRL's reward-centring term {@code c·mean((r_w + r_l)²)}
  * @param patience           stop after this many iterations without a better validation loss (0: off)
+ * @param estimator          what a policy maximises: {@code exact} (E_π[U] over candidate sets with known utilities),
+ *                           or {@code ips} / {@code snips} (the estimate from logged data: behavior_prob, logged)
  */
 public record TrainConfig(Optional<String> objective, String optimizer, long maxIter, double tol, double l2, int memory,
         double validationFraction, int checkpointEvery, int treeDepth, double learningRate, double batchFraction,
-        double epochs, boolean maxIterGiven, Optional<String> margin, double centerRewards, int patience) {
+        double epochs, boolean maxIterGiven, Optional<String> margin, double centerRewards, int patience, String estimator) {
     public static final List<String> KEYS = List.of("objective", "optimizer", "max-iter", "tol", "l2", "memory",
             "validation-fraction", "checkpoint-every", "tree-depth", "lr", "batch-fraction", "epochs", "margin",
-            "center-rewards", "early-stopping-patience");
+            "center-rewards", "early-stopping-patience", "objective-estimator");
+    /** Policy training estimators (train.objective-estimator). */
+    public static final String EXACT = "exact";
+    public static final String IPS = "ips";
+    public static final String SNIPS = "snips";
     public static final List<String> FEATURE_KEYS = List.of("type", "bits", "ngrams", "cross-tokens", "input");
     public static final double DEFAULT_L2 = 1e-6;
 
@@ -94,8 +100,13 @@ public record TrainConfig(Optional<String> objective, String optimizer, long max
             throw error(source, "Invalid 'train.early-stopping-patience' (%s): early stopping needs a validation split "
                     + "(set train.validation-fraction > 0)", where(train.getValue("early-stopping-patience")));
         }
+        String estimator = train.hasPath("objective-estimator") ? string(train, "objective-estimator", source) : EXACT;
+        if (!List.of(EXACT, IPS, SNIPS).contains(estimator)) {
+            throw error(source, "Invalid 'train.objective-estimator' (%s): '%s' (valid: exact, ips, snips)",
+                    where(train.getValue("objective-estimator")), estimator);
+        }
         return new TrainConfig(objective, optimizer, maxIter, tol, l2, memory, validation, checkpointEvery, depth, lr, batch,
-                epochs, maxIterGiven, margin, center, patience);
+                epochs, maxIterGiven, margin, center, patience, estimator);
     }
 
     /** A {@code features} block at {@code path} of {@code config}. */

@@ -24,6 +24,8 @@ public enum ColumnType {
     DOUBLE_ARRAY("array<double> (or array<float>)", DataTypes.createArrayType(DataTypes.DoubleType, true)),
     /** An identifier: string, or an integral type read as its decimal text. */
     ID("string (or integer)", DataTypes.StringType),
+    /** A flag: boolean only. */
+    BOOLEAN("boolean", DataTypes.BooleanType),
     /** A group label: any atomic type, read as its text. */
     GROUP("string (or another atomic type)", DataTypes.StringType);
 
@@ -55,6 +57,8 @@ public enum ColumnType {
                 return actual instanceof ArrayType array && isNumeric(array.elementType());
             case ID:
                 return actual instanceof StringType || isIntegral(actual);
+            case BOOLEAN:
+                return actual instanceof BooleanType;
             case GROUP:
                 return actual instanceof StringType || isNumeric(actual) || actual instanceof BooleanType
                         || actual instanceof DateType;

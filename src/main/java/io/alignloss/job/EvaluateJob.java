@@ -18,8 +18,10 @@ import io.alignloss.diagnostics.LossEstimates;
 import io.alignloss.data.RowRule;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.model.PolicyEvaluation;
 import io.alignloss.model.RewardModel;
 import io.alignloss.objective.BradleyTerryObjective;
+import io.alignloss.objective.ExpectedUtilityObjective;
 import io.alignloss.objective.Json;
 import io.alignloss.objective.LossStats;
 import io.alignloss.objective.Objective;
@@ -114,6 +116,8 @@ public final class EvaluateJob {
     private String targetSource = "config";
     /** Covariate-shift figures per objective, when a reference is configured. */
     private Map<String, Map<String, Object>> shift = Map.of();
+    /** A trained policy's figures on its objective's candidate sets, per objective with {@code model = …}. */
+    private Map<String, Map<String, Object>> policies = Map.of();
     /** Preference-data bias figures per input. */
     private Map<String, Map<String, Object>> biases = Map.of();
     private org.apache.hadoop.conf.Configuration hadoopConf;
@@ -162,6 +166,22 @@ public final class EvaluateJob {
                 if (model != null) {
                     objectives.set(i, bradleyTerry.withModel(model));
                 }
+            }
+            else if (objectives.get(i) instanceof ExpectedUtilityObjective expectedUtility && extras.models().containsKey(expectedUtility.name())) {
+                objectives.set(i, expectedUtility.withPolicy(extras.models().get(expectedUtility.name())));
+            }
+            else if (objectives.get(i) instanceof ExpectedUtilityObjective expectedUtility && expectedUtility.modelPath().isPresent()) {
+                String path = expectedUtility.modelPath().get();
+                InputConfig on = config.inputs().get(expectedUtility.config().input());
+                if (on.kind() != InputKind.SEQUENCE) {
+                    throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: objective '%s' has model = \"%s\" (a policy), which "
+                            + "needs a sequence input of candidate sets (rows = candidate responses sharing %s), but '%s' is a %s input",
+                            config.source(), expectedUtility.name(), path, io.alignloss.model.PolicyData.PROMPT_ID, on.name(),
+                            on.kind().configName()));
+                }
+                RewardModel policy = timed("load policy " + path, () -> PolicyEvaluation.requirePolicy(
+                        RewardModel.load(path, spark.sparkContext().hadoopConfiguration()), path, "objective " + expectedUtility.name()));
+                objectives.set(i, expectedUtility.withPolicy(policy));
             }
         }
         LOG.info("alignloss {} {}: {} input(s), {} objective(s), output {}", Version.alignloss(),
@@ -217,6 +237,22 @@ public final class EvaluateJob {
                                 + "the rejects and summary are kept for inspection in %s",
                         settings.maxRejectFraction(), String.join("; ", exceeded), committer.target(), kept));
             }
+
+            Map<String, Map<String, Object>> policies = new LinkedHashMap<>();
+            for (Objective objective : objectives) {
+                if (settings.mode() == Mode.EVALUATE && objective instanceof ExpectedUtilityObjective expectedUtility
+                        && expectedUtility.policy().isPresent() && !expectedUtility.policyTarget()) {
+                    PreparedInput input = inputs.get(objective.config().input());
+                    DiagnosticsConfig diagnostics = resampling(objective);
+                    policies.put(objective.name(), timed("evaluate policy of objective " + objective.name(), () -> PolicyEvaluation.evaluate(
+                            input.rows().filter(input.accepted()), expectedUtility.policy().get(), expectedUtility.utilityOf(), settings.seed(),
+                            diagnostics.bootstrap(), diagnostics.confidence())));
+                    LOG.info("objective {}: policy mean utility {} (uniform {}) over {} prompts", objective.name(),
+                            policies.get(objective.name()).get("mean_utility"), policies.get(objective.name()).get("uniform_mean_utility"),
+                            policies.get(objective.name()).get("prompts"));
+                }
+            }
+            this.policies = policies;
 
             Map<String, Map<String, Object>> shift = new LinkedHashMap<>();
             Map<String, Map<String, Double>> target = config.diagnostics().target();
@@ -326,6 +362,10 @@ public final class EvaluateJob {
         for (Objective objective : objectivesOn(input.name())) {
             if (objective instanceof BradleyTerryObjective bradleyTerry) {
                 rows = bradleyTerry.withScores(rows);
+            }
+            if (objective instanceof ExpectedUtilityObjective expectedUtility && expectedUtility.policyTarget()) {
+                // the candidates normalise π_θ; the logged rows are the data (for every objective on this input)
+                rows = expectedUtility.withPolicyTarget(rows);
             }
         }
         return new PreparedInput(prepared.config(), rows, prepared.originalColumns(), prepared.groupColumns(), prepared.rules());
@@ -467,6 +507,14 @@ public final class EvaluateJob {
         }
         if (shift.containsKey(objective.name())) {
             figures.put("shift", shift.get(objective.name()));
+        }
+        if (policies.containsKey(objective.name())) {
+            // the trained policy on the input's candidate sets: E_x E_π[U], the uniform policy's, their paired gain
+            Map<String, Object> policy = new LinkedHashMap<>();
+            ((ExpectedUtilityObjective) objective).modelPath().ifPresent(path -> policy.put("model", path));
+            policy.putAll(policies.get(objective.name()));
+            figures.put("policy_mean_utility", policy.get("mean_utility"));
+            figures.put("policy", policy);
         }
         if (config.type() == ObjectiveType.BRADLEY_TERRY && biases.containsKey(config.input())) {
             figures.put("biases", biases.get(config.input()));

@@ -32,6 +32,7 @@ import io.alignloss.optim.Optimizer;
 import io.alignloss.optim.OptimizerState;
 import io.alignloss.optim.TrainingLoss;
 import io.alignloss.optim.Vectors;
+import io.alignloss.model.LoggedPolicyLoss;
 import io.alignloss.model.PolicyBlock;
 import io.alignloss.model.PolicyData;
 import io.alignloss.model.PolicyLoss;
@@ -293,12 +294,34 @@ public final class TrainJob {
             LOG.info("alignloss {} train: policy for objective {} on input {} ({}), {} features, entropy {}, optimizer {}, output {}",
                     Version.alignloss(), objective.name(), inputConfig.name(), inputConfig.path(), spec.type().configName(), entropy,
                     train.optimizer(), settings.out());
+            boolean logged = !train.estimator().equals(TrainConfig.EXACT);
+            if (logged && entropy > 0) {
+                throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: %s = %s applies to the exact objective; "
+                        + "train.objective-estimator = %s trains on the off-policy estimate without an entropy bonus: remove it",
+                        config.source(), objective.key("entropy"), entropy, train.estimator()));
+            }
             List<ColumnSpec> columns = new ArrayList<>(utility.columns());
             columns.add(ColumnSpec.required(PolicyData.PROMPT_ID, ColumnType.ID, "objective " + objective.name() + " (candidate sets)"));
             if (spec.type() == FeatureType.EMBEDDING) {
                 columns.add(ColumnSpec.required(PolicyData.EMBEDDING, ColumnType.DOUBLE_ARRAY, "features embedding"));
             }
-            List<RowRule> rules = new ArrayList<>(utility.rules());
+            List<RowRule> rules = new ArrayList<>();
+            if (logged) {
+                // logged data: each prompt's candidates, logged = true on the shown one, whose utility and behavior_prob were recorded
+                String who = "train.objective-estimator = " + train.estimator() + " (logged data)";
+                columns.add(ColumnSpec.required(ExpectedUtilityObjective.BEHAVIOR_PROB, ColumnType.DOUBLE, who));
+                columns.add(ColumnSpec.required(ExpectedUtilityObjective.LOGGED, ColumnType.BOOLEAN, who));
+                org.apache.spark.sql.Column shown = org.apache.spark.sql.functions.coalesce(
+                        io.alignloss.data.PreparedInput.column(ExpectedUtilityObjective.LOGGED), lit(false));
+                List<RowRule> onShown = new ArrayList<>(utility.rules());
+                onShown.add(Rules.badBehaviorProb(ExpectedUtilityObjective.BEHAVIOR_PROB));
+                for (RowRule rule : onShown) {
+                    rules.add(RowRule.of(rule.code(), shown.and(rule.failsWhen())));
+                }
+            }
+            else {
+                rules.addAll(utility.rules());
+            }
             rules.add(RowRule.of(RowRule.MISSING_TEXT, io.alignloss.data.PreparedInput.column(PolicyData.PROMPT_ID).isNull()));
             PreparedInput input = InputReader.prepare(spark, inputConfig, columns, rules, config.groups(), warnings);
             int dimension;
@@ -330,15 +353,36 @@ public final class TrainJob {
                         inputConfig.name(), inputConfig.path()));
             }
             Featurizer featurizer = Featurizer.create(spec, dimension);
-            blocks = PolicyData.blocks(input.rows().filter(input.accepted()), featurizer, utility.utilityOf(), settings.seed())
+            Dataset<Row> accepted = input.rows().filter(input.accepted());
+            blocks = (logged ? PolicyData.loggedBlocks(accepted, featurizer, utility.utilityOf(), settings.seed())
+                    : PolicyData.blocks(accepted, featurizer, utility.utilityOf(), settings.seed()))
                     .persist(StorageLevel.MEMORY_AND_DISK()).setName("alignloss train candidate sets");
-            PolicyLoss loss = new PolicyLoss(blocks, dimension, train.l2(), entropy, train.treeDepth(), train.batchFraction(), settings.seed());
-            Map<String, Object> before = policyFigures(loss.measure(new double[dimension]));
-            LOG.info("cached {} prompts; uniform policy (θ = 0): mean utility {}", before.get("prompts"), before.get("mean_utility"));
+            TrainingLoss loss;
+            Function<double[], Map<String, Object>> measure;
+            if (logged) {
+                LoggedPolicyLoss estimate = new LoggedPolicyLoss(blocks, dimension, train.l2(), train.estimator().equals(TrainConfig.SNIPS),
+                        train.treeDepth(), train.batchFraction(), settings.seed());
+                loss = estimate;
+                measure = estimate::measure;
+            }
+            else {
+                PolicyLoss exact = new PolicyLoss(blocks, dimension, train.l2(), entropy, train.treeDepth(), train.batchFraction(), settings.seed());
+                loss = exact;
+                measure = x -> policyFigures(exact.measure(x));
+            }
+            Map<String, Object> before = measure.apply(new double[dimension]);
+            LOG.info("cached {} prompts; uniform policy (θ = 0): mean utility {} ({})", before.get("prompts"), before.get("mean_utility"),
+                    train.estimator());
+            if (logged && ((Number) before.get("logged")).longValue() == 0) {
+                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train with train.objective-estimator = %s on input '%s' "
+                        + "(%s): no accepted row has %s = true", train.estimator(), inputConfig.name(), inputConfig.path(),
+                        ExpectedUtilityObjective.LOGGED));
+            }
 
             Map<String, Object> fingerprint = fingerprint(objective, spec, dimension, inputConfig, rows - rejected);
             fingerprint.put("entropy", entropy);
-            Fit fit = optimise(loss, null, x -> policyFigures(loss.measure(x)), checkpoints, saved, fingerprint, warnings);
+            fingerprint.put("estimator", train.estimator());
+            Fit fit = optimise(loss, null, measure, checkpoints, saved, fingerprint, warnings);
 
             Map<String, Object> block = new LinkedHashMap<>();
             block.put("objective", objective.name());
@@ -348,6 +392,7 @@ public final class TrainJob {
             block.put("dimension", dimension);
             block.put("l2", train.l2());
             block.put("entropy", entropy);
+            block.put("estimator", train.estimator());
             block.put("final_objective", Json.number(fit.finalObjective));
             block.put("iterations", fit.state.iteration());
             block.put("converged", fit.state.converged());
@@ -365,19 +410,21 @@ public final class TrainJob {
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("model", "policy");
             metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2(),
-                    "entropy", entropy, "utility", utility.formula(), "candidate_sets", PolicyData.PROMPT_ID));
+                    "entropy", entropy, "utility", utility.formula(), "candidate_sets", PolicyData.PROMPT_ID, "estimator", train.estimator()));
             metadata.put("training", Map.of("input", inputConfig.path(), "rows", rows - rejected, "final_objective", fit.finalObjective,
                     "iterations", fit.state.iteration(), "converged", fit.state.converged(), "optimizer", train.optimizer(),
                     "seed", settings.seed()));
             metadata.put("alignloss_version", Version.alignloss());
-            new RewardModel(spec, fit.state.x(), metadata).save(new org.apache.hadoop.fs.Path(committer.stagingPath("model")), hadoop);
+            RewardModel policy = new RewardModel(spec, fit.state.x(), metadata);
+            policy.save(new org.apache.hadoop.fs.Path(committer.stagingPath("model")), hadoop);
             LOG.info("policy written ({} weights): mean utility {} (uniform {})", dimension, fit.train.get("mean_utility"),
                     before.get("mean_utility"));
 
             EvaluateJob.Settings evaluate = new EvaluateJob.Settings(config, settings.out(), settings.overwrite(),
                     settings.maxRejectFraction(), settings.seed(), EvaluateJob.Mode.EVALUATE);
+            // the evaluation sees the trained policy: on candidate sets its E_x E_π[U], on logged data its off-policy estimates
             EvaluateJob.Result result = new EvaluateJob(evaluate).run(spark, new EvaluateJob.Extras("train", Optional.of(committer),
-                    Map.of(), Map.of("train", block), warnings));
+                    Map.of(objective.name(), policy), Map.of("train", block), warnings));
             checkpoints.deleteAll();
             return result;
         }
@@ -460,7 +507,13 @@ public final class TrainJob {
             entry.put("step", Json.number(step.step()));
             entry.put("evaluations", step.evaluations());
             double accuracy = state.scalars().getOrDefault(Lbfgs.FIGURE + "accuracy", Double.NaN);
-            entry.put("train_accuracy", Json.number(accuracy));
+            Double meanUtility = state.scalars().get(Lbfgs.FIGURE + "mean_utility");
+            if (meanUtility != null) {
+                entry.put("train_mean_utility", Json.number(meanUtility));
+            }
+            else {
+                entry.put("train_accuracy", Json.number(accuracy));
+            }
             entry.put("seconds", seconds(start));
             String validationText = "";
             if (validationLoss != null) {
@@ -479,9 +532,10 @@ public final class TrainJob {
                 }
             }
             history.add(entry);
-            LOG.info("iteration {}: objective {}, gradient norm {}, step {}, train accuracy {}{}, {} s", state.iteration(),
+            LOG.info("iteration {}: objective {}, gradient norm {}, step {}, {}{}, {} s", state.iteration(),
                     format("%.9g", state.value()), format("%.3g", Vectors.norm(state.gradient())), format("%.3g", step.step()),
-                    format("%.4f", accuracy), validationText, entry.get("seconds"));
+                    meanUtility != null ? format("train mean utility %.6g", meanUtility) : format("train accuracy %.4f", accuracy),
+                    validationText, entry.get("seconds"));
             double norm = Vectors.norm(state.x());
             growing = norm > previousNorm * 1.01 ? growing + 1 : 0;
             previousNorm = norm;
@@ -511,8 +565,9 @@ public final class TrainJob {
         io.alignloss.optim.Evaluation at = loss.evaluate(state.x());
         Map<String, Object> trainFigures = measure.apply(state.x());
         Map<String, Object> validationFigures = validationLoss == null ? Map.of() : figures(validationLoss.measure(state.x()));
-        LOG.info("final objective {}; train loss {} accuracy {}{}", format("%.9g", at.value()), trainFigures.get("loss"),
-                trainFigures.get("accuracy"), validationLoss == null ? "" : format("; validation loss %s accuracy %s",
+        LOG.info("final objective {}; train loss {} {}{}", format("%.9g", at.value()), trainFigures.get("loss"),
+                trainFigures.containsKey("mean_utility") ? "mean utility " + trainFigures.get("mean_utility")
+                        : "accuracy " + trainFigures.get("accuracy"), validationLoss == null ? "" : format("; validation loss %s accuracy %s",
                         validationFigures.get("loss"), validationFigures.get("accuracy")));
         return new Fit(state, at.value(), resumedFrom, history, trainFigures, validationFigures);
     }

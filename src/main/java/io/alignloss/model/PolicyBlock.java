@@ -15,13 +15,16 @@ public final class PolicyBlock implements Serializable {
     final double[] utility;
     final double[] weight;
     final long[] hash;
+    /** Logged data: the behaviour policy's probability of each candidate that was shown; NaN for the others. */
+    final double[] behavior;
 
-    private PolicyBlock(FeatureRows features, int[] starts, double[] utility, double[] weight, long[] hash) {
+    private PolicyBlock(FeatureRows features, int[] starts, double[] utility, double[] weight, long[] hash, double[] behavior) {
         this.features = features;
         this.starts = starts;
         this.utility = utility;
         this.weight = weight;
         this.hash = hash;
+        this.behavior = behavior;
     }
 
     /** Number of candidate sets (prompts). */
@@ -35,7 +38,7 @@ public final class PolicyBlock implements Serializable {
     }
 
     public long bytes() {
-        return features.bytes() + 12L * utility.length + 20L * weight.length;
+        return features.bytes() + 20L * utility.length + 20L * weight.length;
     }
 
     /** Builds a block set by set. */
@@ -45,6 +48,7 @@ public final class PolicyBlock implements Serializable {
         private double[] utility = new double[64];
         private double[] weight = new double[64];
         private long[] hash = new long[64];
+        private double[] behavior = new double[64];
         private int sets;
         private int candidates;
 
@@ -54,7 +58,19 @@ public final class PolicyBlock implements Serializable {
 
         /** Adds one prompt's candidates with their utilities. */
         public Builder add(FeatureVector[] candidateFeatures, double[] candidateUtility, double setWeight, long setHash) {
-            if (candidateFeatures.length != candidateUtility.length || candidateFeatures.length == 0) {
+            double[] none = new double[candidateFeatures.length];
+            Arrays.fill(none, Double.NaN);
+            return add(candidateFeatures, candidateUtility, none, setWeight, setHash);
+        }
+
+        /**
+         * Adds one prompt's logged candidates: {@code candidateBehavior} is the behaviour policy's probability of
+         * each candidate that was shown (its utility observed) and NaN for the others (their utility is unused).
+         */
+        public Builder add(FeatureVector[] candidateFeatures, double[] candidateUtility, double[] candidateBehavior, double setWeight,
+                long setHash) {
+            if (candidateFeatures.length != candidateUtility.length || candidateFeatures.length != candidateBehavior.length
+                    || candidateFeatures.length == 0) {
                 throw new IllegalArgumentException("Cannot add a candidate set: " + candidateFeatures.length + " feature vectors and "
                         + candidateUtility.length + " utilities (need the same, at least one)");
             }
@@ -62,7 +78,9 @@ public final class PolicyBlock implements Serializable {
                 features.add(candidateFeatures[c]);
                 if (candidates == utility.length) {
                     utility = Arrays.copyOf(utility, candidates * 2);
+                    behavior = Arrays.copyOf(behavior, candidates * 2);
                 }
+                behavior[candidates] = candidateBehavior[c];
                 utility[candidates++] = candidateUtility[c];
             }
             if (sets == weight.length) {
@@ -83,7 +101,7 @@ public final class PolicyBlock implements Serializable {
 
         public PolicyBlock build() {
             return new PolicyBlock(features.build(), Arrays.copyOf(starts, sets + 1), Arrays.copyOf(utility, candidates),
-                    Arrays.copyOf(weight, sets), Arrays.copyOf(hash, sets));
+                    Arrays.copyOf(weight, sets), Arrays.copyOf(hash, sets), Arrays.copyOf(behavior, candidates));
         }
     }
 }

@@ -12,6 +12,8 @@ import java.util.Iterator;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
@@ -28,6 +30,10 @@ public final class PolicyData {
     public static final String PROMPT_ID = "prompt_id";
     /** A sequence row's precomputed response embedding (embedding features). */
     public static final String EMBEDDING = "embedding";
+    /** Logged data: true on the candidate that was shown. */
+    public static final String LOGGED = "logged";
+    /** Logged data: the behaviour policy's probability of the shown candidate. */
+    public static final String BEHAVIOR_PROB = "behavior_prob";
     /** Prompts per block. */
     public static final int BLOCK_SETS = 1024;
 
@@ -40,9 +46,24 @@ public final class PolicyData {
      * @param utility U(x, y) of a row, e.g. {@code ExpectedUtilityObjective.utilityOf()}
      */
     public static JavaRDD<PolicyBlock> blocks(Dataset<Row> accepted, Featurizer featurizer, Column utility, long seed) {
+        return blocks(accepted, featurizer, utility, lit(Double.NaN), seed);
+    }
+
+    /**
+     * The blocks of logged candidate sets: on rows with {@code logged = true} the recorded utility and
+     * {@code behavior_prob}; the other candidates only normalise the policy (their utility is not read).
+     */
+    public static JavaRDD<PolicyBlock> loggedBlocks(Dataset<Row> accepted, Featurizer featurizer, Column utility, long seed) {
+        Column shown = coalesce(PreparedInput.column(LOGGED), lit(false));
+        return blocks(accepted, featurizer, when(shown, utility).otherwise(lit(0.0)),
+                when(shown, PreparedInput.column(BEHAVIOR_PROB)).otherwise(lit(Double.NaN)), seed);
+    }
+
+    private static JavaRDD<PolicyBlock> blocks(Dataset<Row> accepted, Featurizer featurizer, Column utility, Column behavior, long seed) {
         boolean embedded = featurizer.spec().type() == FeatureType.EMBEDDING;
         Column candidate = struct(col(InputContract.PROMPT).as("p"), col(InputContract.RESPONSE).as("r"),
-                utility.cast("double").as("u"), (embedded ? col(EMBEDDING).cast("array<double>") : lit(null).cast("array<double>")).as("e"));
+                utility.cast("double").as("u"), (embedded ? col(EMBEDDING).cast("array<double>") : lit(null).cast("array<double>")).as("e"),
+                behavior.cast("double").as("b"));
         Dataset<Row> sets = accepted.groupBy(PreparedInput.column(PROMPT_ID).cast("string").as("x"))
                 .agg(collect_list(candidate).as("c"), avg(col(InputContract.WEIGHT)).as("w"))
                 .withColumn("h", xxhash64(lit(seed), col("x")));
@@ -56,12 +77,14 @@ public final class PolicyData {
                 List<Row> candidates = row.getList(0);
                 FeatureVector[] features = new FeatureVector[candidates.size()];
                 double[] utilities = new double[candidates.size()];
+                double[] behaviors = new double[candidates.size()];
                 for (int j = 0; j < features.length; j++) {
                     Row c = candidates.get(j);
                     features[j] = featurizer.features(c.getString(0), c.getString(1), embedded ? PairData.doubles(c, 3) : null);
                     utilities[j] = c.getDouble(2);
+                    behaviors[j] = c.getDouble(4);
                 }
-                builder.add(features, utilities, row.getDouble(1), row.getLong(2));
+                builder.add(features, utilities, behaviors, row.getDouble(1), row.getLong(2));
                 if (builder.size() == BLOCK_SETS) {
                     blocks.add(builder.build());
                     builder = new PolicyBlock.Builder(dimension, dense);

@@ -12,7 +12,13 @@ import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.model.FeatureType;
+import io.alignloss.model.PolicyData;
+import io.alignloss.model.PolicyEvaluation;
+import io.alignloss.model.RewardModel;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,20 +57,43 @@ public final class ExpectedUtilityObjective implements Objective {
     public static final String SUM_WU = "is_wu";
     public static final String SUM_CLIPPED_WU = "is_clipped_wu";
 
+    /** With a policy as the off-policy target: true on the candidate row that was shown (logged). */
+    public static final String LOGGED = "logged";
+    /** The objective option naming a trained policy folder to evaluate on the input's candidate sets. */
+    public static final String MODEL = "model";
+
     private final ObjectiveConfig config;
     private final Map<String, Double> utility;
     private final double clip;
     private final boolean offPolicy;
+    private final Optional<RewardModel> policy;
 
     public ExpectedUtilityObjective(ObjectiveConfig config) {
-        this(config, parseUtility(config), parseClip(config), false);
+        this(config, parseUtility(config), parseClip(config), false, Optional.empty());
     }
 
-    private ExpectedUtilityObjective(ObjectiveConfig config, Map<String, Double> utility, double clip, boolean offPolicy) {
+    private ExpectedUtilityObjective(ObjectiveConfig config, Map<String, Double> utility, double clip, boolean offPolicy,
+            Optional<RewardModel> policy) {
         this.config = config;
         this.utility = utility;
         this.clip = clip;
         this.offPolicy = offPolicy;
+        this.policy = policy;
+    }
+
+    /** The {@code model} option: a trained policy folder. */
+    public Optional<String> modelPath() {
+        return config.options().hasPath(MODEL) ? Optional.of(config.options().getString(MODEL)) : Optional.empty();
+    }
+
+    /** The same objective that also evaluates {@code policy} on the input's candidate sets (rows sharing prompt_id). */
+    public ExpectedUtilityObjective withPolicy(RewardModel policy) {
+        return new ExpectedUtilityObjective(config, utility, clip, offPolicy, Optional.of(policy));
+    }
+
+    /** The trained policy this objective evaluates, if any. */
+    public Optional<RewardModel> policy() {
+        return policy;
     }
 
     private static double parseClip(ObjectiveConfig config) {
@@ -83,7 +112,7 @@ public final class ExpectedUtilityObjective implements Objective {
     /** Off-policy estimates on when the input has a {@code behavior_prob} column. */
     @Override
     public ExpectedUtilityObjective forInput(List<String> inputColumns) {
-        return new ExpectedUtilityObjective(config, utility, clip, inputColumns.contains(BEHAVIOR_PROB));
+        return new ExpectedUtilityObjective(config, utility, clip, inputColumns.contains(BEHAVIOR_PROB), policy);
     }
 
     /** Whether this objective reads logged data and estimates the target policy's utility. */
@@ -139,8 +168,21 @@ public final class ExpectedUtilityObjective implements Objective {
         }
         if (offPolicy) {
             columns.add(ColumnSpec.required(BEHAVIOR_PROB, ColumnType.DOUBLE, "objective " + name() + " (off-policy estimates)"));
-            columns.add(ColumnSpec.required(TARGET_PROB, ColumnType.DOUBLE,
-                    "objective " + name() + " (off-policy estimates: the target policy's probability of the logged response)"));
+            if (policy.isPresent()) {
+                columns.add(ColumnSpec.required(LOGGED, ColumnType.BOOLEAN, "objective " + name()
+                        + " (off-policy estimates with model = policy: true on each prompt's shown candidate)"));
+            }
+            else {
+                columns.add(ColumnSpec.required(TARGET_PROB, ColumnType.DOUBLE,
+                        "objective " + name() + " (off-policy estimates: the target policy's probability of the logged response)"));
+            }
+        }
+        if (policy.isPresent()) {
+            String who = "objective " + name() + " (model = policy: candidate sets)";
+            columns.add(ColumnSpec.required(PolicyData.PROMPT_ID, ColumnType.ID, who));
+            if (policy.get().features().type() == FeatureType.EMBEDDING) {
+                columns.add(ColumnSpec.required(PolicyData.EMBEDDING, ColumnType.DOUBLE_ARRAY, who));
+            }
         }
         return columns;
     }
@@ -150,7 +192,13 @@ public final class ExpectedUtilityObjective implements Objective {
         List<RowRule> rules = new ArrayList<>(utility.keySet().stream().map(Rules::badScore).toList());
         if (offPolicy) {
             rules.add(Rules.badBehaviorProb(BEHAVIOR_PROB));
-            rules.add(Rules.badTargetProb(TARGET_PROB));
+            rules.add(Rules.badTargetProb(targetColumn()));
+        }
+        if (policy.isPresent()) {
+            rules.add(RowRule.of(RowRule.MISSING_TEXT, PreparedInput.column(PolicyData.PROMPT_ID).isNull()));
+            if (policy.get().features().type() == FeatureType.EMBEDDING) {
+                rules.add(Rules.badEmbedding(PolicyData.EMBEDDING, policy.get().dimension()));
+            }
         }
         return rules;
     }
@@ -159,7 +207,30 @@ public final class ExpectedUtilityObjective implements Objective {
     // the guard keeps ANSI division from failing the scan that also projects rejected rows)
     Column importanceWeight() {
         Column behavior = PreparedInput.column(BEHAVIOR_PROB);
-        return when(behavior.gt(0), PreparedInput.column(TARGET_PROB).divide(behavior)).otherwise(lit(0.0));
+        return when(behavior.gt(0), PreparedInput.column(targetColumn()).divide(behavior)).otherwise(lit(0.0));
+    }
+
+    /** Whether the off-policy target is the trained policy ({@code model = …}) rather than a target_prob column. */
+    public boolean policyTarget() {
+        return offPolicy && policy.isPresent();
+    }
+
+    /** The column holding the target's probability of the logged response: target_prob, or π_θ's, derived. */
+    String targetColumn() {
+        return policyTarget() ? "_target_prob_" + name() : TARGET_PROB;
+    }
+
+    /**
+     * With the trained policy as the target: adds π_θ(y|x) of every candidate, normalised over the candidates
+     * sharing the prompt_id (null for the whole prompt when a candidate's features cannot be computed, so its
+     * logged row is a {@code bad_target_prob} reject), and keeps the logged rows ({@code logged = true}).
+     */
+    public Dataset<Row> withPolicyTarget(Dataset<Row> rows) {
+        if (!policyTarget()) {
+            return rows;
+        }
+        return PolicyEvaluation.withProbability(rows, policy.get(), targetColumn())
+                .filter(PreparedInput.column(LOGGED).equalTo(true));
     }
 
     // U(x, y) = Σ_k w_k·score_k
@@ -273,6 +344,10 @@ public final class ExpectedUtilityObjective implements Objective {
     @Override
     public String describe() {
         return "negative expected utility: loss = -E[U], U = " + formula() + " (minimising the loss maximises U)"
-                + (offPolicy ? format("; off-policy estimates of the target policy's E[U] with w = target_prob/behavior_prob, clip %s", clip) : "");
+                + (offPolicy ? format("; off-policy estimates of the target policy's E[U] with w = target_prob/behavior_prob, clip %s", clip) : "")
+                + (policyTarget() ? format("; target policy %s, normalised over each prompt's candidates (prompt_id), on the logged rows",
+                        modelPath().orElse("just trained"))
+                : policy.isPresent() ? format("; the policy %s evaluated on the candidate sets (prompt_id): E_x E_pi[U] against the uniform policy's",
+                        modelPath().orElse("just trained")) : "");
     }
 }

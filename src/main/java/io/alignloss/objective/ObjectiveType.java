@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 public enum ObjectiveType {
     BRADLEY_TERRY("bradley-terry", Optional.of(InputKind.PREFERENCE), List.of("model", "features")),
     SEQUENCE_LIKELIHOOD("sequence-likelihood", Optional.of(InputKind.SEQUENCE), List.of("mode")),
-    EXPECTED_UTILITY("expected-utility", Optional.empty(), List.of("utility", "clip", "features", "entropy"));
+    EXPECTED_UTILITY("expected-utility", Optional.empty(), List.of("utility", "clip", "features", "entropy", "model"));
 
     /** Keys every objective entry has. */
     public static final List<String> COMMON_KEYS = List.of("name", "type", "input", "bootstrap", "confidence");

@@ -7,6 +7,7 @@ import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
@@ -323,22 +324,37 @@ public final class HtmlReport {
                 .append(train.path("iterations").asText()).append(" iterations, converged: ")
                 .append(train.path("converged").asText()).append(" (").append(escape(train.path("stop_reason").asText()))
                 .append("), final objective ").append(cell(train.path("final_objective"))).append("</p>\n");
-        html.append("<table><tr><th>split</th><th>pairs</th><th>loss</th><th>accuracy</th></tr>\n");
-        for (String split : new String[] {"train", "validation"}) {
-            JsonNode figures = train.path(split);
-            if (figures.isObject()) {
-                html.append("<tr><td>").append(split).append("</td><td>").append(figures.path("pairs").asText()).append("</td><td>")
-                        .append(cell(figures.path("loss"))).append("</td><td>").append(cell(figures.path("accuracy"))).append("</td></tr>\n");
+        if ("policy".equals(train.path("model_kind").asText())) {
+            // a policy: E_x E_π[U] of the uniform policy (θ = 0) and of the trained one, loss = −mean utility
+            html.append("<table><tr><th>policy</th><th>prompts</th><th>mean utility</th><th>loss</th><th>entropy</th></tr>\n");
+            for (String split : new String[] {"uniform", "train"}) {
+                JsonNode figures = train.path(split);
+                if (figures.isObject()) {
+                    html.append("<tr><td>").append(split.equals("train") ? "trained" : split).append("</td><td>")
+                            .append(figures.path("prompts").asText()).append("</td><td>").append(cell(figures.path("mean_utility")))
+                            .append("</td><td>").append(cell(figures.path("loss"))).append("</td><td>").append(cell(figures.path("entropy")))
+                            .append("</td></tr>\n");
+                }
+            }
+        }
+        else {
+            html.append("<table><tr><th>split</th><th>pairs</th><th>loss</th><th>accuracy</th></tr>\n");
+            for (String split : new String[] {"train", "validation"}) {
+                JsonNode figures = train.path(split);
+                if (figures.isObject()) {
+                    html.append("<tr><td>").append(split).append("</td><td>").append(figures.path("pairs").asText()).append("</td><td>")
+                            .append(cell(figures.path("loss"))).append("</td><td>").append(cell(figures.path("accuracy"))).append("</td></tr>\n");
+                }
             }
         }
         html.append("</table>\n");
         XYSeries objective = new XYSeries("training objective");
         XYSeries validation = new XYSeries("validation loss");
         history.forEach(point -> {
-            if (point.path("objective").isNumber() && point.path("objective").asDouble() > 0) {
+            if (point.path("objective").isNumber() && Double.isFinite(point.path("objective").asDouble())) {
                 objective.add(point.path("iteration").asDouble(), point.path("objective").asDouble());
             }
-            if (point.path("validation_loss").isNumber() && point.path("validation_loss").asDouble() > 0) {
+            if (point.path("validation_loss").isNumber() && Double.isFinite(point.path("validation_loss").asDouble())) {
                 validation.add(point.path("iteration").asDouble(), point.path("validation_loss").asDouble());
             }
         });
@@ -349,8 +365,18 @@ public final class HtmlReport {
         if (validation.getItemCount() > 0) {
             series.addSeries(validation);
         }
-        XYPlot plot = new XYPlot(series, new NumberAxis("iteration"), new LogAxis("loss (log scale)"),
-                new XYLineAndShapeRenderer(true, false));
+        // a log axis when every value is positive (pairwise losses); a linear one otherwise (−E[U] is often negative)
+        boolean positive = objective.getMinY() > 0 && (validation.getItemCount() == 0 || validation.getMinY() > 0);
+        ValueAxis axis;
+        if (positive) {
+            axis = new LogAxis("loss (log scale)");
+        }
+        else {
+            NumberAxis linear = new NumberAxis("objective");
+            linear.setAutoRangeIncludesZero(false);
+            axis = linear;
+        }
+        XYPlot plot = new XYPlot(series, new NumberAxis("iteration"), axis, new XYLineAndShapeRenderer(true, false));
         figure("plot-train", "Training curve", new JFreeChart("training curve", plot),
                 "The regularised training objective (for Adam: the mini-batch's) and the validation loss per iteration.");
     }

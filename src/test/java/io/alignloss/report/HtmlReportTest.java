@@ -101,4 +101,30 @@ class HtmlReportTest {
         List<String> ids = plotIds(HtmlReport.render(bare));
         assertThat(ids).allMatch(id -> id.startsWith("plot-groups-"));
     }
+
+    @Test
+    void aPolicyRunShowsItsTrainingCurveOnALinearAxisAndOffPolicyBlocksRender() throws Exception {
+        ObjectNode summary = fixture();
+        // off-policy estimates are { value, ci } objects inside an objective: the report must not trip on them
+        ObjectNode utility = (ObjectNode) summary.get("objectives").get("utility");
+        for (String estimator : new String[] {"ips", "snips", "clipped_ips"}) {
+            ObjectNode estimate = utility.putObject(estimator).put("value", 5.1);
+            estimate.putArray("ci").add(4.9).add(5.3);
+        }
+        utility.put("ess", 812.5).put("clip", 10.0);
+        ObjectNode train = summary.putObject("train");
+        train.put("objective", "utility").put("model_kind", "policy").put("iterations", 3).put("converged", true)
+                .put("final_objective", -5.2);
+        train.putObject("uniform").put("prompts", 500).put("mean_utility", 4.4).put("loss", -4.4).put("entropy", 1.1);
+        train.putObject("train").put("prompts", 500).put("mean_utility", 5.2).put("loss", -5.2).put("entropy", 0.7);
+        ArrayNode history = train.putArray("history");
+        for (int i = 1; i <= 3; i++) {
+            // −E[U] is negative: a log axis would drop every point
+            history.addObject().put("iteration", i).put("objective", -4.4 - 0.3 * i).put("gradient_norm", 1.0 / i).put("step", 1);
+        }
+        String html = HtmlReport.render(summary);
+        assertThat(plotIds(html)).contains("plot-train");
+        assertThat(html).contains("<th>mean utility</th>").contains("<td>uniform</td><td>500</td><td>4.400</td>")
+                .contains("<td>trained</td><td>500</td><td>5.200</td>");
+    }
 }
