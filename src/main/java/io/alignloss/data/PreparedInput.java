@@ -82,6 +82,21 @@ public record PreparedInput(
         return xxhash64(columns);
     }
 
+    /**
+     * The seeded hash that assigns a row to a resampling bucket (bootstrap, learning curve): of {@code id}
+     * when the input has an id column, else of the response text alone ({@code chosen} or {@code response}).
+     * Hashing text is most of the bootstrap's cost (measured on 5M rows: the three text columns 0.2 s, one
+     * 0.1 s, against 0.86 s for the grouped scan; grouping by 100 more buckets costs nothing). Rows with the same
+     * response text share a bucket and are resampled together, which only matters for exact duplicates.
+     */
+    public Column bucketHash(long seed) {
+        if (originalColumns.contains(InputContract.ID)) {
+            return xxhash64(lit(seed), col(InputContract.ID));
+        }
+        String response = config.kind() == InputKind.PREFERENCE ? InputContract.CHOSEN : InputContract.RESPONSE;
+        return xxhash64(lit(seed), column(response));
+    }
+
     public List<String> ruleCodes() {
         return List.copyOf(rules.keySet());
     }

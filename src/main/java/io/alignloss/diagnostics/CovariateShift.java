@@ -200,7 +200,7 @@ public final class CovariateShift {
             keep.add(log1p(length(coalesce(texts.get(t), lit("")))).as("len" + t));
         }
         keep.add(xxhash64(lit(seed + 1), concat_ws("\u0001", texts.toArray(Column[]::new))).as("_h"));
-        keep.add(Resampling.bucket(input.rowHash(seed)).as("b"));
+        keep.add(Resampling.bucket(input.bucketHash(seed)).as("b"));
         keep.add(col(InputContract.WEIGHT).as("w"));
         for (int o = 0; o < objectives.size(); o++) {
             keep.add(objectives.get(o).lossNumerator().as("y" + o));

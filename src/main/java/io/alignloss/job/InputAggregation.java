@@ -82,7 +82,7 @@ public final class InputAggregation {
         for (int g = 0; g < groups.size(); g++) {
             projected.add(coalesce(PreparedInput.column(groups.get(g)), lit(NULL_GROUP)).as("g" + g));
         }
-        projected.add((resample ? Resampling.bucket(input.rowHash(seed)) : lit(0)).as("b"));
+        projected.add((resample ? Resampling.bucket(input.bucketHash(seed)) : lit(0)).as("b"));
         projected.add(input.accepted().as("accepted"));
         if (weighted) {
             projected.add(col(InputContract.WEIGHT).as("w"));
