@@ -60,12 +60,17 @@ public final class EvaluateBenchmark {
 
     /** Generates {@code rows} preference rows with logged scores and a group column into {@code folder}. */
     public static void generate(SparkSession spark, long rows, int partitions, long seed, String folder) {
+        generate(spark, rows, partitions, seed, folder, false);
+    }
+
+    /** As {@link #generate(SparkSession, long, int, long, String)}, with an {@code id} column ("r" + row number) when asked. */
+    public static void generate(SparkSession spark, long rows, int partitions, long seed, String folder, boolean withId) {
         String[] languages = {"en", "en", "en", "de", "fr", "es", "ja"};
         org.apache.spark.sql.Column language = element_at(
                 org.apache.spark.sql.functions.array(Arrays.stream(languages).map(org.apache.spark.sql.functions::lit)
                         .toArray(org.apache.spark.sql.Column[]::new)),
                 col("id").mod(languages.length).plus(1).cast("int"));
-        spark.range(0, rows, 1, partitions)
+        org.apache.spark.sql.Dataset<Row> generated = spark.range(0, rows, 1, partitions)
                 .select(
                         concat(lit("Question number "), col("id").cast("string"), lit(": please explain the result of step "),
                                 col("id").mod(97).cast("string")).as("prompt"),
@@ -75,16 +80,24 @@ public final class EvaluateBenchmark {
                         randn(seed).plus(0.8).as("chosen_score"),
                         randn(seed + 1).as("rejected_score"),
                         when(rand(seed + 2).lt(0.05), 0.5).otherwise(1.0).as("label"),
-                        language.as("language"))
-                .write().mode(SaveMode.Overwrite).parquet(folder);
+                        language.as("language"),
+                        concat(lit("r"), col("id").cast("string")).as("row_id"));
+        generated = withId ? generated.withColumnRenamed("row_id", "id") : generated.drop("row_id");
+        generated.write().mode(SaveMode.Overwrite).parquet(folder);
     }
 
     public static List<Timing> run(SparkSession spark, long rows, int partitions, int repeat, long seed, Path work,
             PrintWriter out) throws Exception {
+        return run(spark, rows, partitions, repeat, seed, work, out, false);
+    }
+
+    public static List<Timing> run(SparkSession spark, long rows, int partitions, int repeat, long seed, Path work,
+            PrintWriter out, boolean withId) throws Exception {
         String data = work.resolve("preferences").toUri().toString();
         long start = System.nanoTime();
-        generate(spark, rows, partitions, seed, data);
-        out.printf("generated %,d rows in %.1f s at %s%n", rows, (System.nanoTime() - start) / 1e9, data);
+        generate(spark, rows, partitions, seed, data, withId);
+        out.printf("generated %,d rows%s in %.1f s at %s%n", rows, withId ? " with an id column" : " without an id column",
+                (System.nanoTime() - start) / 1e9, data);
         out.flush();
         spark.read().parquet(data).createOrReplaceTempView("bench_preferences");
 

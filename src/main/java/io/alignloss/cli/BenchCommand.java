@@ -50,6 +50,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--with-id", description = "evaluate: give the generated rows an id column (as logged data usually has); "
+            + "without one, rows are identified and bucketed by hashing their text.")
+    boolean withId;
+
     @Option(names = "--keep", description = "Keep the generated data and outputs (in a temporary folder it names).")
     boolean keep;
 
@@ -81,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
         long rows = this.rows == null ? 5_000_000 : this.rows;
         Path work = EvaluateBenchmark.workFolder();
         try (SparkSessions session = SparkSessions.open("alignloss bench evaluate")) {
-            List<EvaluateBenchmark.Timing> timings = EvaluateBenchmark.run(session.spark(), rows, partitions, repeat, seed, work, out);
+            List<EvaluateBenchmark.Timing> timings = EvaluateBenchmark.run(session.spark(), rows, partitions, repeat, seed, work, out, withId);
             EvaluateBenchmark.report(timings, rows, out);
         }
         finally {
