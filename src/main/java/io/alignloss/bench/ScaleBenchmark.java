@@ -4,9 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import io.alignloss.config.ConfigLoader;
 import io.alignloss.config.JobConfig;
 import io.alignloss.job.EvaluateJob;
-import io.alignloss.model.FeatureVector;
 import io.alignloss.model.PairBlock;
-import io.alignloss.model.PairData;
 import io.alignloss.model.PairLoss;
 import io.alignloss.optim.Lbfgs;
 import io.alignloss.optim.Optimizer;
@@ -19,16 +17,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 
 import static java.lang.String.format;
 
@@ -68,7 +60,7 @@ public final class ScaleBenchmark {
         String data = work.resolve("preferences").toUri().toString();
         long start = System.nanoTime();
         EvaluateBenchmark.generate(spark, rows, partitions, seed, data);
-        out.printf("generated %,d rows in %.1f s%n", rows, seconds(start));
+        out.printf("generated %,d rows in %.1f s%n", rows, BenchSupport.seconds(start));
         out.flush();
         JobConfig config = ConfigLoader.fromConfig(ConfigFactory.parseString(format("""
                 inputs.prefs { path = "%s", kind = preference }
@@ -77,41 +69,24 @@ public final class ScaleBenchmark {
                 output.per-example = false
                 preference-biases = false
                 """, data)), "bench", List.of(), Optional.empty());
-        resetPeaks();
+        BenchSupport.resetPeaks();
         TaskTime evaluateTasks = new TaskTime();
         spark.sparkContext().addSparkListener(evaluateTasks);
         start = System.nanoTime();
         new EvaluateJob(new EvaluateJob.Settings(config, work.resolve("out").toUri().toString(), true, 1.0, seed,
                 EvaluateJob.Mode.EVALUATE)).run(spark);
-        double evaluateSeconds = seconds(start);
+        double evaluateSeconds = BenchSupport.seconds(start);
         spark.sparkContext().removeSparkListener(evaluateTasks);
-        double evaluatePeak = peakHeap();
+        double evaluatePeak = BenchSupport.peakHeap();
 
         // train
-        resetPeaks();
+        BenchSupport.resetPeaks();
         long perPartition = pairs / partitions;
         start = System.nanoTime();
-        JavaRDD<PairBlock> blocks = context.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).mapPartitions(index -> {
-            int p = index.next();
-            Iterator<float[]> generated = TrainBenchmark.rows(seed, p, perPartition, dimension);
-            List<PairBlock> list = new ArrayList<>();
-            PairBlock.Builder builder = new PairBlock.Builder(dimension, true, false);
-            FeatureVector zero = FeatureVector.dense(new float[dimension]);
-            while (generated.hasNext()) {
-                float[] row = generated.next();
-                builder.add(FeatureVector.dense(java.util.Arrays.copyOf(row, dimension)), zero, row[dimension], 1, 0, 0);
-                if (builder.size() == PairData.BLOCK_ROWS) {
-                    list.add(builder.build());
-                    builder = new PairBlock.Builder(dimension, true, false);
-                }
-            }
-            if (builder.size() > 0) {
-                list.add(builder.build());
-            }
-            return list.iterator();
-        }).persist(StorageLevel.MEMORY_AND_DISK()).setName("bench scale pair blocks");
+        JavaRDD<PairBlock> blocks = BenchSupport.pairBlocks(context, partitions, perPartition, dimension, seed)
+                .persist(StorageLevel.MEMORY_AND_DISK()).setName("bench scale pair blocks");
         long cached = blocks.map(PairBlock::bytes).reduce(Long::sum);
-        double cacheSeconds = seconds(start);
+        double cacheSeconds = BenchSupport.seconds(start);
         TaskTime trainTasks = new TaskTime();
         spark.sparkContext().addSparkListener(trainTasks);
         PairLoss loss = new PairLoss(blocks, dimension, 1e-4, 0, 2, 1, seed);
@@ -124,9 +99,9 @@ public final class ScaleBenchmark {
             passes += step.evaluations();
             state = step.state();
         }
-        double trainSeconds = seconds(start);
+        double trainSeconds = BenchSupport.seconds(start);
         spark.sparkContext().removeSparkListener(trainTasks);
-        double trainPeak = peakHeap();
+        double trainPeak = BenchSupport.peakHeap();
         blocks.unpersist(true);
 
         double perIteration = trainSeconds / Math.max(1, state.iteration());
@@ -154,28 +129,5 @@ public final class ScaleBenchmark {
         out.println("  (equal-sized tasks, no network or shuffle cost beyond what local mode paid; more parallelism needs more input "
                 + "splits — smaller spark.sql.files.maxPartitionBytes — or more partitions for the pair blocks)");
         out.flush();
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static double peakHeap() {
-        double peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
-    }
-
-    private static double seconds(long start) {
-        return (System.nanoTime() - start) / 1e9;
     }
 }

@@ -1,8 +1,6 @@
 package io.alignloss.bench;
 
-import io.alignloss.model.FeatureVector;
 import io.alignloss.model.PairBlock;
-import io.alignloss.model.PairData;
 import io.alignloss.model.PairLoss;
 import io.alignloss.optim.Lbfgs;
 import io.alignloss.optim.Optimizer;
@@ -23,12 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -94,29 +87,12 @@ public final class TrainBenchmark {
         JavaRDD<Integer> parts = context.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions);
 
         // alignloss: cached float blocks of Δf, treeAggregate per evaluation
-        resetPeaks();
+        BenchSupport.resetPeaks();
         long start = System.nanoTime();
-        JavaRDD<PairBlock> blocks = parts.mapPartitions(index -> {
-            int p = index.next();
-            Iterator<float[]> rows = rows(seed, p, perPartition, dimension);
-            List<PairBlock> list = new ArrayList<>();
-            PairBlock.Builder builder = new PairBlock.Builder(dimension, true, false);
-            FeatureVector zero = FeatureVector.dense(new float[dimension]);
-            while (rows.hasNext()) {
-                float[] row = rows.next();
-                builder.add(FeatureVector.dense(java.util.Arrays.copyOf(row, dimension)), zero, row[dimension], 1, 0, 0);
-                if (builder.size() == PairData.BLOCK_ROWS) {
-                    list.add(builder.build());
-                    builder = new PairBlock.Builder(dimension, true, false);
-                }
-            }
-            if (builder.size() > 0) {
-                list.add(builder.build());
-            }
-            return list.iterator();
-        }).persist(StorageLevel.MEMORY_ONLY()).setName("bench pair blocks");
+        JavaRDD<PairBlock> blocks = BenchSupport.pairBlocks(context, partitions, perPartition, dimension, seed)
+                .persist(StorageLevel.MEMORY_ONLY()).setName("bench pair blocks");
         long cachedBytes = blocks.map(PairBlock::bytes).reduce(Long::sum);
-        double cacheSeconds = seconds(start);
+        double cacheSeconds = BenchSupport.seconds(start);
         PairLoss loss = new PairLoss(blocks, dimension, L2, 0, 2, 1, seed);
         loss.evaluate(new double[dimension]); // warm-up
         loss.evaluate(new double[dimension]);
@@ -129,15 +105,15 @@ public final class TrainBenchmark {
             evaluations += step.evaluations();
             state = step.state();
         }
-        double ours = seconds(start);
-        double oursPeak = peakHeap();
+        double ours = BenchSupport.seconds(start);
+        double oursPeak = BenchSupport.peakHeap();
         double oursPerIteration = ours / state.iteration();
         double oursPerPass = ours / evaluations;
         LOG.info("alignloss: {} iterations, {} passes in {} s, objective {}", state.iteration(), evaluations, ours, state.value());
         blocks.unpersist(true);
 
         // MLlib on the same Δf rows (label 1 / 0, weight 1): (T(1 + k) − T(1)) / k isolates the iterations
-        resetPeaks();
+        BenchSupport.resetPeaks();
         StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType);
         JavaRDD<Row> rows = parts.mapPartitions(index -> {
             int p = index.next();
@@ -170,12 +146,12 @@ public final class TrainBenchmark {
         for (int r = 0; r < 2; r++) {
             start = System.nanoTime();
             mllib.setMaxIter(1).fit(frame);
-            one = Math.min(one, seconds(start));
+            one = Math.min(one, BenchSupport.seconds(start));
             start = System.nanoTime();
             mllibIterations = mllib.setMaxIter(1 + iterations).fit(frame).summary().totalIterations();
-            many = Math.min(many, seconds(start));
+            many = Math.min(many, BenchSupport.seconds(start));
         }
-        double theirsPeak = peakHeap();
+        double theirsPeak = BenchSupport.peakHeap();
         double theirsPerIteration = (many - one) / Math.max(1, mllibIterations - 1);
         frame.unpersist(true);
 
@@ -198,7 +174,7 @@ public final class TrainBenchmark {
         for (int r = 0; r < floorRepeats; r++) {
             floorPass(data, labels, dimension, weights);
         }
-        double floorPerPass = seconds(start) / floorRepeats * total / sampleRows;
+        double floorPerPass = BenchSupport.seconds(start) / floorRepeats * total / sampleRows;
 
         out.printf("%-44s %10s%n", "", "seconds");
         out.printf("%-44s %10.1f   (%,.0f MB of float blocks)%n", "alignloss: build and cache Δf blocks", cacheSeconds, cachedBytes / 1e6);
@@ -231,28 +207,5 @@ public final class TrainBenchmark {
             }
         }
         return loss + gradient[0];
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static double peakHeap() {
-        double peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
-    }
-
-    private static double seconds(long start) {
-        return (System.nanoTime() - start) / 1e9;
     }
 }
