@@ -97,6 +97,13 @@ public record PreparedInput(
         return xxhash64(lit(seed), column(response));
     }
 
+    /** The same input with one more rule, joined by OR with any rule of the same code. */
+    public PreparedInput withRule(RowRule rule) {
+        Map<String, Column> merged = new LinkedHashMap<>(rules);
+        merged.merge(rule.code(), rule.failsWhen(), Column::or);
+        return new PreparedInput(config, rows, originalColumns, groupColumns, merged);
+    }
+
     public List<String> ruleCodes() {
         return List.copyOf(rules.keySet());
     }

@@ -168,24 +168,10 @@ public final class TrainJob {
                     objective.name(), inputConfig.name(), inputConfig.path(), spec.type().configName(), train.optimizer(), settings.out());
             PreparedInput input = prepare(spark, inputConfig, spec, train, warnings);
             int dimension = dimension(input, spec);
-            if (spec.type() == FeatureType.EMBEDDING) {
-                Map<String, org.apache.spark.sql.Column> rules = new LinkedHashMap<>(input.rules());
-                for (RowRule rule : RewardScoring.rules(spec, dimension)) {
-                    rules.merge(rule.code(), rule.failsWhen(), org.apache.spark.sql.Column::or);
-                }
-                input = new PreparedInput(input.config(), input.rows(), input.originalColumns(), input.groupColumns(), rules);
+            for (RowRule rule : RewardScoring.rules(spec, dimension)) {
+                input = input.withRule(rule);
             }
-            Row counts = input.rows().agg(count(lit(1)), sum(when(not(input.accepted()), 1).otherwise(0))).first();
-            long rows = counts.getLong(0);
-            long rejected = counts.isNullAt(1) ? 0 : counts.getLong(1);
-            LOG.info("input {}: {} rows, {} rejected; feature dimension {}", inputConfig.name(), rows, rejected, dimension);
-            if (rows > 0 && (double) rejected / rows > settings.maxRejectFraction()) {
-                failOnRejects(spark, committer, input, rows, rejected);
-            }
-            if (rows - rejected == 0) {
-                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s' (%s): no accepted rows",
-                        inputConfig.name(), inputConfig.path()));
-            }
+            long acceptedRows = checkRejects(spark, committer, input, dimension);
 
             Featurizer featurizer = Featurizer.create(spec, dimension);
             Dataset<Row> accepted = PairData.withHash(input, settings.seed()).filter(input.accepted());
@@ -209,7 +195,7 @@ public final class TrainJob {
             PairLoss validationLoss = validationBlocks == null ? null
                     : new PairLoss(validationBlocks, dimension, train.l2(), train.centerRewards(), train.treeDepth(), 1, settings.seed());
 
-            Map<String, Object> fingerprint = fingerprint(objective, spec, dimension, inputConfig, rows - rejected);
+            Map<String, Object> fingerprint = fingerprint(objective, spec, dimension, inputConfig, acceptedRows);
             Fit fit = optimise(loss, validationLoss, x -> figures(loss.measure(x)), checkpoints, saved, fingerprint, warnings);
 
             Map<String, Object> block = new LinkedHashMap<>();
@@ -240,7 +226,7 @@ public final class TrainJob {
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2(),
                     "center_rewards", train.centerRewards(), "margin_column", train.margin().orElse("")));
-            metadata.put("training", Map.of("input", inputConfig.path(), "rows", rows - rejected, "train_pairs", trainPairs,
+            metadata.put("training", Map.of("input", inputConfig.path(), "rows", acceptedRows, "train_pairs", trainPairs,
                     "final_objective", fit.finalObjective, "iterations", fit.state.iteration(), "converged", fit.state.converged(),
                     "optimizer", train.optimizer(), "seed", settings.seed()));
             metadata.put("alignloss_version", Version.alignloss());
@@ -333,25 +319,12 @@ public final class TrainJob {
                             input.name(), inputConfig.path(), PolicyData.EMBEDDING));
                 }
                 dimension = first.get(0).getInt(0);
-                Map<String, org.apache.spark.sql.Column> withEmbedding = new LinkedHashMap<>(input.rules());
-                RowRule bad = Rules.badEmbedding(PolicyData.EMBEDDING, dimension);
-                withEmbedding.merge(bad.code(), bad.failsWhen(), org.apache.spark.sql.Column::or);
-                input = new PreparedInput(input.config(), input.rows(), input.originalColumns(), input.groupColumns(), withEmbedding);
+                input = input.withRule(Rules.badEmbedding(PolicyData.EMBEDDING, dimension));
             }
             else {
                 dimension = Featurizer.create(spec, 0).dimension();
             }
-            Row counts = input.rows().agg(count(lit(1)), sum(when(not(input.accepted()), 1).otherwise(0))).first();
-            long rows = counts.getLong(0);
-            long rejected = counts.isNullAt(1) ? 0 : counts.getLong(1);
-            LOG.info("input {}: {} rows, {} rejected; feature dimension {}", inputConfig.name(), rows, rejected, dimension);
-            if (rows > 0 && (double) rejected / rows > settings.maxRejectFraction()) {
-                failOnRejects(spark, committer, input, rows, rejected);
-            }
-            if (rows - rejected == 0) {
-                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s' (%s): no accepted rows",
-                        inputConfig.name(), inputConfig.path()));
-            }
+            long acceptedRows = checkRejects(spark, committer, input, dimension);
             Featurizer featurizer = Featurizer.create(spec, dimension);
             Dataset<Row> accepted = input.rows().filter(input.accepted());
             blocks = (logged ? PolicyData.loggedBlocks(accepted, featurizer, utility.utilityOf(), settings.seed())
@@ -379,7 +352,7 @@ public final class TrainJob {
                         ExpectedUtilityObjective.LOGGED));
             }
 
-            Map<String, Object> fingerprint = fingerprint(objective, spec, dimension, inputConfig, rows - rejected);
+            Map<String, Object> fingerprint = fingerprint(objective, spec, dimension, inputConfig, acceptedRows);
             fingerprint.put("entropy", entropy);
             fingerprint.put("estimator", train.estimator());
             Fit fit = optimise(loss, null, measure, checkpoints, saved, fingerprint, warnings);
@@ -411,7 +384,7 @@ public final class TrainJob {
             metadata.put("model", "policy");
             metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2(),
                     "entropy", entropy, "utility", utility.formula(), "candidate_sets", PolicyData.PROMPT_ID, "estimator", train.estimator()));
-            metadata.put("training", Map.of("input", inputConfig.path(), "rows", rows - rejected, "final_objective", fit.finalObjective,
+            metadata.put("training", Map.of("input", inputConfig.path(), "rows", acceptedRows, "final_objective", fit.finalObjective,
                     "iterations", fit.state.iteration(), "converged", fit.state.converged(), "optimizer", train.optimizer(),
                     "seed", settings.seed()));
             metadata.put("alignloss_version", Version.alignloss());
@@ -653,6 +626,25 @@ public final class TrainJob {
         long bytes = sizes.stream().mapToLong(s -> s[1]).sum();
         LOG.info("cached {} {} pairs in {} blocks, {} MB, {} s", pairs, what, sizes.size(), format("%.1f", bytes / 1e6), seconds(start));
         return pairs;
+    }
+
+    /**
+     * Counts the input's rows and rejects in one pass, fails (exit 3, rejects kept) above --max-reject-fraction
+     * before anything is trained, and returns the accepted rows (at least one).
+     */
+    private long checkRejects(SparkSession spark, OutputCommitter committer, PreparedInput input, int dimension) {
+        Row counts = input.rows().agg(count(lit(1)), sum(when(not(input.accepted()), 1).otherwise(0))).first();
+        long rows = counts.getLong(0);
+        long rejected = counts.isNullAt(1) ? 0 : counts.getLong(1);
+        LOG.info("input {}: {} rows, {} rejected; feature dimension {}", input.name(), rows, rejected, dimension);
+        if (rows > 0 && (double) rejected / rows > settings.maxRejectFraction()) {
+            failOnRejects(spark, committer, input, rows, rejected);
+        }
+        if (rows == rejected) {
+            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s' (%s): no accepted rows",
+                    input.name(), input.config().path()));
+        }
+        return rows - rejected;
     }
 
     private void failOnRejects(SparkSession spark, OutputCommitter committer, PreparedInput input, long rows, long rejected) {
