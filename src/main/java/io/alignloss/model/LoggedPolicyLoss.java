@@ -57,9 +57,7 @@ public final class LoggedPolicyLoss implements TrainingLoss {
 
     @Override
     public Evaluation evaluateBatch(double[] x, long iteration) {
-        double fraction = batchFraction;
-        long mixed = seed * 0x9E3779B97F4A7C15L + iteration;
-        return objective(x, aggregate(x, true, hash -> PairLoss.uniform(hash ^ mixed) < fraction), l2, selfNormalised);
+        return objective(x, aggregate(x, true, PairLossAggregate.RowFilter.miniBatch(seed, iteration, batchFraction)), l2, selfNormalised);
     }
 
     /** The estimates at x without gradient, for reporting. */

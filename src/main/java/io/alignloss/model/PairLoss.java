@@ -53,9 +53,7 @@ public final class PairLoss implements TrainingLoss {
 
     @Override
     public Evaluation evaluateBatch(double[] x, long iteration) {
-        double fraction = batchFraction;
-        long mixed = seed * 0x9E3779B97F4A7C15L + iteration;
-        return objective(x, aggregate(x, true, hash -> uniform(hash ^ mixed) < fraction));
+        return objective(x, aggregate(x, true, PairLossAggregate.RowFilter.miniBatch(seed, iteration, batchFraction)));
     }
 
     /** The data loss and accuracy at x, without gradient (for validation data). */
@@ -101,14 +99,5 @@ public final class PairLoss implements TrainingLoss {
         finally {
             weights.destroy();
         }
-    }
-
-    // a uniform number in [0, 1) from 64 hashed bits (SplitMix64 finaliser)
-    static double uniform(long bits) {
-        long z = bits + 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z = z ^ (z >>> 31);
-        return (z >>> 11) * 0x1.0p-53;
     }
 }

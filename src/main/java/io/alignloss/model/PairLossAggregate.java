@@ -124,5 +124,24 @@ public final class PairLossAggregate implements Serializable {
     @FunctionalInterface
     public interface RowFilter extends Serializable {
         boolean keep(long hash);
+
+        /**
+         * The mini-batch of an iteration: each row kept with probability {@code fraction}, decided by its stable
+         * hash, the seed and the iteration, so batches do not depend on partitioning and a resumed run draws the
+         * same ones.
+         */
+        static RowFilter miniBatch(long seed, long iteration, double fraction) {
+            long mixed = seed * 0x9E3779B97F4A7C15L + iteration;
+            return hash -> uniform(hash ^ mixed) < fraction;
+        }
+
+        // a uniform number in [0, 1) from 64 hashed bits (SplitMix64 finaliser)
+        static double uniform(long bits) {
+            long z = bits + 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z = z ^ (z >>> 31);
+            return (z >>> 11) * 0x1.0p-53;
+        }
     }
 }

@@ -53,9 +53,7 @@ public final class PolicyLoss implements TrainingLoss {
 
     @Override
     public Evaluation evaluateBatch(double[] x, long iteration) {
-        double fraction = batchFraction;
-        long mixed = seed * 0x9E3779B97F4A7C15L + iteration;
-        return objective(x, aggregate(x, true, hash -> PairLoss.uniform(hash ^ mixed) < fraction), l2);
+        return objective(x, aggregate(x, true, PairLossAggregate.RowFilter.miniBatch(seed, iteration, batchFraction)), l2);
     }
 
     /** The policy's sums at x without gradient (mean utility and entropy, for reporting). */
