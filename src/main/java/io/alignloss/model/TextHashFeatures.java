@@ -1,8 +1,6 @@
 package io.alignloss.model;
 
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
+import io.alignloss.lm.Tokens;
 import org.apache.spark.unsafe.hash.Murmur3_x86_32;
 
 import java.util.Arrays;
@@ -35,13 +33,8 @@ final class TextHashFeatures implements Featurizer {
         this.mask = (1 << spec.bits()) - 1;
     }
 
-    /** One tokenizer per JVM: loading cl100k_base takes about a second. */
-    private static final class Tokenizer {
-        static final Encoding CL100K = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
-    }
-
     static int[] tokens(String text) {
-        return Tokenizer.CL100K.encodeOrdinary(text).toArray();
+        return Tokens.encode(text);
     }
 
     @Override
