@@ -34,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
         String out = config.outputPath().orElseThrow(() -> new AlignLossException(ErrorCode.USAGE,
                 "No output folder: pass --out DIR or set output.path in " + options.config));
         EvaluateJob.checkObjectives(config);
-        TrainJob.featureSpec(config, TrainJob.trainedObjective(config));
+        TrainJob.checkTrainable(config);
         TrainJob job = new TrainJob(new TrainJob.Settings(config, out, options.overwrite, options.maxRejectFraction, options.seed, resume));
         EvaluateJob.Result result;
         try (SparkSessions session = SparkSessions.open("alignloss train")) {

@@ -35,19 +35,28 @@ import static io.alignloss.config.ConfigLoader.where;
  * @param patience           stop after this many iterations without a better validation loss (0: off)
  * @param estimator          what a policy maximises: {@code exact} (E_π[U] over candidate sets with known utilities),
  *                           or {@code ips} / {@code snips} (the estimate from logged data: behavior_prob, logged)
+ * @param optimizerGiven     whether train.optimizer was set (a language model defaults to Adam otherwise)
+ * @param initModel          a trained language model to start from (train.init-model)
  */
 public record TrainConfig(Optional<String> objective, String optimizer, long maxIter, double tol, double l2, int memory,
         double validationFraction, int checkpointEvery, int treeDepth, double learningRate, double batchFraction,
-        double epochs, boolean maxIterGiven, Optional<String> margin, double centerRewards, int patience, String estimator) {
+        double epochs, boolean maxIterGiven, Optional<String> margin, double centerRewards, int patience, String estimator,
+        boolean optimizerGiven, Optional<String> initModel) {
     public static final List<String> KEYS = List.of("objective", "optimizer", "max-iter", "tol", "l2", "memory",
             "validation-fraction", "checkpoint-every", "tree-depth", "lr", "batch-fraction", "epochs", "margin",
-            "center-rewards", "early-stopping-patience", "objective-estimator");
+            "center-rewards", "early-stopping-patience", "objective-estimator", "init-model");
     /** Policy training estimators (train.objective-estimator). */
     public static final String EXACT = "exact";
     public static final String IPS = "ips";
     public static final String SNIPS = "snips";
     public static final List<String> FEATURE_KEYS = List.of("type", "bits", "ngrams", "cross-tokens", "input");
     public static final double DEFAULT_L2 = 1e-6;
+
+    /** These settings for a language model: Adam unless train.optimizer names another. */
+    public TrainConfig forLanguageModel() {
+        return optimizerGiven ? this : new TrainConfig(objective, "adam", maxIter, tol, l2, memory, validationFraction, checkpointEvery,
+                treeDepth, learningRate, batchFraction, epochs, maxIterGiven, margin, centerRewards, patience, estimator, false, initModel);
+    }
 
     /** Iterations the optimiser may run. */
     public long iterations() {
@@ -68,9 +77,10 @@ public record TrainConfig(Optional<String> objective, String optimizer, long max
             ObjectiveConfig named = objectives.stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow(() -> error(source,
                     "Invalid 'train.objective' (%s): no objective named '%s' (objectives: %s)", where(train.getValue("objective")), name,
                     String.join(", ", objectives.stream().map(ObjectiveConfig::name).toList())));
-            if (named.type() != ObjectiveType.BRADLEY_TERRY && named.type() != ObjectiveType.EXPECTED_UTILITY) {
-                throw error(source, "Invalid 'train.objective' (%s): objective '%s' is %s; train fits bradley-terry reward models "
-                                + "and expected-utility policies",
+            if (named.type() != ObjectiveType.BRADLEY_TERRY && named.type() != ObjectiveType.EXPECTED_UTILITY
+                    && named.type() != ObjectiveType.SEQUENCE_LIKELIHOOD) {
+                throw error(source, "Invalid 'train.objective' (%s): objective '%s' is %s; train fits bradley-terry reward models, "
+                                + "expected-utility policies and sequence-likelihood language models",
                         where(train.getValue("objective")), name, named.type().configName());
             }
             objective = Optional.of(name);
@@ -105,8 +115,9 @@ public record TrainConfig(Optional<String> objective, String optimizer, long max
             throw error(source, "Invalid 'train.objective-estimator' (%s): '%s' (valid: exact, ips, snips)",
                     where(train.getValue("objective-estimator")), estimator);
         }
+        Optional<String> initModel = train.hasPath("init-model") ? Optional.of(string(train, "init-model", source)) : Optional.empty();
         return new TrainConfig(objective, optimizer, maxIter, tol, l2, memory, validation, checkpointEvery, depth, lr, batch,
-                epochs, maxIterGiven, margin, center, patience, estimator);
+                epochs, maxIterGiven, margin, center, patience, estimator, train.hasPath("optimizer"), initModel);
     }
 
     /** A {@code features} block at {@code path} of {@code config}. */

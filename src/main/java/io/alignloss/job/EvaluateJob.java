@@ -18,10 +18,13 @@ import io.alignloss.diagnostics.LossEstimates;
 import io.alignloss.data.RowRule;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.lm.LanguageModel;
+import io.alignloss.lm.LanguageModelFolder;
 import io.alignloss.model.PolicyEvaluation;
 import io.alignloss.model.RewardModel;
 import io.alignloss.objective.BradleyTerryObjective;
 import io.alignloss.objective.ExpectedUtilityObjective;
+import io.alignloss.objective.SequenceLikelihoodObjective;
 import io.alignloss.objective.Json;
 import io.alignloss.objective.LossStats;
 import io.alignloss.objective.Objective;
@@ -99,7 +102,12 @@ public final class EvaluateJob {
      * it already wrote the model into, the trained models by objective, and its {@code train} summary block.
      */
     public record Extras(String command, Optional<OutputCommitter> committer, Map<String, RewardModel> models,
-            Map<String, Object> summaryBlocks, List<String> warnings) {
+            Map<String, Object> summaryBlocks, List<String> warnings, Map<String, LanguageModel> languageModels) {
+        public Extras(String command, Optional<OutputCommitter> committer, Map<String, RewardModel> models,
+                Map<String, Object> summaryBlocks, List<String> warnings) {
+            this(command, committer, models, summaryBlocks, warnings, Map.of());
+        }
+
         public static Extras none() {
             return new Extras("", Optional.empty(), Map.of(), Map.of(), List.of());
         }
@@ -165,6 +173,16 @@ public final class EvaluateJob {
                 }
                 if (model != null) {
                     objectives.set(i, bradleyTerry.withModel(model));
+                }
+            }
+            else if (objectives.get(i) instanceof SequenceLikelihoodObjective sequence) {
+                LanguageModel model = extras.languageModels().get(sequence.name());
+                if (model == null && sequence.modelPath().isPresent()) {
+                    String path = sequence.modelPath().get();
+                    model = timed("load language model " + path, () -> LanguageModelFolder.load(path, spark.sparkContext().hadoopConfiguration()));
+                }
+                if (model != null) {
+                    objectives.set(i, sequence.withModel(model));
                 }
             }
             else if (objectives.get(i) instanceof ExpectedUtilityObjective expectedUtility && extras.models().containsKey(expectedUtility.name())) {
@@ -362,6 +380,9 @@ public final class EvaluateJob {
         for (Objective objective : objectivesOn(input.name())) {
             if (objective instanceof BradleyTerryObjective bradleyTerry) {
                 rows = bradleyTerry.withScores(rows);
+            }
+            if (objective instanceof SequenceLikelihoodObjective sequence) {
+                rows = sequence.withLogprobs(rows);
             }
             if (objective instanceof ExpectedUtilityObjective expectedUtility && expectedUtility.policyTarget()) {
                 // the candidates normalise π_θ; the logged rows are the data (for every objective on this input)

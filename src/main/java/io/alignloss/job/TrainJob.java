@@ -32,7 +32,16 @@ import io.alignloss.optim.Optimizer;
 import io.alignloss.optim.OptimizerState;
 import io.alignloss.optim.TrainingLoss;
 import io.alignloss.optim.Vectors;
+import io.alignloss.lm.LanguageModel;
+import io.alignloss.lm.LanguageModelFolder;
+import io.alignloss.lm.LmData;
+import io.alignloss.lm.LmLoss;
+import io.alignloss.lm.LmSettings;
+import io.alignloss.lm.LmSums;
+import io.alignloss.lm.SequenceBlock;
+import io.alignloss.lm.Vocabulary;
 import io.alignloss.model.LoggedPolicyLoss;
+import io.alignloss.objective.SequenceLikelihoodObjective;
 import io.alignloss.model.PolicyBlock;
 import io.alignloss.model.PolicyData;
 import io.alignloss.model.PolicyLoss;
@@ -105,12 +114,27 @@ public final class TrainJob {
             return config.objectives().stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow();
         }
         List<ObjectiveConfig> trainable = config.objectives().stream().filter(o -> o.type() == ObjectiveType.BRADLEY_TERRY).toList();
+        List<ObjectiveConfig> sequences = config.objectives().stream().filter(o -> o.type() == ObjectiveType.SEQUENCE_LIKELIHOOD).toList();
+        if (trainable.isEmpty() && sequences.size() == 1) {
+            return sequences.get(0);
+        }
         if (trainable.size() != 1) {
             throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: %s; name the one to train with train.objective",
                     config.source(), trainable.isEmpty() ? "no bradley-terry objective to train"
                             : "several bradley-terry objectives (" + String.join(", ", trainable.stream().map(ObjectiveConfig::name).toList()) + ")"));
         }
         return trainable.get(0);
+    }
+
+    /** Checks, before Spark starts, that the config names one objective to train and what it trains on. */
+    public static void checkTrainable(JobConfig config) {
+        ObjectiveConfig objective = trainedObjective(config);
+        if (objective.type() == ObjectiveType.SEQUENCE_LIKELIHOOD) {
+            LmSettings.parse(objective.options(), objective.key(LmSettings.BLOCK), config.source());
+        }
+        else {
+            featureSpec(config, objective);
+        }
     }
 
     /** The objective's own features block, else the top-level one. */
@@ -140,7 +164,7 @@ public final class TrainJob {
         JobConfig config = settings.config();
         TrainConfig train = config.train();
         ObjectiveConfig objective = trainedObjective(config);
-        FeatureSpec spec = featureSpec(config, objective);
+        FeatureSpec spec = objective.type() == ObjectiveType.SEQUENCE_LIKELIHOOD ? null : featureSpec(config, objective);
         if (objective.options().hasPath("model")) {
             throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: objective '%s' has model = \"%s\": train fits a new model; "
                     + "remove the key to train (evaluate uses it)", config.source(), objective.name(), objective.options().getString("model")));
@@ -159,6 +183,9 @@ public final class TrainJob {
         OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(), hadoop);
         if (objective.type() == ObjectiveType.EXPECTED_UTILITY) {
             return trainPolicy(spark, objective, spec, inputConfig, committer, checkpoints, saved);
+        }
+        if (objective.type() == ObjectiveType.SEQUENCE_LIKELIHOOD) {
+            return trainLanguageModel(spark, objective, inputConfig, committer, checkpoints, saved);
         }
         List<String> warnings = new ArrayList<>();
         JavaRDD<PairBlock> trainBlocks = null;
@@ -196,7 +223,8 @@ public final class TrainJob {
                     : new PairLoss(validationBlocks, dimension, train.l2(), train.centerRewards(), train.treeDepth(), 1, settings.seed());
 
             Map<String, Object> fingerprint = fingerprint(objective, spec, dimension, inputConfig, acceptedRows);
-            Fit fit = optimise(loss, validationLoss, x -> figures(loss.measure(x)), checkpoints, saved, fingerprint, warnings);
+            Fit fit = optimise(train, loss, new double[dimension], Validation.of(validationLoss), x -> figures(loss.measure(x)), checkpoints, saved,
+                    fingerprint, warnings);
 
             Map<String, Object> block = new LinkedHashMap<>();
             block.put("objective", objective.name());
@@ -355,7 +383,7 @@ public final class TrainJob {
             Map<String, Object> fingerprint = fingerprint(objective, spec, dimension, inputConfig, acceptedRows);
             fingerprint.put("entropy", entropy);
             fingerprint.put("estimator", train.estimator());
-            Fit fit = optimise(loss, null, measure, checkpoints, saved, fingerprint, warnings);
+            Fit fit = optimise(train, loss, new double[dimension], null, measure, checkpoints, saved, fingerprint, warnings);
 
             Map<String, Object> block = new LinkedHashMap<>();
             block.put("objective", objective.name());
@@ -409,6 +437,148 @@ public final class TrainJob {
         }
     }
 
+    /**
+     * Fits the log-linear n-gram language model of a sequence-likelihood objective by minimising its token-weighted
+     * NLL (conditional or joint, the objective's mode) with the shared optimiser loop (Adam unless train.optimizer
+     * says otherwise), checkpoints and summary block; writes the model folder and evaluates the objective with it.
+     */
+    private EvaluateJob.Result trainLanguageModel(SparkSession spark, ObjectiveConfig objective, InputConfig inputConfig,
+            OutputCommitter committer, Checkpoints checkpoints, Optional<Checkpoints.Saved> saved) {
+        JobConfig config = settings.config();
+        TrainConfig train = config.train().forLanguageModel();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        List<String> warnings = new ArrayList<>();
+        JavaRDD<SequenceBlock> trainBlocks = null;
+        JavaRDD<SequenceBlock> validationBlocks = null;
+        try {
+            SequenceLikelihoodObjective sequence = new SequenceLikelihoodObjective(objective);
+            boolean joint = sequence.mode() == SequenceLikelihoodObjective.Mode.JOINT;
+            String mode = joint ? "joint" : "conditional";
+            LmSettings lm = LmSettings.parse(objective.options(), objective.key(LmSettings.BLOCK), config.source());
+            Optional<LanguageModel> init = train.initModel().map(path -> LanguageModelFolder.load(path, hadoop));
+            if (init.isPresent() && objective.options().hasPath(LmSettings.BLOCK)) {
+                String warning = format("train.init-model = %s: the model's own shape and vocabulary are used; %s is ignored",
+                        train.initModel().get(), objective.key(LmSettings.BLOCK));
+                LOG.warn(warning);
+                warnings.add(warning);
+            }
+            LOG.info("alignloss {} train: language model for objective {} ({} NLL) on input {} ({}), {}, optimizer {}, output {}",
+                    Version.alignloss(), objective.name(), mode, inputConfig.name(), inputConfig.path(),
+                    init.map(m -> "starting from " + train.initModel().get()).orElse("shape " + lm.describe()), train.optimizer(), settings.out());
+            PreparedInput input = InputReader.prepare(spark, inputConfig, List.of(), List.of(), config.groups(), warnings);
+            long acceptedRows = checkRejects(spark, committer, input, "language model");
+            org.apache.spark.sql.Column hash = input.rowHash(settings.seed()).as("_alignloss_hash");
+            Dataset<Row> accepted = input.rows().filter(input.accepted());
+            org.apache.spark.sql.Column held = validation(input, train.validationFraction());
+            trainBlocks = LmData.blocks(accepted.filter(not(held)), hash).persist(StorageLevel.MEMORY_AND_DISK()).setName("alignloss train sequences");
+            if (train.validationFraction() > 0) {
+                validationBlocks = LmData.blocks(accepted.filter(held), hash).persist(StorageLevel.MEMORY_AND_DISK())
+                        .setName("alignloss validation sequences");
+            }
+            long start = System.nanoTime();
+            Map<Integer, Long> counts = LmData.counts(trainBlocks);
+            long tokenCount = counts.values().stream().mapToLong(Long::longValue).sum();
+            LOG.info("tokenised the training rows: {} tokens (with END), {} distinct ids, {} s", tokenCount, counts.size(), seconds(start));
+            LanguageModel structure = init.orElseGet(() -> LanguageModel.initial(lm.shape(),
+                    Vocabulary.fromCounts(counts, lm.minCount(), lm.classes()), counts, settings.seed()));
+            LOG.info("language model: {} parameters, {}; {} kept tokens in {} classes, {} rare ids share one class", structure.weights().length,
+                    structure.shape().describe(), structure.vocabulary().keptCount(), structure.vocabulary().classes(),
+                    structure.vocabulary().rareCount());
+            LmLoss loss = new LmLoss(trainBlocks, structure, joint, train.l2(), train.treeDepth(), train.batchFraction(), settings.seed());
+            if (loss.totalTokens() == 0) {
+                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s': no training tokens "
+                        + "(the validation split train.validation-fraction = %s left no rows)", inputConfig.name(), train.validationFraction()));
+            }
+            LmLoss validationLoss = validationBlocks == null ? null
+                    : new LmLoss(validationBlocks, structure, joint, train.l2(), train.treeDepth(), 1, settings.seed());
+            Validation validation = validationLoss == null ? null : new Validation(
+                    x -> Map.of("loss", tokenNll(validationLoss.measure(x))), x -> languageFigures(validationLoss.measure(x)));
+            Function<double[], Map<String, Object>> measure = x -> languageFigures(loss.measure(x));
+
+            Map<String, Object> fingerprint = fingerprint(objective, null, structure.weights().length, inputConfig, acceptedRows);
+            fingerprint.put("mode", mode);
+            fingerprint.put("language_model", lm.describe());
+            fingerprint.put("init_model", train.initModel().orElse(""));
+            long trainStart = System.nanoTime();
+            Fit fit = optimise(train, loss, structure.weights().clone(), validation, measure, checkpoints, saved, fingerprint, warnings);
+            double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+            long tokensSeen = fit.history.stream().mapToLong(entry -> ((Number) entry.getOrDefault("tokens", 0L)).longValue()).sum();
+
+            Map<String, Object> block = new LinkedHashMap<>();
+            block.put("objective", objective.name());
+            block.put("model_kind", "language-model");
+            block.put("mode", mode);
+            block.put("optimizer", train.optimizer());
+            block.put("language_model", structure.shape().describe());
+            block.put("parameters", structure.weights().length);
+            block.put("kept_tokens", structure.vocabulary().keptCount());
+            block.put("classes", structure.vocabulary().classes());
+            block.put("init_model", train.initModel().orElse(null));
+            block.put("l2", train.l2());
+            block.put("lr", train.learningRate());
+            block.put("batch_fraction", train.batchFraction());
+            block.put("training_tokens", loss.totalTokens());
+            block.put("final_objective", Json.number(fit.finalObjective));
+            block.put("iterations", fit.state.iteration());
+            block.put("converged", fit.state.converged());
+            block.put("stop_reason", fit.state.stopReason().orElse(""));
+            block.put("resumed_from_iteration", fit.resumedFrom);
+            block.put("tokens_per_second", Json.number(tokensSeen / trainSeconds));
+            block.put("train", fit.train);
+            if (validation != null) {
+                block.put("validation", fit.validation);
+            }
+            block.put("validation_fraction", train.validationFraction());
+            block.put("history", fit.history);
+            block.put("model", committer.target() + "/model");
+            block.put("checkpoints", checkpoints.folder().toString());
+            block.put("task_failures", failures.failedTasks());
+            block.put("executors_lost", failures.lostExecutors());
+
+            LanguageModel trained = structure.withWeights(fit.state.x());
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "mode", mode, "l2", train.l2()));
+            metadata.put("training", Map.of("input", inputConfig.path(), "rows", acceptedRows, "tokens", loss.totalTokens(),
+                    "final_objective", fit.finalObjective, "iterations", fit.state.iteration(), "optimizer", train.optimizer(),
+                    "seed", settings.seed(), "init_model", train.initModel().orElse("")));
+            metadata.put("alignloss_version", Version.alignloss());
+            LanguageModelFolder.save(trained, metadata, new org.apache.hadoop.fs.Path(committer.stagingPath("model")), hadoop);
+            LOG.info("language model written ({} parameters): train token NLL {} ({} perplexity); evaluating objective {} with it",
+                    trained.weights().length, fit.train.get("token_nll"), fit.train.get("perplexity"), objective.name());
+
+            EvaluateJob.Settings evaluate = new EvaluateJob.Settings(config, settings.out(), settings.overwrite(),
+                    settings.maxRejectFraction(), settings.seed(), EvaluateJob.Mode.EVALUATE);
+            EvaluateJob.Result result = new EvaluateJob(evaluate).run(spark, new EvaluateJob.Extras("train", Optional.of(committer),
+                    Map.of(), Map.of("train", block), warnings, Map.of(objective.name(), trained)));
+            checkpoints.deleteAll();
+            return result;
+        }
+        finally {
+            if (trainBlocks != null) {
+                trainBlocks.unpersist(false);
+            }
+            if (validationBlocks != null) {
+                validationBlocks.unpersist(false);
+            }
+            committer.abort();
+        }
+    }
+
+    // token NLL = Σ w·NLL / Σ w·tokens
+    private static double tokenNll(LmSums sums) {
+        return sums.weightedTokens() > 0 ? sums.nll() / sums.weightedTokens() : Double.NaN;
+    }
+
+    private static Map<String, Object> languageFigures(LmSums sums) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("rows", sums.rows());
+        figures.put("tokens", sums.tokens());
+        figures.put("loss", Json.number(tokenNll(sums)));
+        figures.put("token_nll", Json.number(tokenNll(sums)));
+        figures.put("perplexity", Json.number(Math.exp(tokenNll(sums))));
+        return figures;
+    }
+
     // mean_utility = Σ_x w_x E_π[U|x] / Σ_x w_x; loss = −mean_utility (the objective without entropy bonus and L2)
     private static Map<String, Object> policyFigures(PolicyLossAggregate measured) {
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -425,9 +595,24 @@ public final class TrainJob {
             Map<String, Object> train, Map<String, Object> validation) {
     }
 
-    private Fit optimise(TrainingLoss loss, PairLoss validationLoss, Function<double[], Map<String, Object>> measure,
+    /**
+     * A held-out loss followed during training: {@code perIteration} gives the figures logged each iteration
+     * ({@code loss}, optionally {@code accuracy}), {@code figures} the final block.
+     */
+    private record Validation(Function<double[], Map<String, Double>> perIteration, Function<double[], Map<String, Object>> figures) {
+        static Validation of(PairLoss loss) {
+            if (loss == null) {
+                return null;
+            }
+            return new Validation(x -> {
+                PairLossAggregate measured = loss.measure(x);
+                return Map.of("loss", measured.meanLoss(), "accuracy", measured.accuracy());
+            }, x -> TrainJob.figures(loss.measure(x)));
+        }
+    }
+
+    private Fit optimise(TrainConfig train, TrainingLoss loss, double[] x0, Validation validation, Function<double[], Map<String, Object>> measure,
             Checkpoints checkpoints, Optional<Checkpoints.Saved> saved, Map<String, Object> fingerprint, List<String> warnings) {
-        TrainConfig train = settings.config().train();
         Optimizer optimizer = train.optimizer().equals(Adam.NAME) ? new Adam(train.learningRate(), train.iterations())
                 : new Lbfgs(train.memory(), train.iterations(), train.tol());
         List<Map<String, Object>> history = new ArrayList<>();
@@ -455,8 +640,9 @@ public final class TrainJob {
         }
         else {
             long start = System.nanoTime();
-            state = optimizer.start(new double[loss.dimension()], loss);
-            LOG.info("iteration 0: objective {} (φ = 0), {} s", format("%.9g", state.value()), seconds(start));
+            state = optimizer.start(x0, loss);
+            LOG.info("iteration 0: objective {} ({}), {} s", format("%.9g", state.value()),
+                    Vectors.norm(x0) == 0 ? "φ = 0" : "initial weights", seconds(start));
         }
         double previousNorm = Vectors.norm(state.x());
         int growing = 0;
@@ -481,20 +667,35 @@ public final class TrainJob {
             entry.put("evaluations", step.evaluations());
             double accuracy = state.scalars().getOrDefault(Lbfgs.FIGURE + "accuracy", Double.NaN);
             Double meanUtility = state.scalars().get(Lbfgs.FIGURE + "mean_utility");
+            Double tokenNll = state.scalars().get(Lbfgs.FIGURE + "token_nll");
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            String trainText;
             if (meanUtility != null) {
                 entry.put("train_mean_utility", Json.number(meanUtility));
+                trainText = format("train mean utility %.6g", meanUtility);
+            }
+            else if (tokenNll != null) {
+                double tokens = state.scalars().getOrDefault(Lbfgs.FIGURE + "tokens", 0.0);
+                entry.put("train_token_nll", Json.number(tokenNll));
+                entry.put("tokens", (long) tokens);
+                entry.put("tokens_per_second", Json.number(Math.round(tokens / elapsed)));
+                trainText = format("batch token NLL %.5f (%,d tokens, %,.0f tokens/s)", tokenNll, (long) tokens, tokens / elapsed);
             }
             else {
                 entry.put("train_accuracy", Json.number(accuracy));
+                trainText = format("train accuracy %.4f", accuracy);
             }
             entry.put("seconds", seconds(start));
             String validationText = "";
-            if (validationLoss != null) {
-                PairLossAggregate measured = validationLoss.measure(state.x());
-                double value = measured.meanLoss();
+            if (validation != null) {
+                Map<String, Double> measured = validation.perIteration().apply(state.x());
+                double value = measured.get("loss");
                 entry.put("validation_loss", Json.number(value));
-                entry.put("validation_accuracy", Json.number(measured.accuracy()));
-                validationText = format(", validation loss %.6g accuracy %.4f", value, measured.accuracy());
+                validationText = format(", validation loss %.6g", value);
+                if (measured.containsKey("accuracy")) {
+                    entry.put("validation_accuracy", Json.number(measured.get("accuracy")));
+                    validationText += format(" accuracy %.4f", measured.get("accuracy"));
+                }
                 if (value < bestValidation - 1e-12) {
                     bestValidation = value;
                     bestX = state.x().clone();
@@ -507,8 +708,7 @@ public final class TrainJob {
             history.add(entry);
             LOG.info("iteration {}: objective {}, gradient norm {}, step {}, {}{}, {} s", state.iteration(),
                     format("%.9g", state.value()), format("%.3g", Vectors.norm(state.gradient())), format("%.3g", step.step()),
-                    meanUtility != null ? format("train mean utility %.6g", meanUtility) : format("train accuracy %.4f", accuracy),
-                    validationText, entry.get("seconds"));
+                    trainText, validationText, entry.get("seconds"));
             double norm = Vectors.norm(state.x());
             growing = norm > previousNorm * 1.01 ? growing + 1 : 0;
             previousNorm = norm;
@@ -537,11 +737,12 @@ public final class TrainJob {
         }
         io.alignloss.optim.Evaluation at = loss.evaluate(state.x());
         Map<String, Object> trainFigures = measure.apply(state.x());
-        Map<String, Object> validationFigures = validationLoss == null ? Map.of() : figures(validationLoss.measure(state.x()));
-        LOG.info("final objective {}; train loss {} {}{}", format("%.9g", at.value()), trainFigures.get("loss"),
-                trainFigures.containsKey("mean_utility") ? "mean utility " + trainFigures.get("mean_utility")
-                        : "accuracy " + trainFigures.get("accuracy"), validationLoss == null ? "" : format("; validation loss %s accuracy %s",
-                        validationFigures.get("loss"), validationFigures.get("accuracy")));
+        Map<String, Object> validationFigures = validation == null ? Map.of() : validation.figures().apply(state.x());
+        LOG.info("final objective {}; train loss {}{}{}", format("%.9g", at.value()), trainFigures.get("loss"),
+                trainFigures.containsKey("mean_utility") ? " mean utility " + trainFigures.get("mean_utility")
+                        : trainFigures.containsKey("accuracy") ? " accuracy " + trainFigures.get("accuracy") : "",
+                validation == null ? "" : format("; validation loss %s%s", validationFigures.get("loss"),
+                        validationFigures.containsKey("accuracy") ? " accuracy " + validationFigures.get("accuracy") : ""));
         return new Fit(state, at.value(), resumedFrom, history, trainFigures, validationFigures);
     }
 
@@ -571,7 +772,7 @@ public final class TrainJob {
         TrainConfig train = settings.config().train();
         Map<String, Object> fingerprint = new LinkedHashMap<>();
         fingerprint.put("objective", objective.name());
-        fingerprint.put("features", spec.describe());
+        fingerprint.put("features", spec == null ? Map.of() : spec.describe());
         fingerprint.put("dimension", dimension);
         fingerprint.put("input", input.path());
         fingerprint.put("rows", rows);
@@ -632,11 +833,12 @@ public final class TrainJob {
      * Counts the input's rows and rejects in one pass, fails (exit 3, rejects kept) above --max-reject-fraction
      * before anything is trained, and returns the accepted rows (at least one).
      */
-    private long checkRejects(SparkSession spark, OutputCommitter committer, PreparedInput input, int dimension) {
+    private long checkRejects(SparkSession spark, OutputCommitter committer, PreparedInput input, Object dimension) {
         Row counts = input.rows().agg(count(lit(1)), sum(when(not(input.accepted()), 1).otherwise(0))).first();
         long rows = counts.getLong(0);
         long rejected = counts.isNullAt(1) ? 0 : counts.getLong(1);
-        LOG.info("input {}: {} rows, {} rejected; feature dimension {}", input.name(), rows, rejected, dimension);
+        LOG.info("input {}: {} rows, {} rejected; {}", input.name(), rows, rejected,
+                dimension instanceof Integer ? "feature dimension " + dimension : dimension);
         if (rows > 0 && (double) rejected / rows > settings.maxRejectFraction()) {
             failOnRejects(spark, committer, input, rows, rejected);
         }

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /** The objective types a config can name, the input kind each reads and the keys its entry may hold. */
 public enum ObjectiveType {
     BRADLEY_TERRY("bradley-terry", Optional.of(InputKind.PREFERENCE), List.of("model", "features")),
-    SEQUENCE_LIKELIHOOD("sequence-likelihood", Optional.of(InputKind.SEQUENCE), List.of("mode")),
+    SEQUENCE_LIKELIHOOD("sequence-likelihood", Optional.of(InputKind.SEQUENCE), List.of("mode", "model", "language-model")),
     EXPECTED_UTILITY("expected-utility", Optional.empty(), List.of("utility", "clip", "features", "entropy", "model"));
 
     /** Keys every objective entry has. */

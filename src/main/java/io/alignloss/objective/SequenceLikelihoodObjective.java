@@ -9,7 +9,11 @@ import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.lm.LanguageModel;
+import io.alignloss.lm.LanguageModelScoring;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,12 +46,49 @@ public final class SequenceLikelihoodObjective implements Objective {
     /** Which NLL is the objective's loss. */
     public enum Mode { JOINT, CONDITIONAL }
 
+    /** The objective option naming a language model folder that computes the log-probabilities. */
+    public static final String MODEL = "model";
+
     private final ObjectiveConfig config;
     private final Mode mode;
+    private final Optional<LanguageModel> model;
+    private final String promptLogprobs;
+    private final String responseLogprobs;
 
     public SequenceLikelihoodObjective(ObjectiveConfig config) {
+        this(config, Optional.empty());
+    }
+
+    private SequenceLikelihoodObjective(ObjectiveConfig config, Optional<LanguageModel> model) {
         this.config = config;
         this.mode = parseMode(config);
+        this.model = model;
+        String scored = "_lm_" + config.name();
+        this.promptLogprobs = model.isPresent() ? scored + "." + PROMPT_LOGPROBS : PROMPT_LOGPROBS;
+        this.responseLogprobs = model.isPresent() ? scored + "." + RESPONSE_LOGPROBS : RESPONSE_LOGPROBS;
+    }
+
+    /** The same objective with log-probabilities computed by {@code model} from the prompt and response text. */
+    public SequenceLikelihoodObjective withModel(LanguageModel languageModel) {
+        return new SequenceLikelihoodObjective(config, Optional.of(languageModel));
+    }
+
+    /** The configured language model folder, when the log-probabilities come from a model rather than from the input. */
+    public Optional<String> modelPath() {
+        return config.options().hasPath(MODEL) ? Optional.of(config.options().getString(MODEL)) : Optional.empty();
+    }
+
+    public Optional<LanguageModel> model() {
+        return model;
+    }
+
+    /** The rows with this objective's model log-probabilities added (unchanged when they are logged). */
+    public Dataset<Row> withLogprobs(Dataset<Row> rows) {
+        if (model.isEmpty()) {
+            return rows;
+        }
+        return rows.withColumn("_lm_" + config.name(), LanguageModelScoring.logprobs(rows.sparkSession(), model.get(),
+                col(InputContract.PROMPT), col(InputContract.RESPONSE)));
     }
 
     private static Mode parseMode(ObjectiveConfig config) {
@@ -81,6 +122,9 @@ public final class SequenceLikelihoodObjective implements Objective {
 
     @Override
     public List<ColumnSpec> columns() {
+        if (model.isPresent()) {
+            return List.of();
+        }
         String who = "objective " + name();
         return List.of(ColumnSpec.required(PROMPT_LOGPROBS, ColumnType.DOUBLE_ARRAY, who),
                 ColumnSpec.required(RESPONSE_LOGPROBS, ColumnType.DOUBLE_ARRAY, who));
@@ -88,6 +132,9 @@ public final class SequenceLikelihoodObjective implements Objective {
 
     @Override
     public List<RowRule> rules() {
+        if (model.isPresent()) {
+            return List.of();
+        }
         return List.of(
                 Rules.missingLogprobs(PROMPT_LOGPROBS),
                 Rules.missingLogprobs(RESPONSE_LOGPROBS),
@@ -99,33 +146,33 @@ public final class SequenceLikelihoodObjective implements Objective {
     }
 
     // Σ_t a_t, a null (unscored first prompt token) counting as 0
-    private static Column sumOf(String column) {
+    private Column sumOf(String column) {
         return aggregate(col(column), lit(0.0), (total, x) -> total.plus(coalesce(x, lit(0.0))));
     }
 
     // 1 when the first prompt token is unscored (null), else 0
-    static Column unscoredPromptTokens() {
-        Column prompt = col(PROMPT_LOGPROBS);
+    Column unscoredPromptTokens() {
+        Column prompt = col(promptLogprobs);
         return when(size(prompt).gt(0).and(get(prompt, lit(0)).isNull()), 1L).otherwise(0L);
     }
 
     // scored prompt tokens = |prompt_logprobs| − unscored
-    static Column promptTokens() {
-        return size(col(PROMPT_LOGPROBS)).cast("long").minus(unscoredPromptTokens());
+    Column promptTokens() {
+        return size(col(promptLogprobs)).cast("long").minus(unscoredPromptTokens());
     }
 
-    static Column responseTokens() {
-        return size(col(RESPONSE_LOGPROBS)).cast("long");
+    Column responseTokens() {
+        return size(col(responseLogprobs)).cast("long");
     }
 
     // conditional_nll = −Σ log Pr(y_t | x)
-    static Column conditionalNll() {
-        return negate(sumOf(RESPONSE_LOGPROBS));
+    Column conditionalNll() {
+        return negate(sumOf(responseLogprobs));
     }
 
     // joint_nll = −(Σ log Pr(x_t) + Σ log Pr(y_t | x)) = −log Pr(x ++ y)
-    static Column jointNll() {
-        return negate(sumOf(PROMPT_LOGPROBS).plus(sumOf(RESPONSE_LOGPROBS)));
+    Column jointNll() {
+        return negate(sumOf(promptLogprobs).plus(sumOf(responseLogprobs)));
     }
 
     @Override
@@ -181,6 +228,15 @@ public final class SequenceLikelihoodObjective implements Objective {
         prompt.put("tokens", (long) stats.sum("prompt_tokens"));
         figures.put("prompt_term", prompt);
         figures.put("unscored_prompt_tokens", (long) stats.sum("unscored_prompt_tokens"));
+        if (model.isPresent()) {
+            Map<String, Object> language = new LinkedHashMap<>();
+            language.put("path", modelPath().orElse("(trained in this run)"));
+            language.put("shape", model.get().shape().describe());
+            language.put("kept_tokens", model.get().vocabulary().keptCount());
+            language.put("classes", model.get().vocabulary().classes());
+            language.put("response_tokens_include_end", true);
+            figures.put("language_model", language);
+        }
         return figures;
     }
 
@@ -203,6 +259,7 @@ public final class SequenceLikelihoodObjective implements Objective {
 
     @Override
     public String describe() {
-        return format("sequence NLL; loss = token-weighted %s NLL (total NLL / total tokens)", mode.name().toLowerCase(Locale.ROOT));
+        return format("sequence NLL; loss = token-weighted %s NLL (total NLL / total tokens)%s", mode.name().toLowerCase(Locale.ROOT),
+                model.isPresent() ? ", log-probabilities from the language model " + modelPath().orElse("trained in this run") : "");
     }
 }

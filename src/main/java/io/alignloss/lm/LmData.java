@@ -1,0 +1,55 @@
+package io.alignloss.lm;
+
+import io.alignloss.data.InputContract;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+
+/** Tokenised training rows for the language model, built once and cached as {@link SequenceBlock}s. */
+public final class LmData {
+    private LmData() {
+    }
+
+    /** Blocks of the rows' prompt and response tokens, weights and {@code hash} (a stable row hash column). */
+    public static JavaRDD<SequenceBlock> blocks(Dataset<Row> rows, Column hash) {
+        return rows.select(col(InputContract.PROMPT), col(InputContract.RESPONSE), col(InputContract.WEIGHT).cast("double"), hash).javaRDD()
+                .mapPartitions((Iterator<Row> partition) -> SequenceBlock.pack(new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return partition.hasNext();
+                    }
+
+                    @Override
+                    public SequenceBlock.Row next() {
+                        Row row = partition.next();
+                        return new SequenceBlock.Row(Tokens.encode(row.getString(0)), Tokens.encode(row.getString(1)), row.getDouble(2),
+                                row.getLong(3));
+                    }
+                }));
+    }
+
+    /** How often each id occurs in the blocks' sequences x ++ y ++ END. */
+    public static Map<Integer, Long> counts(JavaRDD<SequenceBlock> blocks) {
+        return blocks.mapPartitions((Iterator<SequenceBlock> partition) -> {
+            Map<Integer, Long> counts = new HashMap<>();
+            while (partition.hasNext()) {
+                for (int token : partition.next().tokens) {
+                    counts.merge(token, 1L, Long::sum);
+                }
+            }
+            return List.of(counts).iterator();
+        }).reduce((a, b) -> {
+            Map<Integer, Long> merged = new HashMap<>(a);
+            b.forEach((token, count) -> merged.merge(token, count, Long::sum));
+            return merged;
+        });
+    }
+}
