@@ -37,14 +37,15 @@ import static io.alignloss.config.ConfigLoader.where;
  *                           or {@code ips} / {@code snips} (the estimate from logged data: behavior_prob, logged)
  * @param optimizerGiven     whether train.optimizer was set (a language model defaults to Adam otherwise)
  * @param initModel          a trained language model to start from (train.init-model)
+ * @param rounds             self-target training: rounds of (recompute the targets, then optimise) (train.rounds)
  */
 public record TrainConfig(Optional<String> objective, String optimizer, long maxIter, double tol, double l2, int memory,
         double validationFraction, int checkpointEvery, int treeDepth, double learningRate, double batchFraction,
         double epochs, boolean maxIterGiven, Optional<String> margin, double centerRewards, int patience, String estimator,
-        boolean optimizerGiven, Optional<String> initModel) {
+        boolean optimizerGiven, Optional<String> initModel, int rounds) {
     public static final List<String> KEYS = List.of("objective", "optimizer", "max-iter", "tol", "l2", "memory",
             "validation-fraction", "checkpoint-every", "tree-depth", "lr", "batch-fraction", "epochs", "margin",
-            "center-rewards", "early-stopping-patience", "objective-estimator", "init-model");
+            "center-rewards", "early-stopping-patience", "objective-estimator", "init-model", "rounds");
     /** Policy training estimators (train.objective-estimator). */
     public static final String EXACT = "exact";
     public static final String IPS = "ips";
@@ -55,7 +56,13 @@ public record TrainConfig(Optional<String> objective, String optimizer, long max
     /** These settings for a language model: Adam unless train.optimizer names another. */
     public TrainConfig forLanguageModel() {
         return optimizerGiven ? this : new TrainConfig(objective, "adam", maxIter, tol, l2, memory, validationFraction, checkpointEvery,
-                treeDepth, learningRate, batchFraction, epochs, maxIterGiven, margin, centerRewards, patience, estimator, false, initModel);
+                treeDepth, learningRate, batchFraction, epochs, maxIterGiven, margin, centerRewards, patience, estimator, false, initModel, rounds);
+    }
+
+    /** These settings without checkpoints inside the optimiser loop (self-target training checkpoints per round). */
+    public TrainConfig withoutCheckpoints() {
+        return new TrainConfig(objective, optimizer, maxIter, tol, l2, memory, validationFraction, 0, treeDepth, learningRate, batchFraction,
+                epochs, maxIterGiven, margin, centerRewards, patience, estimator, optimizerGiven, initModel, rounds);
     }
 
     /** Iterations the optimiser may run. */
@@ -78,9 +85,9 @@ public record TrainConfig(Optional<String> objective, String optimizer, long max
                     "Invalid 'train.objective' (%s): no objective named '%s' (objectives: %s)", where(train.getValue("objective")), name,
                     String.join(", ", objectives.stream().map(ObjectiveConfig::name).toList())));
             if (named.type() != ObjectiveType.BRADLEY_TERRY && named.type() != ObjectiveType.EXPECTED_UTILITY
-                    && named.type() != ObjectiveType.SEQUENCE_LIKELIHOOD) {
+                    && named.type() != ObjectiveType.SEQUENCE_LIKELIHOOD && named.type() != ObjectiveType.SELF_TARGET) {
                 throw error(source, "Invalid 'train.objective' (%s): objective '%s' is %s; train fits bradley-terry reward models, "
-                                + "expected-utility policies and sequence-likelihood language models",
+                                + "expected-utility policies and sequence-likelihood or self-target language models",
                         where(train.getValue("objective")), name, named.type().configName());
             }
             objective = Optional.of(name);
@@ -116,8 +123,9 @@ public record TrainConfig(Optional<String> objective, String optimizer, long max
                     where(train.getValue("objective-estimator")), estimator);
         }
         Optional<String> initModel = train.hasPath("init-model") ? Optional.of(string(train, "init-model", source)) : Optional.empty();
+        int rounds = train.hasPath("rounds") ? (int) number(train, "rounds", "train.rounds", source, 1, 1000, true) : 3;
         return new TrainConfig(objective, optimizer, maxIter, tol, l2, memory, validation, checkpointEvery, depth, lr, batch,
-                epochs, maxIterGiven, margin, center, patience, estimator, train.hasPath("optimizer"), initModel);
+                epochs, maxIterGiven, margin, center, patience, estimator, train.hasPath("optimizer"), initModel, rounds);
     }
 
     /** A {@code features} block at {@code path} of {@code config}. */

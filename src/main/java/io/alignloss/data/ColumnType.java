@@ -22,6 +22,8 @@ public enum ColumnType {
     DOUBLE("double (or float, integer, decimal)", DataTypes.DoubleType),
     /** A list of real numbers: array of any numeric type, read as array of double. */
     DOUBLE_ARRAY("array<double> (or array<float>)", DataTypes.createArrayType(DataTypes.DoubleType, true)),
+    /** A list of texts: array of string. */
+    STRING_ARRAY("array<string>", DataTypes.createArrayType(DataTypes.StringType, true)),
     /** An identifier: string, or an integral type read as its decimal text. */
     ID("string (or integer)", DataTypes.StringType),
     /** A flag: boolean only. */
@@ -55,6 +57,8 @@ public enum ColumnType {
                 return isNumeric(actual);
             case DOUBLE_ARRAY:
                 return actual instanceof ArrayType array && isNumeric(array.elementType());
+            case STRING_ARRAY:
+                return actual instanceof ArrayType array && array.elementType() instanceof StringType;
             case ID:
                 return actual instanceof StringType || isIntegral(actual);
             case BOOLEAN:

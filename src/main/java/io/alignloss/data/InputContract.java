@@ -15,6 +15,11 @@ public final class InputContract {
     public static final String CHOSEN = "chosen";
     public static final String REJECTED = "rejected";
     public static final String RESPONSE = "response";
+    public static final String CONTEXT = "context";
+    public static final String MODIFIED_CONTEXT = "modified_context";
+    public static final String Z = "z";
+    public static final String CANDIDATES = "candidates";
+    public static final String REFERENCE = "reference";
 
     private InputContract() {
     }
@@ -24,6 +29,7 @@ public final class InputContract {
         return switch (kind) {
             case PREFERENCE -> List.of(PROMPT, CHOSEN, REJECTED);
             case SEQUENCE -> List.of(PROMPT, RESPONSE);
+            case SELF_TARGET -> List.of(CONTEXT, MODIFIED_CONTEXT);
         };
     }
 
@@ -37,6 +43,11 @@ public final class InputContract {
         columns.add(ColumnSpec.optional(WEIGHT, ColumnType.DOUBLE, who));
         if (kind == InputKind.PREFERENCE) {
             columns.add(ColumnSpec.optional(LABEL, ColumnType.DOUBLE, who));
+        }
+        if (kind == InputKind.SELF_TARGET) {
+            columns.add(ColumnSpec.optional(Z, ColumnType.STRING, who));
+            columns.add(ColumnSpec.optional(CANDIDATES, ColumnType.STRING_ARRAY, who));
+            columns.add(ColumnSpec.optional(REFERENCE, ColumnType.STRING, who));
         }
         return columns;
     }

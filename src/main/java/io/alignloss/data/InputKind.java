@@ -12,7 +12,9 @@ public enum InputKind {
     /** {@code prompt, chosen, rejected} and optional scores, label, weight. */
     PREFERENCE("preference"),
     /** {@code prompt, response} and optional log-probabilities, scores, weight. */
-    SEQUENCE("sequence");
+    SEQUENCE("sequence"),
+    /** {@code context, modified_context} and optional {@code z}, {@code candidates}, {@code reference}, weight. */
+    SELF_TARGET("self-target");
 
     private final String configName;
 

@@ -93,7 +93,11 @@ public record PreparedInput(
         if (originalColumns.contains(InputContract.ID)) {
             return xxhash64(lit(seed), col(InputContract.ID));
         }
-        String response = config.kind() == InputKind.PREFERENCE ? InputContract.CHOSEN : InputContract.RESPONSE;
+        String response = switch (config.kind()) {
+            case PREFERENCE -> InputContract.CHOSEN;
+            case SEQUENCE -> InputContract.RESPONSE;
+            case SELF_TARGET -> InputContract.CONTEXT;
+        };
         return xxhash64(lit(seed), column(response));
     }
 

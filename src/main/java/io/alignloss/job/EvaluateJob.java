@@ -24,6 +24,7 @@ import io.alignloss.model.PolicyEvaluation;
 import io.alignloss.model.RewardModel;
 import io.alignloss.objective.BradleyTerryObjective;
 import io.alignloss.objective.ExpectedUtilityObjective;
+import io.alignloss.objective.SelfTargetObjective;
 import io.alignloss.objective.SequenceLikelihoodObjective;
 import io.alignloss.objective.Json;
 import io.alignloss.objective.LossStats;
@@ -174,6 +175,19 @@ public final class EvaluateJob {
                 if (model != null) {
                     objectives.set(i, bradleyTerry.withModel(model));
                 }
+            }
+            else if (objectives.get(i) instanceof SelfTargetObjective selfTarget) {
+                LanguageModel model = extras.languageModels().get(selfTarget.name());
+                if (model == null && selfTarget.modelPath().isPresent()) {
+                    String path = selfTarget.modelPath().get();
+                    model = timed("load language model " + path, () -> LanguageModelFolder.load(path, spark.sparkContext().hadoopConfiguration()));
+                }
+                if (model == null) {
+                    throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: objective '%s' (self-target) needs a language model to "
+                            + "pick its targets: set %s = \"<train output>/model\"", config.source(), selfTarget.name(),
+                            selfTarget.config().key(SelfTargetObjective.MODEL)));
+                }
+                objectives.set(i, selfTarget.withModel(model));
             }
             else if (objectives.get(i) instanceof SequenceLikelihoodObjective sequence) {
                 LanguageModel model = extras.languageModels().get(sequence.name());
@@ -383,6 +397,9 @@ public final class EvaluateJob {
             }
             if (objective instanceof SequenceLikelihoodObjective sequence) {
                 rows = sequence.withLogprobs(rows);
+            }
+            if (objective instanceof SelfTargetObjective selfTarget) {
+                rows = selfTarget.withTargets(rows);
             }
             if (objective instanceof ExpectedUtilityObjective expectedUtility && expectedUtility.policyTarget()) {
                 // the candidates normalise π_θ; the logged rows are the data (for every objective on this input)

@@ -41,6 +41,8 @@ import io.alignloss.lm.LmSums;
 import io.alignloss.lm.SequenceBlock;
 import io.alignloss.lm.Vocabulary;
 import io.alignloss.model.LoggedPolicyLoss;
+import io.alignloss.lm.SelfTargetScoring;
+import io.alignloss.objective.SelfTargetObjective;
 import io.alignloss.objective.SequenceLikelihoodObjective;
 import io.alignloss.model.PolicyBlock;
 import io.alignloss.model.PolicyData;
@@ -114,7 +116,8 @@ public final class TrainJob {
             return config.objectives().stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow();
         }
         List<ObjectiveConfig> trainable = config.objectives().stream().filter(o -> o.type() == ObjectiveType.BRADLEY_TERRY).toList();
-        List<ObjectiveConfig> sequences = config.objectives().stream().filter(o -> o.type() == ObjectiveType.SEQUENCE_LIKELIHOOD).toList();
+        List<ObjectiveConfig> sequences = config.objectives().stream()
+                .filter(o -> o.type() == ObjectiveType.SEQUENCE_LIKELIHOOD || o.type() == ObjectiveType.SELF_TARGET).toList();
         if (trainable.isEmpty() && sequences.size() == 1) {
             return sequences.get(0);
         }
@@ -129,7 +132,14 @@ public final class TrainJob {
     /** Checks, before Spark starts, that the config names one objective to train and what it trains on. */
     public static void checkTrainable(JobConfig config) {
         ObjectiveConfig objective = trainedObjective(config);
-        if (objective.type() == ObjectiveType.SEQUENCE_LIKELIHOOD) {
+        if (objective.type() == ObjectiveType.SELF_TARGET) {
+            if (config.train().initModel().isEmpty()) {
+                throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: training self-target objective '%s' starts from a trained "
+                        + "language model, which picks the first targets: set train.init-model = \"<train output>/model\"",
+                        config.source(), objective.name()));
+            }
+        }
+        else if (objective.type() == ObjectiveType.SEQUENCE_LIKELIHOOD) {
             LmSettings.parse(objective.options(), objective.key(LmSettings.BLOCK), config.source());
         }
         else {
@@ -164,7 +174,8 @@ public final class TrainJob {
         JobConfig config = settings.config();
         TrainConfig train = config.train();
         ObjectiveConfig objective = trainedObjective(config);
-        FeatureSpec spec = objective.type() == ObjectiveType.SEQUENCE_LIKELIHOOD ? null : featureSpec(config, objective);
+        boolean languageModel = objective.type() == ObjectiveType.SEQUENCE_LIKELIHOOD || objective.type() == ObjectiveType.SELF_TARGET;
+        FeatureSpec spec = languageModel ? null : featureSpec(config, objective);
         if (objective.options().hasPath("model")) {
             throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: objective '%s' has model = \"%s\": train fits a new model; "
                     + "remove the key to train (evaluate uses it)", config.source(), objective.name(), objective.options().getString("model")));
@@ -183,6 +194,9 @@ public final class TrainJob {
         OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(), hadoop);
         if (objective.type() == ObjectiveType.EXPECTED_UTILITY) {
             return trainPolicy(spark, objective, spec, inputConfig, committer, checkpoints, saved);
+        }
+        if (objective.type() == ObjectiveType.SELF_TARGET) {
+            return trainSelfTarget(spark, objective, inputConfig, committer, checkpoints, saved);
         }
         if (objective.type() == ObjectiveType.SEQUENCE_LIKELIHOOD) {
             return trainLanguageModel(spark, objective, inputConfig, committer, checkpoints, saved);
@@ -559,6 +573,171 @@ public final class TrainJob {
             }
             if (validationBlocks != null) {
                 validationBlocks.unpersist(false);
+            }
+            committer.abort();
+        }
+    }
+
+    /**
+     * Self-training on model-generated targets, in rounds: recompute every row's target ŷ = argmax_y log Pr(y|c,z)
+     * with the current model, then take the configured optimiser steps on −log Pr(ŷ|c′,z) (token-weighted, ŷ fixed)
+     * from the current weights. Each round logs how many targets changed and their mean entropy, and is
+     * checkpointed; a warning flags rounds where the targets stopped changing while the reference loss (when the
+     * input has a reference column) got worse: the model then only reinforces its own outputs.
+     */
+    private EvaluateJob.Result trainSelfTarget(SparkSession spark, ObjectiveConfig objective, InputConfig inputConfig,
+            OutputCommitter committer, Checkpoints checkpoints, Optional<Checkpoints.Saved> saved) {
+        JobConfig config = settings.config();
+        TrainConfig train = config.train().forLanguageModel();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        List<String> warnings = new ArrayList<>();
+        Dataset<Row> previous = null;
+        JavaRDD<SequenceBlock> blocks = null;
+        try {
+            SelfTargetObjective selfTarget = new SelfTargetObjective(objective);
+            String initPath = train.initModel().orElseThrow(() -> new AlignLossException(ErrorCode.CONFIG, format(
+                    "Config %s: training self-target objective '%s' starts from a trained language model: set train.init-model",
+                    config.source(), objective.name())));
+            LanguageModel model = LanguageModelFolder.load(initPath, hadoop);
+            LOG.info("alignloss {} train: self-target objective {} on input {} ({}), from language model {}, {} rounds, optimizer {}, output {}",
+                    Version.alignloss(), objective.name(), inputConfig.name(), inputConfig.path(), initPath, train.rounds(),
+                    train.optimizer(), settings.out());
+            PreparedInput input = InputReader.prepare(spark, inputConfig, List.of(), List.of(), config.groups(), warnings);
+            long acceptedRows = checkRejects(spark, committer, input, "language model " + initPath);
+            List<String> present = List.of(input.rows().columns());
+            boolean hasReference = present.contains(io.alignloss.data.InputContract.REFERENCE);
+            Dataset<Row> accepted = input.rows().filter(input.accepted()).withColumn("_alignloss_hash", input.rowHash(settings.seed()));
+
+            Map<String, Object> fingerprint = fingerprint(objective, null, model.weights().length, inputConfig, acceptedRows);
+            fingerprint.put("init_model", initPath);
+            fingerprint.put("rounds", train.rounds());
+            fingerprint.put("max_target_tokens", selfTarget.maxTargetTokens());
+            List<Map<String, Object>> rounds = new ArrayList<>();
+            int firstRound = 1;
+            if (saved.isPresent()) {
+                JsonNode metadata = saved.get().metadata();
+                JsonNode expected = SummaryJson.mapper().valueToTree(fingerprint);
+                if (metadata.get("fingerprint") == null || !expected.toString().equals(metadata.get("fingerprint").toString())) {
+                    throw new AlignLossException(ErrorCode.USAGE, format("Cannot resume from %s: it was written by a run with another "
+                            + "objective, model, optimiser or data (%s, now %s); delete the checkpoints to start again",
+                            saved.get().path(), metadata.get("fingerprint"), expected));
+                }
+                model = model.withWeights(saved.get().state().x());
+                firstRound = (int) saved.get().state().iteration() + 1;
+                metadata.get("rounds").forEach(entry -> rounds.add(SummaryJson.mapper().convertValue(entry, Map.class)));
+                LOG.info("resuming after round {} from checkpoint {}", firstRound - 1, saved.get().path());
+            }
+            double previousReference = rounds.isEmpty() ? Double.NaN
+                    : ((Number) rounds.get(rounds.size() - 1).getOrDefault("reference_token_nll_before", Double.NaN)).doubleValue();
+            Fit fit = null;
+            for (int round = firstRound; round <= train.rounds(); round++) {
+                long start = System.nanoTime();
+                Dataset<Row> targets = accepted.withColumn("_st", SelfTargetScoring.targets(spark, model, selfTarget.maxTargetTokens(),
+                                col(io.alignloss.data.InputContract.CONTEXT), col(io.alignloss.data.InputContract.MODIFIED_CONTEXT),
+                                present.contains(io.alignloss.data.InputContract.Z) ? col(io.alignloss.data.InputContract.Z) : lit(null).cast("string"),
+                                present.contains(io.alignloss.data.InputContract.CANDIDATES) ? col(io.alignloss.data.InputContract.CANDIDATES)
+                                        : lit(null).cast("array<string>"),
+                                hasReference ? col(io.alignloss.data.InputContract.REFERENCE) : lit(null).cast("string")))
+                        .select(col("_alignloss_hash"), col(io.alignloss.data.InputContract.WEIGHT).cast("double").as("w"),
+                                col(io.alignloss.data.InputContract.MODIFIED_CONTEXT).as("c_prime"),
+                                present.contains(io.alignloss.data.InputContract.Z) ? col(io.alignloss.data.InputContract.Z) : lit(null).cast("string").as("z"),
+                                col("_st.target_token_ids").as("ids"), col("_st.entropy").as("entropy"),
+                                col("_st.modified_logprob").as("modified_logprob"), col("_st.target_tokens").as("target_tokens"),
+                                col("_st.reference_logprob").as("reference_logprob"), col("_st.reference_tokens").as("reference_tokens"))
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                Row stats = targets.agg(sum(col("w").multiply(col("entropy"))), sum(col("w")),
+                        sum(col("w").multiply(org.apache.spark.sql.functions.negate(col("modified_logprob")))),
+                        sum(col("w").multiply(col("target_tokens").plus(1))),
+                        sum(when(col("reference_logprob").isNotNull(), col("w").multiply(org.apache.spark.sql.functions.negate(col("reference_logprob"))))),
+                        sum(when(col("reference_logprob").isNotNull(), col("w").multiply(col("reference_tokens").plus(1))))).first();
+                double meanEntropy = stats.getDouble(0) / stats.getDouble(1);
+                double targetNll = stats.getDouble(2) / stats.getDouble(3);
+                double referenceNll = hasReference && !stats.isNullAt(5) && stats.getDouble(5) > 0 ? stats.getDouble(4) / stats.getDouble(5) : Double.NaN;
+                long changed = acceptedRows;
+                if (previous != null) {
+                    changed = previous.select(col("_alignloss_hash"), col("ids").as("previous_ids")).join(targets.select(col("_alignloss_hash"), col("ids")), "_alignloss_hash")
+                            .filter(not(col("previous_ids").eqNullSafe(col("ids")))).count();
+                }
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("round", round);
+                entry.put("targets_changed", previous == null && round == firstRound && firstRound > 1 ? null : changed);
+                entry.put("mean_target_entropy", Json.number(meanEntropy));
+                entry.put("target_token_nll_before", Json.number(targetNll));
+                entry.put("reference_token_nll_before", Json.number(referenceNll));
+                LOG.info("round {}/{}: targets recomputed in {} s: {} of {} changed, mean target entropy {}, target token NLL under c′ {}{}",
+                        round, train.rounds(), seconds(start), previous == null ? "(first round: all)" : changed, acceptedRows,
+                        format("%.4f", meanEntropy), format("%.4f", targetNll),
+                        hasReference ? format(", reference token NLL under c′ %.4f", referenceNll) : "");
+                if (previous != null && changed == 0 && Double.isFinite(previousReference) && referenceNll > previousReference + 1e-9) {
+                    String warning = format("self-target round %d: no target changed while the reference loss got worse (%.5f → %.5f): "
+                            + "the model is reinforcing its own outputs, not learning the reference", round, previousReference, referenceNll);
+                    LOG.warn(warning);
+                    warnings.add(warning);
+                }
+                previousReference = referenceNll;
+                if (blocks != null) {
+                    blocks.unpersist(false);
+                }
+                blocks = LmData.targetBlocks(targets).persist(StorageLevel.MEMORY_AND_DISK()).setName("alignloss self-target round " + round);
+                LmLoss loss = new LmLoss(blocks, model, false, train.l2(), train.treeDepth(), train.batchFraction(), settings.seed() + round);
+                fit = optimise(train.withoutCheckpoints(), loss, model.weights().clone(), null, x -> languageFigures(loss.measure(x)),
+                        checkpoints, Optional.empty(), fingerprint, warnings);
+                model = model.withWeights(fit.state.x());
+                entry.put("iterations", fit.state.iteration());
+                entry.put("target_token_nll_after", fit.train.get("token_nll"));
+                rounds.add(entry);
+                if (previous != null) {
+                    previous.unpersist(false);
+                }
+                previous = targets;
+                Map<String, Object> metadata = new LinkedHashMap<>();
+                metadata.put("fingerprint", fingerprint);
+                metadata.put("rounds", rounds);
+                metadata.put("history", List.of());
+                String path = checkpoints.save(new OptimizerState("self-target", round, model.weights(), fit.finalObjective, new double[0],
+                        Map.of(), Map.of(), Optional.empty(), false), metadata).toString();
+                LOG.info("round {}: target token NLL under c′ {} → {}; checkpoint {}", round, format("%.4f", targetNll),
+                        fit.train.get("token_nll"), path);
+            }
+
+            Map<String, Object> block = new LinkedHashMap<>();
+            block.put("objective", objective.name());
+            block.put("model_kind", "language-model");
+            block.put("objective_type", "self-target");
+            block.put("init_model", initPath);
+            block.put("optimizer", train.optimizer());
+            block.put("rounds", rounds);
+            block.put("max_target_tokens", selfTarget.maxTargetTokens());
+            block.put("l2", train.l2());
+            block.put("lr", train.learningRate());
+            block.put("final_objective", fit == null ? null : Json.number(fit.finalObjective));
+            block.put("resumed_from_round", firstRound - 1);
+            block.put("model", committer.target() + "/model");
+            block.put("checkpoints", checkpoints.folder().toString());
+            block.put("task_failures", failures.failedTasks());
+            block.put("executors_lost", failures.lostExecutors());
+
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2()));
+            metadata.put("training", Map.of("input", inputConfig.path(), "rows", acceptedRows, "rounds", train.rounds(),
+                    "optimizer", train.optimizer(), "seed", settings.seed(), "init_model", initPath));
+            metadata.put("alignloss_version", Version.alignloss());
+            LanguageModelFolder.save(model, metadata, new org.apache.hadoop.fs.Path(committer.stagingPath("model")), hadoop);
+            LOG.info("self-trained language model written; evaluating objective {} with it", objective.name());
+
+            EvaluateJob.Settings evaluate = new EvaluateJob.Settings(config, settings.out(), settings.overwrite(),
+                    settings.maxRejectFraction(), settings.seed(), EvaluateJob.Mode.EVALUATE);
+            EvaluateJob.Result result = new EvaluateJob(evaluate).run(spark, new EvaluateJob.Extras("train", Optional.of(committer),
+                    Map.of(), Map.of("train", block), warnings, Map.of(objective.name(), model)));
+            checkpoints.deleteAll();
+            return result;
+        }
+        finally {
+            if (blocks != null) {
+                blocks.unpersist(false);
+            }
+            if (previous != null) {
+                previous.unpersist(false);
             }
             committer.abort();
         }

@@ -36,6 +36,27 @@ public final class LmData {
                 }));
     }
 
+    /**
+     * Blocks of self-target rows (hash, weight, c′, z, target ids, …): the prompt is (c′, z) and the response the
+     * target ŷ, held fixed.
+     */
+    public static JavaRDD<SequenceBlock> targetBlocks(Dataset<Row> targets) {
+        return targets.javaRDD().mapPartitions((Iterator<Row> partition) -> SequenceBlock.pack(new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return partition.hasNext();
+            }
+
+            @Override
+            public SequenceBlock.Row next() {
+                Row row = partition.next();
+                List<Integer> ids = row.getList(4);
+                return new SequenceBlock.Row(Tokens.encode(SelfTargets.prompt(row.getString(2), row.getString(3))),
+                        ids.stream().mapToInt(Integer::intValue).toArray(), row.getDouble(1), row.getLong(0));
+            }
+        }));
+    }
+
     /** How often each id occurs in the blocks' sequences x ++ y ++ END. */
     public static Map<Integer, Long> counts(JavaRDD<SequenceBlock> blocks) {
         return blocks.mapPartitions((Iterator<SequenceBlock> partition) -> {

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 public enum ObjectiveType {
     BRADLEY_TERRY("bradley-terry", Optional.of(InputKind.PREFERENCE), List.of("model", "features")),
     SEQUENCE_LIKELIHOOD("sequence-likelihood", Optional.of(InputKind.SEQUENCE), List.of("mode", "model", "language-model")),
-    EXPECTED_UTILITY("expected-utility", Optional.empty(), List.of("utility", "clip", "features", "entropy", "model"));
+    EXPECTED_UTILITY("expected-utility", Optional.empty(), List.of("utility", "clip", "features", "entropy", "model")),
+    SELF_TARGET("self-target", Optional.of(InputKind.SELF_TARGET), List.of("model", "max-target-tokens"));
 
     /** Keys every objective entry has. */
     public static final List<String> COMMON_KEYS = List.of("name", "type", "input", "bootstrap", "confidence");

@@ -12,6 +12,7 @@ public final class Objectives {
             case BRADLEY_TERRY -> new BradleyTerryObjective(config);
             case SEQUENCE_LIKELIHOOD -> new SequenceLikelihoodObjective(config);
             case EXPECTED_UTILITY -> new ExpectedUtilityObjective(config);
+            case SELF_TARGET -> new SelfTargetObjective(config);
         };
     }
 }

@@ -1,0 +1,207 @@
+package io.alignloss.objective;
+
+import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.data.ColumnSpec;
+import io.alignloss.data.InputContract;
+import io.alignloss.data.RowRule;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
+import io.alignloss.lm.LanguageModel;
+import io.alignloss.lm.SelfTargetScoring;
+import io.alignloss.lm.SelfTargets;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+import static java.lang.String.format;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.negate;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * Loss on a model-generated target (context distillation, self-training): the language model first picks its
+ * own best output {@code ŷ = argmax_y log Pr(y | c, z)} (over the row's candidates, else by greedy decoding up to
+ * {@code max-target-tokens}), then the loss is {@code −log Pr(ŷ | c′, z)} on the modified context, with ŷ held
+ * fixed, token-weighted over ŷ's tokens and END. The per-example output has both {@code log Pr(ŷ|c′,z)} and
+ * {@code log Pr(ŷ|c,z)}; a {@code reference} column, when present, is scored under c′ as a check against ground
+ * truth that self-training never sees.
+ */
+public final class SelfTargetObjective implements Objective {
+    public static final String MODEL = "model";
+    public static final String MAX_TARGET_TOKENS = "max-target-tokens";
+
+    private final ObjectiveConfig config;
+    private final Optional<LanguageModel> model;
+    private final int maxTargetTokens;
+    private final String scored;
+
+    public SelfTargetObjective(ObjectiveConfig config) {
+        this(config, Optional.empty());
+    }
+
+    private SelfTargetObjective(ObjectiveConfig config, Optional<LanguageModel> model) {
+        this.config = config;
+        this.model = model;
+        this.scored = "_st_" + config.name();
+        if (config.options().hasPath(MAX_TARGET_TOKENS)) {
+            int value;
+            try {
+                value = config.options().getInt(MAX_TARGET_TOKENS);
+            }
+            catch (com.typesafe.config.ConfigException.WrongType e) {
+                value = -1;
+            }
+            if (value < 1 || value > 4096) {
+                throw new AlignLossException(ErrorCode.CONFIG, format("Invalid %s (%s): '%s' (expected an integer in 1..4096)",
+                        config.key(MAX_TARGET_TOKENS), config.options().getValue(MAX_TARGET_TOKENS).origin().description(),
+                        config.options().getValue(MAX_TARGET_TOKENS).unwrapped()));
+            }
+            this.maxTargetTokens = value;
+        }
+        else {
+            this.maxTargetTokens = SelfTargets.DEFAULT_MAX_TARGET_TOKENS;
+        }
+    }
+
+    public SelfTargetObjective withModel(LanguageModel languageModel) {
+        return new SelfTargetObjective(config, Optional.of(languageModel));
+    }
+
+    public Optional<String> modelPath() {
+        return config.options().hasPath(MODEL) ? Optional.of(config.options().getString(MODEL)) : Optional.empty();
+    }
+
+    public Optional<LanguageModel> model() {
+        return model;
+    }
+
+    public int maxTargetTokens() {
+        return maxTargetTokens;
+    }
+
+    /** The rows with this objective's targets and their scores added (a struct column). */
+    public Dataset<Row> withTargets(Dataset<Row> rows) {
+        LanguageModel languageModel = model.orElseThrow(() -> new AlignLossException(ErrorCode.CONFIG, format(
+                "Objective '%s' (self-target) needs a language model to pick its targets: set %s = \"<train output>/model\"",
+                name(), config.key(MODEL))));
+        List<String> present = Arrays.asList(rows.columns());
+        Column z = present.contains(InputContract.Z) ? col(InputContract.Z) : lit(null).cast("string");
+        Column candidates = present.contains(InputContract.CANDIDATES) ? col(InputContract.CANDIDATES) : lit(null).cast("array<string>");
+        Column reference = present.contains(InputContract.REFERENCE) ? col(InputContract.REFERENCE) : lit(null).cast("string");
+        return rows.withColumn(scored, SelfTargetScoring.targets(rows.sparkSession(), languageModel, maxTargetTokens,
+                col(InputContract.CONTEXT), col(InputContract.MODIFIED_CONTEXT), z, candidates, reference));
+    }
+
+    private Column field(String name) {
+        return col(scored + "." + name);
+    }
+
+    @Override
+    public ObjectiveConfig config() {
+        return config;
+    }
+
+    @Override
+    public List<ColumnSpec> columns() {
+        return List.of();
+    }
+
+    @Override
+    public List<RowRule> rules() {
+        return List.of();
+    }
+
+    // scored positions of ŷ: its tokens and END
+    private Column positions() {
+        return field("target_tokens").plus(1).cast("double");
+    }
+
+    @Override
+    public Map<String, Column> perExample() {
+        Map<String, Column> figures = new LinkedHashMap<>();
+        figures.put("target", field("target"));
+        figures.put("target_tokens", field("target_tokens"));
+        figures.put("modified_context_logprob", field("modified_logprob"));
+        figures.put("context_logprob", field("context_logprob"));
+        // gap = log Pr(ŷ|c,z) − log Pr(ŷ|c′,z): what the modified context still lacks
+        figures.put("distillation_gap", field("context_logprob").minus(field("modified_logprob")));
+        figures.put("target_entropy", field("entropy"));
+        figures.put("candidates", field("candidates"));
+        figures.put("reference_logprob", field("reference_logprob"));
+        figures.put("weight", col(InputContract.WEIGHT));
+        figures.put("loss", lossNumerator());
+        return figures;
+    }
+
+    // ℓ = −log Pr(ŷ | c′, z)
+    @Override
+    public Column lossNumerator() {
+        return negate(field("modified_logprob"));
+    }
+
+    @Override
+    public Optional<Column> lossDenominator() {
+        return Optional.of(positions());
+    }
+
+    @Override
+    public Map<String, Column> sums() {
+        Column weight = col(InputContract.WEIGHT);
+        Column hasReference = field("reference_logprob").isNotNull();
+        Map<String, Column> sums = new LinkedHashMap<>();
+        sums.put("w_modified_nll", weight.multiply(negate(field("modified_logprob"))));
+        sums.put("w_context_nll", weight.multiply(negate(field("context_logprob"))));
+        sums.put("w_positions", weight.multiply(positions()));
+        sums.put("w_entropy", weight.multiply(field("entropy")));
+        sums.put("w_reference_nll", when(hasReference, weight.multiply(negate(field("reference_logprob")))).otherwise(0.0));
+        sums.put("w_reference_positions", when(hasReference, weight.multiply(field("reference_tokens").plus(1))).otherwise(0.0));
+        sums.put("w_reference_rows", when(hasReference, weight).otherwise(0.0));
+        sums.put("w_matches_reference", when(coalesce(field("matches_reference"), lit(false)), weight).otherwise(0.0));
+        sums.put("greedy_rows", when(field("candidates").equalTo(0), 1.0).otherwise(0.0));
+        return sums;
+    }
+
+    @Override
+    public Map<String, Object> figures(LossStats stats) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        double positions = stats.sum("w_positions");
+        figures.put("modified_context", Map.of("token_nll", Json.number(divide(stats.sum("w_modified_nll"), positions)),
+                "sequence_nll", Json.number(divide(stats.sum("w_modified_nll"), stats.weightSum()))));
+        figures.put("context", Map.of("token_nll", Json.number(divide(stats.sum("w_context_nll"), positions)),
+                "sequence_nll", Json.number(divide(stats.sum("w_context_nll"), stats.weightSum()))));
+        // per-token gap = (Σ w·(−log Pr(ŷ|c′,z)) − Σ w·(−log Pr(ŷ|c,z))) / Σ w·|ŷ ++ END|
+        figures.put("distillation_gap_per_token", Json.number(divide(stats.sum("w_modified_nll") - stats.sum("w_context_nll"), positions)));
+        figures.put("mean_target_entropy", Json.number(divide(stats.sum("w_entropy"), stats.weightSum())));
+        figures.put("greedy_targets", (long) stats.sum("greedy_rows"));
+        figures.put("max_target_tokens", maxTargetTokens);
+        if (stats.sum("w_reference_rows") > 0) {
+            Map<String, Object> reference = new LinkedHashMap<>();
+            reference.put("token_nll", Json.number(divide(stats.sum("w_reference_nll"), stats.sum("w_reference_positions"))));
+            reference.put("target_matches_reference", Json.number(divide(stats.sum("w_matches_reference"), stats.sum("w_reference_rows"))));
+            figures.put("reference", reference);
+        }
+        model.ifPresent(m -> figures.put("language_model", Map.of("path", modelPath().orElse("(trained in this run)"),
+                "shape", m.shape().describe(), "kept_tokens", m.vocabulary().keptCount())));
+        return figures;
+    }
+
+    private static OptionalDouble divide(double numerator, double denominator) {
+        return denominator > 0 ? OptionalDouble.of(numerator / denominator) : OptionalDouble.empty();
+    }
+
+    @Override
+    public String describe() {
+        return format("self-target: ŷ = argmax_y log Pr(y|c,z) (%s), loss = −log Pr(ŷ|c′,z), token-weighted%s",
+                "candidates, else greedy up to " + maxTargetTokens + " tokens",
+                model.isPresent() ? ", language model " + modelPath().orElse("trained in this run") : "");
+    }
+}
