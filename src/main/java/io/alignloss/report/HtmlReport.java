@@ -82,6 +82,7 @@ public final class HtmlReport {
         html.append("</div>\n");
 
         headline(objectives);
+        languageModels(objectives);
         for (Iterator<Map.Entry<String, JsonNode>> it = objectives.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> objective = it.next();
             objectiveSection(objective.getKey(), objective.getValue());
@@ -192,6 +193,55 @@ public final class HtmlReport {
                     .append("</td></tr>\n");
         }
         html.append("</table>\n");
+    }
+
+    /**
+     * Sequence objectives side by side — joint NLL, conditional NLL and the prompt term (their difference), token-weighted
+     * and per sequence — so that models trained each way can be compared on the same data; and self-target objectives.
+     */
+    private void languageModels(JsonNode objectives) {
+        StringBuilder sequences = new StringBuilder();
+        StringBuilder targets = new StringBuilder();
+        for (Iterator<Map.Entry<String, JsonNode>> it = objectives.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            JsonNode figures = entry.getValue();
+            String model = figures.path("language_model").path("path").asText("logged log-probabilities");
+            if (figures.path("joint").isObject() && figures.path("conditional").isObject()) {
+                sequences.append("<tr><td>").append(escape(entry.getKey())).append(" (").append(escape(figures.path("mode").asText()))
+                        .append(", ").append(escape(model)).append(")</td>");
+                for (String block : new String[] {"joint", "conditional", "prompt_term"}) {
+                    sequences.append("<td>").append(cell(figures.path(block).path("token_nll"))).append("</td>");
+                }
+                for (String block : new String[] {"joint", "conditional", "prompt_term"}) {
+                    sequences.append("<td>").append(cell(figures.path(block).path("sequence_nll"))).append("</td>");
+                }
+                sequences.append("<td>").append(cell(figures.path("conditional").path("perplexity"))).append("</td></tr>\n");
+            }
+            if (figures.path("modified_context").isObject()) {
+                targets.append("<tr><td>").append(escape(entry.getKey())).append(" (").append(escape(model)).append(")</td><td>")
+                        .append(cell(figures.path("modified_context").path("token_nll"))).append("</td><td>")
+                        .append(cell(figures.path("context").path("token_nll"))).append("</td><td>")
+                        .append(cell(figures.path("distillation_gap_per_token"))).append("</td><td>")
+                        .append(cell(figures.path("mean_target_entropy"))).append("</td><td>")
+                        .append(cell(figures.path("reference").path("token_nll"))).append("</td><td>")
+                        .append(cell(figures.path("reference").path("target_matches_reference"))).append("</td></tr>\n");
+            }
+        }
+        if (!sequences.isEmpty()) {
+            html.append("<h2>Sequence likelihood, side by side</h2>\n<p>Joint NLL −log Pr(x ++ y), conditional NLL −log Pr(y|x) and ")
+                    .append("the prompt term −log Pr(x) = joint − conditional; token NLL = total NLL / total tokens of the whole input. ")
+                    .append("With a model trained jointly and one trained conditionally on the same rows, compare the conditional column.</p>\n")
+                    .append("<table><tr><th>objective (mode, model)</th><th>joint token NLL</th><th>conditional token NLL</th>")
+                    .append("<th>prompt term per token</th><th>joint per sequence</th><th>conditional per sequence</th>")
+                    .append("<th>prompt term per sequence</th><th>conditional perplexity</th></tr>\n").append(sequences).append("</table>\n");
+        }
+        if (!targets.isEmpty()) {
+            html.append("<h2>Model-generated targets</h2>\n<p>ŷ = argmax log Pr(y|c,z); the loss is −log Pr(ŷ|c′,z) per token of ŷ ")
+                    .append("and END. The gap is how much less likely ŷ is under the modified context.</p>\n")
+                    .append("<table><tr><th>objective (model)</th><th>token NLL under c′</th><th>token NLL under c</th><th>gap per token</th>")
+                    .append("<th>mean target entropy</th><th>reference token NLL under c′</th><th>ŷ = reference</th></tr>\n")
+                    .append(targets).append("</table>\n");
+        }
     }
 
     private void objectiveSection(String name, JsonNode objective) {
@@ -334,6 +384,32 @@ public final class HtmlReport {
                             .append(figures.path("prompts").asText()).append("</td><td>").append(cell(figures.path("mean_utility")))
                             .append("</td><td>").append(cell(figures.path("loss"))).append("</td><td>").append(cell(figures.path("entropy")))
                             .append("</td></tr>\n");
+                }
+            }
+        }
+        else if ("language-model".equals(train.path("model_kind").asText())) {
+            // a language model: token NLL (total NLL / total tokens) of the trained model per split, or per self-target round
+            html.append("<p>").append(escape(train.path("mode").asText(train.path("objective_type").asText()))).append(" language model, ")
+                    .append(escape(train.path("language_model").toString())).append(", ").append(train.path("tokens_per_second").asText("?"))
+                    .append(" training tokens/s</p>\n");
+            if (train.path("rounds").isArray()) {
+                html.append("<table><tr><th>round</th><th>targets changed</th><th>mean target entropy</th><th>target token NLL before</th>")
+                        .append("<th>after</th><th>reference token NLL</th></tr>\n");
+                train.path("rounds").forEach(round -> html.append("<tr><td>").append(round.path("round").asText()).append("</td><td>")
+                        .append(round.path("targets_changed").asText()).append("</td><td>").append(cell(round.path("mean_target_entropy")))
+                        .append("</td><td>").append(cell(round.path("target_token_nll_before"))).append("</td><td>")
+                        .append(cell(round.path("target_token_nll_after"))).append("</td><td>")
+                        .append(cell(round.path("reference_token_nll_before"))).append("</td></tr>\n"));
+            }
+            else {
+                html.append("<table><tr><th>split</th><th>rows</th><th>tokens</th><th>token NLL</th><th>perplexity</th></tr>\n");
+                for (String split : new String[] {"train", "validation"}) {
+                    JsonNode figures = train.path(split);
+                    if (figures.isObject()) {
+                        html.append("<tr><td>").append(split).append("</td><td>").append(figures.path("rows").asText()).append("</td><td>")
+                                .append(figures.path("tokens").asText()).append("</td><td>").append(cell(figures.path("token_nll")))
+                                .append("</td><td>").append(cell(figures.path("perplexity"))).append("</td></tr>\n");
+                    }
                 }
             }
         }

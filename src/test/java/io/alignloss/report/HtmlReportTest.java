@@ -127,4 +127,27 @@ class HtmlReportTest {
         assertThat(html).contains("<th>mean utility</th>").contains("<td>uniform</td><td>500</td><td>4.400</td>")
                 .contains("<td>trained</td><td>500</td><td>5.200</td>");
     }
+
+    @Test
+    void sequenceObjectivesAreShownSideBySideWithTheirPromptTerm() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode summary = mapper.createObjectNode();
+        ObjectNode objectives = summary.putObject("objectives");
+        String[][] models = {{"joint-trained", "joint", "3.25", "2.5"}, {"conditional-trained", "conditional", "3.75", "2.25"}};
+        for (String[] model : models) {
+            ObjectNode objective = objectives.putObject(model[0]);
+            objective.put("loss", 2.0);
+            objective.put("mode", model[1]);
+            objective.putObject("joint").put("token_nll", Double.parseDouble(model[2])).put("sequence_nll", 40.0);
+            objective.putObject("conditional").put("token_nll", Double.parseDouble(model[3])).put("sequence_nll", 30.0).put("perplexity", 9.0);
+            objective.putObject("prompt_term").put("token_nll", 4.5).put("sequence_nll", 10.0);
+            objective.putObject("language_model").put("path", "runs/" + model[0] + "/model");
+        }
+        String html = HtmlReport.render(summary);
+        assertThat(html).contains("Sequence likelihood, side by side");
+        String table = html.substring(html.indexOf("Sequence likelihood, side by side"));
+        assertThat(table).contains("joint-trained (joint, runs/joint-trained/model)").contains("conditional-trained (conditional,")
+                .contains(">3.250<").contains(">2.250<").contains(">4.500<");
+        assertThat(html).doesNotContain("Model-generated targets");
+    }
 }
