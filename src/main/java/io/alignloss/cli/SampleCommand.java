@@ -49,6 +49,7 @@ final class SampleCommand implements Callable<Integer> {
             write(spark, SampleData.logged(rows, seed + 7, seed + 6), SampleData.LOGGED_SCHEMA, "logged.parquet");
             write(spark, SampleData.loggedCandidates(Math.max(1, rows / 3), seed + 8, seed + 6), SampleData.LOGGED_CANDIDATE_SCHEMA,
                     "logged-candidates.parquet");
+            write(spark, SampleData.selfTargets(Math.max(1, rows / 10), seed + 9), SampleData.SELF_TARGET_SCHEMA, "self-target.parquet");
         }
         return 0;
     }

@@ -169,6 +169,41 @@ public final class SampleData {
         return rows;
     }
 
+    public static final StructType SELF_TARGET_SCHEMA = new StructType()
+            .add("id", DataTypes.StringType)
+            .add("context", DataTypes.StringType)
+            .add("modified_context", DataTypes.StringType)
+            .add("z", DataTypes.StringType)
+            .add("candidates", DataTypes.createArrayType(DataTypes.StringType, true))
+            .add("reference", DataTypes.StringType)
+            .add("language", DataTypes.StringType)
+            .add("domain", DataTypes.StringType);
+
+    /**
+     * Self-target rows (context distillation): the context c is a sample prompt with a long instruction in front,
+     * the modified context c′ the prompt alone, z a style note on some rows; every other row offers 3 candidate
+     * responses (one of them the reference), the rest leave ŷ to the model's greedy decode.
+     */
+    public static List<Row> selfTargets(int count, long seed) {
+        List<Row> sequences = sequences(count, seed);
+        SplittableRandom random = new SplittableRandom(seed + 1);
+        List<Row> rows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Row row = sequences.get(i);
+            String prompt = row.getString(1);
+            String instruction = text(random, "System: answer carefully and", 6, 20);
+            List<String> candidates = null;
+            if (i % 2 == 1) {
+                candidates = new ArrayList<>(List.of(row.getString(2), sequences.get((i + 1) % count).getString(2),
+                        text(random, "Assistant:", 4, 12)));
+                java.util.Collections.shuffle(candidates, new java.util.Random(seed + i));
+            }
+            rows.add(RowFactory.create(format("t%06d", i), instruction + " " + prompt, prompt, random.nextBoolean() ? "Be concise." : null,
+                    candidates, row.getString(2), row.getString(8), row.getString(9)));
+        }
+        return rows;
+    }
+
     public static final StructType CANDIDATE_SCHEMA = new StructType()
             .add("id", DataTypes.StringType)
             .add("prompt_id", DataTypes.StringType)
