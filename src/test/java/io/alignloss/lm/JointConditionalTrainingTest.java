@@ -110,4 +110,30 @@ class JointConditionalTrainingTest extends LocalSparkTest {
                     figures.at("/conditional/sequence_nll").asDouble() + figures.at("/prompt_term/sequence_nll").asDouble(), within(1e-6));
         }
     }
+
+    @Test
+    void aResumedLanguageModelRunEndsWhereAnUninterruptedOneDoes() throws Exception {
+        io.alignloss.config.JobConfig config = io.alignloss.testing.Configs.parse("inputs.seqs { path = \"" + trainPath + "\", kind = sequence }\n"
+                + "objectives = [ { name = lm, type = sequence-likelihood, input = seqs, language-model { order = 2, bits = 10, dimension = 8 } } ]\n"
+                + "train { lr = 0.05, batch-fraction = 0.5, max-iter = 8, checkpoint-every = 2 }\npreference-biases = false\n");
+        double straight = finalObjective(new io.alignloss.job.TrainJob(new io.alignloss.job.TrainJob.Settings(config,
+                temp.resolve("straight").toString(), true, 0.01, 42, false)).run(spark));
+        Path out = temp.resolve("killed");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.alignloss.job.TrainJob(new io.alignloss.job.TrainJob.Settings(config,
+                out.toString(), true, 0.01, 42, false), state -> {
+                    if (state.iteration() == 5) {
+                        throw new IllegalStateException("killed at iteration 5");
+                    }
+                }).run(spark)).hasMessageContaining("killed");
+        assertThat(temp.resolve("killed.checkpoints/iteration-00000004")).exists();
+        io.alignloss.job.EvaluateJob.Result resumed = new io.alignloss.job.TrainJob(new io.alignloss.job.TrainJob.Settings(config,
+                out.toString(), true, 0.01, 42, true)).run(spark);
+        assertThat(finalObjective(resumed)).isCloseTo(straight, within(1e-9 * Math.abs(straight)));
+        assertThat(temp.resolve("killed.checkpoints")).doesNotExist();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double finalObjective(io.alignloss.job.EvaluateJob.Result result) {
+        return ((Number) ((java.util.Map<String, Object>) result.summary().get("train")).get("final_objective")).doubleValue();
+    }
 }
