@@ -50,6 +50,7 @@ final class SampleCommand implements Callable<Integer> {
             write(spark, SampleData.loggedCandidates(Math.max(1, rows / 3), seed + 8, seed + 6), SampleData.LOGGED_CANDIDATE_SCHEMA,
                     "logged-candidates.parquet");
             write(spark, SampleData.selfTargets(Math.max(1, rows / 10), seed + 9), SampleData.SELF_TARGET_SCHEMA, "self-target.parquet");
+            write(spark, SampleData.sequences(Math.max(1, rows / 6), seed + 10), SampleData.SEQUENCE_SCHEMA, "sequences-heldout.parquet");
         }
         return 0;
     }

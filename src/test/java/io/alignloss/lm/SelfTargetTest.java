@@ -172,4 +172,33 @@ class SelfTargetTest extends LocalSparkTest {
         Files.writeString(evaluate, config(rowsPath, "", ""));
         assertThat(Main.execute("evaluate", "--config", evaluate.toString(), "--out", temp.resolve("bad-eval").toString())).isEqualTo(2);
     }
+
+    @Test
+    void aSelfTargetRunKilledInItsSecondRoundResumesFromTheFirstRoundsCheckpoint() throws Exception {
+        io.alignloss.config.JobConfig config = io.alignloss.testing.Configs.parse(config(rowsPath, "",
+                "train { init-model = \"" + model + "\", rounds = 3, lr = 0.05, batch-fraction = 0.5, max-iter = 4 }\n"));
+        io.alignloss.job.EvaluateJob.Result straight = new io.alignloss.job.TrainJob(new io.alignloss.job.TrainJob.Settings(config,
+                temp.resolve("straight").toString(), true, 0.01, 42, false)).run(spark);
+        Path out = temp.resolve("killed");
+        int[] iterations = {0};
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.alignloss.job.TrainJob(new io.alignloss.job.TrainJob.Settings(config,
+                out.toString(), true, 0.01, 42, false), state -> {
+                    // 4 iterations per round: the 6th is in round 2
+                    if (++iterations[0] == 6) {
+                        throw new IllegalStateException("killed in round 2");
+                    }
+                }).run(spark)).hasMessageContaining("killed");
+        assertThat(temp.resolve("killed.checkpoints/iteration-00000001")).exists();
+        io.alignloss.job.EvaluateJob.Result resumed = new io.alignloss.job.TrainJob(new io.alignloss.job.TrainJob.Settings(config,
+                out.toString(), true, 0.01, 42, true)).run(spark);
+        JsonNode straightTrain = SummaryJson.mapper().valueToTree(straight.summary().get("train"));
+        JsonNode resumedTrain = SummaryJson.mapper().valueToTree(resumed.summary().get("train"));
+        assertThat(resumedTrain.get("resumed_from_round").asInt()).isEqualTo(1);
+        assertThat(resumedTrain.get("rounds")).hasSize(3);
+        assertThat(resumedTrain.get("final_objective").asDouble()).isCloseTo(straightTrain.get("final_objective").asDouble(),
+                within(1e-9 * Math.abs(straightTrain.get("final_objective").asDouble())));
+        assertThat(resumedTrain.at("/rounds/2/target_token_nll_after").asDouble())
+                .isCloseTo(straightTrain.at("/rounds/2/target_token_nll_after").asDouble(), within(1e-9));
+        assertThat(temp.resolve("killed.checkpoints")).doesNotExist();
+    }
 }
