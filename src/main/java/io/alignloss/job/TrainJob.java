@@ -493,6 +493,14 @@ public final class TrainJob {
             Map<Integer, Long> counts = LmData.counts(trainBlocks);
             long tokenCount = counts.values().stream().mapToLong(Long::longValue).sum();
             LOG.info("tokenised the training rows: {} tokens (with END), {} distinct ids, {} s", tokenCount, counts.size(), seconds(start));
+            if (counts.isEmpty()) {
+                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s': no training rows (the validation "
+                        + "split train.validation-fraction = %s left none)", inputConfig.name(), train.validationFraction()));
+            }
+            if (init.isEmpty() && counts.values().stream().noneMatch(count -> count >= lm.minCount())) {
+                throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: %s.min-count = %d keeps no token: no token occurs that "
+                        + "often in the %d training tokens", config.source(), objective.key(LmSettings.BLOCK), lm.minCount(), tokenCount));
+            }
             LanguageModel structure = init.orElseGet(() -> LanguageModel.initial(lm.shape(),
                     Vocabulary.fromCounts(counts, lm.minCount(), lm.classes()), counts, settings.seed()));
             LOG.info("language model: {} parameters, {}; {} kept tokens in {} classes, {} rare ids share one class", structure.weights().length,

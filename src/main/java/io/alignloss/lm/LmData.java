@@ -67,7 +67,7 @@ public final class LmData {
                 }
             }
             return List.of(counts).iterator();
-        }).reduce((a, b) -> {
+        }).fold(new HashMap<>(), (a, b) -> {
             Map<Integer, Long> merged = new HashMap<>(a);
             b.forEach((token, count) -> merged.merge(token, count, Long::sum));
             return merged;

@@ -1,5 +1,7 @@
 package io.alignloss.lm;
 
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
 import io.alignloss.model.PairLossAggregate.RowFilter;
 import io.alignloss.optim.Evaluation;
 import io.alignloss.optim.TrainingLoss;
@@ -56,11 +58,12 @@ public final class LmLoss implements TrainingLoss {
                 plain += positions;
             }
             return new long[] {Double.doubleToLongBits(weighted), plain};
-        }).reduce((a, b) -> new long[] {Double.doubleToLongBits(Double.longBitsToDouble(a[0]) + Double.longBitsToDouble(b[0])), a[1] + b[1]});
+        }).fold(new long[] {Double.doubleToLongBits(0.0), 0L}, (a, b) -> new long[] {Double.doubleToLongBits(Double.longBitsToDouble(a[0]) + Double.longBitsToDouble(b[0])), a[1] + b[1]});
         this.totalWeightedTokens = Double.longBitsToDouble(tokens[0]);
         this.totalTokens = tokens[1];
         if (!(totalWeightedTokens > 0)) {
-            throw new IllegalArgumentException("The training sequences have no scored token with a positive weight");
+            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, "Cannot train the language model: the training rows have no scored token "
+                    + "with a positive weight");
         }
     }
 

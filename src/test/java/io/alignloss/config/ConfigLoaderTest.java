@@ -114,13 +114,13 @@ class ConfigLoaderTest {
     void unknownTypeAndInputAndKindAreErrors() throws Exception {
         File badType = write(VALID.replace("type = bradley-terry", "type = bradley_terry"));
         assertThatThrownBy(() -> ConfigLoader.load(badType, List.of(), Optional.empty()))
-                .hasMessageContaining("Invalid objectives.bt.type: 'bradley_terry' (valid types: bradley-terry, sequence-likelihood, expected-utility)");
+                .hasMessageContaining("Invalid objectives.bt.type: 'bradley_terry' (valid types: bradley-terry, sequence-likelihood, expected-utility, self-target)");
         File badInput = write(VALID.replace("input = prefs }", "input = prefz }"));
         assertThatThrownBy(() -> ConfigLoader.load(badInput, List.of(), Optional.empty()))
                 .hasMessageContaining("no input named 'prefz' (inputs: prefs, seqs)");
         File badKind = write(VALID.replace("kind = preference", "kind = pairs"));
         assertThatThrownBy(() -> ConfigLoader.load(badKind, List.of(), Optional.empty()))
-                .hasMessageContaining("Invalid inputs.prefs.kind: 'pairs' (valid: preference, sequence)");
+                .hasMessageContaining("Invalid inputs.prefs.kind: 'pairs' (valid: preference, sequence, self-target)");
     }
 
     @Test
