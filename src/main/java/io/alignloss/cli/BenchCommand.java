@@ -1,6 +1,7 @@
 package io.alignloss.cli;
 
 import io.alignloss.bench.EvaluateBenchmark;
+import io.alignloss.bench.LmBenchmark;
 import io.alignloss.bench.TrainBenchmark;
 import io.alignloss.job.SparkSessions;
 import picocli.CommandLine.Command;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -21,19 +23,22 @@ import java.util.stream.Stream;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks. 'bench evaluate': the evaluate job against a hand-written Spark SQL aggregate of the same loss. "
                 + "'bench train': seconds per L-BFGS iteration against MLlib LogisticRegression and a plain Java loop. "
-                + "'bench scale': 20M rows evaluated and 10 L-BFGS iterations on 2M x 384 pairs, with a cluster projection.")
+                + "'bench scale': 20M rows evaluated and 10 L-BFGS iterations on 2M x 384 pairs, with a cluster projection. "
+                + "'bench lm': language-model training tokens/s against the floor of its own arithmetic (FLOPs per token at the "
+                + "machine's measured rate), with the ratio.")
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate, train or scale.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate, train, scale or lm.")
     String name;
 
-    @Option(names = "--rows", paramLabel = "N", description = "Generated rows (default: 5,000,000 for evaluate, 1,000,000 pairs for train).")
+    @Option(names = "--rows", paramLabel = "N", description = "Generated rows (default: 5,000,000 for evaluate, 1,000,000 pairs for train; lm: every Alpaca row, "
+            + "cycled when more are asked, or 5,000 synthetic rows).")
     Long rows;
 
-    @Option(names = "--partitions", paramLabel = "P", defaultValue = "16", description = "Partitions / Parquet files (default: ${DEFAULT-VALUE}).")
-    int partitions;
+    @Option(names = "--partitions", paramLabel = "P", description = "Partitions / Parquet files (default: 16; lm: the cores Spark uses).")
+    Integer partitions;
 
     @Option(names = "--dimension", paramLabel = "D", defaultValue = "384", description = "train: embedding dimension (default: ${DEFAULT-VALUE}).")
     int dimension;
@@ -41,8 +46,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pairs", paramLabel = "M", defaultValue = "2000000", description = "scale: training pairs (default: ${DEFAULT-VALUE}).")
     long pairs;
 
-    @Option(names = "--iterations", paramLabel = "K", defaultValue = "10", description = "train: L-BFGS iterations timed (default: ${DEFAULT-VALUE}).")
-    int iterations;
+    @Option(names = "--iterations", paramLabel = "K", description = "train: L-BFGS iterations timed (default: 10); lm: passes per round "
+            + "and kind; Adam iterations timed = repeat x passes (default: 2).")
+    Integer iterations;
 
     @Option(names = "--repeat", paramLabel = "R", defaultValue = "3", description = "Timed repetitions after a warm-up (default: ${DEFAULT-VALUE}).")
     int repeat;
@@ -59,10 +65,21 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!name.equals("evaluate") && !name.equals("train") && !name.equals("scale")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown benchmark '" + name + "' (valid: evaluate, train, scale)");
+        if (!name.equals("evaluate") && !name.equals("train") && !name.equals("scale") && !name.equals("lm")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown benchmark '" + name + "' (valid: evaluate, train, scale, lm)");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (name.equals("lm")) {
+            Optional<Path> data = Files.isRegularFile(LmBenchmark.ALPACA) ? Optional.of(LmBenchmark.ALPACA) : Optional.empty();
+            LmBenchmark.Settings settings = new LmBenchmark.Settings(rows == null ? 0 : rows, partitions == null ? 0 : partitions, repeat,
+                    iterations == null ? 2 : iterations, seed, data, 1.0);
+            try (SparkSessions session = SparkSessions.open("alignloss bench lm")) {
+                LmBenchmark.run(session.spark(), settings, out);
+            }
+            return 0;
+        }
+        int partitions = this.partitions == null ? 16 : this.partitions;
+        int iterations = this.iterations == null ? 10 : this.iterations;
         if (name.equals("train")) {
             try (SparkSessions session = SparkSessions.open("alignloss bench train")) {
                 TrainBenchmark.run(session.spark(), rows == null ? 1_000_000 : rows, dimension, iterations, partitions, seed, out);
