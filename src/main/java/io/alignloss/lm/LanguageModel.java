@@ -173,6 +173,9 @@ public final class LanguageModel implements Serializable {
         final int[] rows;
         final double[] classLogits;
         final double[] wordLogits;
+        /** softmax of the logits, kept from the forward pass for the backward one */
+        final double[] classProbs;
+        final double[] wordProbs;
 
         Workspace(int dimension, int features, int classes, int largestClass) {
             h = new double[dimension];
@@ -180,6 +183,8 @@ public final class LanguageModel implements Serializable {
             rows = new int[features];
             classLogits = new double[classes];
             wordLogits = new double[largestClass];
+            classProbs = new double[classes];
+            wordProbs = new double[largestClass];
         }
     }
 
@@ -213,14 +218,41 @@ public final class LanguageModel implements Serializable {
         }
     }
 
-    // logit = W_row·h + bias
+    // logit = W_row·h + bias (four partial sums, so the loop is not bound by the latency of one add chain)
     private double logit(int row, double[] h) {
         int d = h.length;
-        double sum = weights[row + d];
-        for (int j = 0; j < d; j++) {
-            sum += weights[row + j] * h[j];
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < d; j += 4) {
+            s0 += weights[row + j] * h[j];
+            s1 += weights[row + j + 1] * h[j + 1];
+            s2 += weights[row + j + 2] * h[j + 2];
+            s3 += weights[row + j + 3] * h[j + 3];
         }
-        return sum;
+        for (; j < d; j++) {
+            s0 += weights[row + j] * h[j];
+        }
+        return weights[row + d] + ((s0 + s1) + (s2 + s3));
+    }
+
+    // log Σ exp(v_i) over v[0..n), stably, leaving softmax(v) in probs
+    static double logSumExp(double[] v, int n, double[] probs) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, v[i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            probs[i] = Math.exp(v[i] - max);
+            sum += probs[i];
+        }
+        for (int i = 0; i < n; i++) {
+            probs[i] /= sum;
+        }
+        return max + Math.log(sum);
     }
 
     // log Σ exp(v_i) over v[0..n), stably
@@ -251,7 +283,7 @@ public final class LanguageModel implements Serializable {
         for (int c = 0; c < classes; c++) {
             work.classLogits[c] = logit(classRow(tower, c), work.h);
         }
-        double classNormaliser = logSumExp(work.classLogits, classes);
+        double classNormaliser = gradient != null ? logSumExp(work.classLogits, classes, work.classProbs) : logSumExp(work.classLogits, classes);
         int target = sequence[t];
         int k = positions()[target];
         int c = k < 0 ? vocabulary.classes() : classOfKept()[k];
@@ -266,33 +298,32 @@ public final class LanguageModel implements Serializable {
                 work.wordLogits[i] = logit(wordRow(tower, first + i), work.h);
             }
             // + log Pr(w | c, h)
-            logProb += work.wordLogits[k - first] - logSumExp(work.wordLogits, members);
+            logProb += work.wordLogits[k - first] - (gradient != null ? logSumExp(work.wordLogits, members, work.wordProbs)
+                    : logSumExp(work.wordLogits, members));
         }
         else {
             // + log (1 / #rare)
             logProb -= Math.log(vocabulary.rareCount());
         }
         if (gradient != null && weight != 0) {
-            accumulate(tower, c, k, first, members, classNormaliser, work, gradient, weight);
+            accumulate(tower, c, k, first, members, work, gradient, weight);
         }
         return logProb;
     }
 
     // ∂(−w·log Pr)/∂logit = w·(softmax − onehot); ∂/∂W_row = that·h, ∂/∂bias = that; ∂/∂h = Σ that·W_row; ∂/∂E[bucket] = ∂/∂h
-    private void accumulate(int tower, int c, int k, int first, int members, double classNormaliser, Workspace work,
-            double[] gradient, double weight) {
+    private void accumulate(int tower, int c, int k, int first, int members, Workspace work, double[] gradient, double weight) {
         int d = shape.dimension();
         double[] h = work.h;
         double[] dh = work.dh;
         Arrays.fill(dh, 0);
         for (int i = 0; i < vocabulary.outputClasses(); i++) {
-            double delta = weight * (Math.exp(work.classLogits[i] - classNormaliser) - (i == c ? 1 : 0));
+            double delta = weight * (work.classProbs[i] - (i == c ? 1 : 0));
             addRow(classRow(tower, i), delta, h, dh, gradient);
         }
         if (k >= 0) {
-            double wordNormaliser = logSumExp(work.wordLogits, members);
             for (int i = 0; i < members; i++) {
-                double delta = weight * (Math.exp(work.wordLogits[i] - wordNormaliser) - (first + i == k ? 1 : 0));
+                double delta = weight * (work.wordProbs[i] - (first + i == k ? 1 : 0));
                 addRow(wordRow(tower, first + i), delta, h, dh, gradient);
             }
         }

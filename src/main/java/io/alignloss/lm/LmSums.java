@@ -4,8 +4,10 @@ import java.io.Serializable;
 
 /**
  * What one pass over sequence blocks adds up: the weighted NLL {@code Σ w·(−log Pr)}, the weighted and plain
- * counts of scored positions, the rows, and the gradient of the weighted NLL as a sparse vector (sorted
- * indices, values), so only the parameters the rows touched travel through the aggregation tree.
+ * counts of scored positions, the rows, and the gradient of the weighted NLL: a sparse vector (sorted indices,
+ * values), so only the parameters the rows touched travel through the aggregation tree, or a dense one once
+ * more than half the entries are non-zero (a full pass over a large partition touches most of θ, and 12 bytes
+ * per sparse entry would cost more than 8 per dense one).
  */
 public final class LmSums implements Serializable {
     double nll;
@@ -14,6 +16,8 @@ public final class LmSums implements Serializable {
     long rows;
     int[] index = new int[0];
     double[] value = new double[0];
+    /** the gradient when it is dense (index and value are then unused) */
+    double[] dense;
 
     public double nll() {
         return nll;
@@ -33,6 +37,13 @@ public final class LmSums implements Serializable {
 
     /** Non-zero gradient entries carried. */
     public int nonZeros() {
+        if (dense != null) {
+            int count = 0;
+            for (double v : dense) {
+                count += v != 0 ? 1 : 0;
+            }
+            return count;
+        }
         return index.length;
     }
 
@@ -43,6 +54,10 @@ public final class LmSums implements Serializable {
             if (v != 0) {
                 count++;
             }
+        }
+        if (count > dense.length / 2) {
+            this.dense = dense;
+            return;
         }
         index = new int[count];
         value = new double[count];
@@ -57,11 +72,15 @@ public final class LmSums implements Serializable {
 
     /** The gradient as a dense vector of {@code dimension}. */
     public double[] gradient(int dimension) {
-        double[] dense = new double[dimension];
+        double[] result = dense != null ? dense.clone() : new double[dimension];
+        addSparse(result);
+        return result;
+    }
+
+    private void addSparse(double[] target) {
         for (int i = 0; i < index.length; i++) {
-            dense[index[i]] += value[i];
+            target[index[i]] += value[i];
         }
-        return dense;
     }
 
     /** The sum of two partial sums (a merge of their sorted sparse gradients). */
@@ -71,6 +90,20 @@ public final class LmSums implements Serializable {
         merged.weightedTokens = a.weightedTokens + b.weightedTokens;
         merged.tokens = a.tokens + b.tokens;
         merged.rows = a.rows + b.rows;
+        if (a.dense != null || b.dense != null) {
+            // dense + anything: add the other into (a copy of) the dense one
+            LmSums base = a.dense != null ? a : b;
+            LmSums other = base == a ? b : a;
+            merged.dense = base.dense.clone();
+            base.addSparse(merged.dense);
+            other.addSparse(merged.dense);
+            if (other.dense != null) {
+                for (int i = 0; i < merged.dense.length; i++) {
+                    merged.dense[i] += other.dense[i];
+                }
+            }
+            return merged;
+        }
         int[] index = new int[a.index.length + b.index.length];
         double[] value = new double[index.length];
         int i = 0;
