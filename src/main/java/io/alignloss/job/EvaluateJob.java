@@ -177,11 +177,7 @@ public final class EvaluateJob {
                 }
             }
             else if (objectives.get(i) instanceof SelfTargetObjective selfTarget) {
-                LanguageModel model = extras.languageModels().get(selfTarget.name());
-                if (model == null && selfTarget.modelPath().isPresent()) {
-                    String path = selfTarget.modelPath().get();
-                    model = timed("load language model " + path, () -> LanguageModelFolder.load(path, spark.sparkContext().hadoopConfiguration()));
-                }
+                LanguageModel model = languageModel(spark, selfTarget.name(), selfTarget.modelPath());
                 if (model == null) {
                     throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: objective '%s' (self-target) needs a language model to "
                             + "pick its targets: set %s = \"<train output>/model\"", config.source(), selfTarget.name(),
@@ -190,11 +186,7 @@ public final class EvaluateJob {
                 objectives.set(i, selfTarget.withModel(model));
             }
             else if (objectives.get(i) instanceof SequenceLikelihoodObjective sequence) {
-                LanguageModel model = extras.languageModels().get(sequence.name());
-                if (model == null && sequence.modelPath().isPresent()) {
-                    String path = sequence.modelPath().get();
-                    model = timed("load language model " + path, () -> LanguageModelFolder.load(path, spark.sparkContext().hadoopConfiguration()));
-                }
+                LanguageModel model = languageModel(spark, sequence.name(), sequence.modelPath());
                 if (model != null) {
                     objectives.set(i, sequence.withModel(model));
                 }
@@ -348,6 +340,15 @@ public final class EvaluateJob {
         finally {
             committer.abort();
         }
+    }
+
+    /** An objective's language model: the one a train run just fitted, else the configured folder's; null without either. */
+    private LanguageModel languageModel(SparkSession spark, String objective, Optional<String> path) {
+        LanguageModel trained = extras.languageModels().get(objective);
+        if (trained != null || path.isEmpty()) {
+            return trained;
+        }
+        return timed("load language model " + path.get(), () -> LanguageModelFolder.load(path.get(), spark.sparkContext().hadoopConfiguration()));
     }
 
     /** The diagnostics settings with the objective's own bootstrap and confidence. */

@@ -276,10 +276,7 @@ public final class TrainJob {
             model.save(new org.apache.hadoop.fs.Path(committer.stagingPath("model")), hadoop);
             LOG.info("model written ({} weights); evaluating objective {} with it", dimension, objective.name());
 
-            EvaluateJob.Settings evaluate = new EvaluateJob.Settings(config, settings.out(), settings.overwrite(),
-                    settings.maxRejectFraction(), settings.seed(), EvaluateJob.Mode.EVALUATE);
-            EvaluateJob.Result result = new EvaluateJob(evaluate).run(spark, new EvaluateJob.Extras("train", Optional.of(committer),
-                    Map.of(objective.name(), model), Map.of("train", block), warnings));
+            EvaluateJob.Result result = evaluateTrained(spark, committer, block, warnings, Map.of(objective.name(), model), Map.of());
             checkpoints.deleteAll();
             return result;
         }
@@ -435,11 +432,8 @@ public final class TrainJob {
             LOG.info("policy written ({} weights): mean utility {} (uniform {})", dimension, fit.train.get("mean_utility"),
                     before.get("mean_utility"));
 
-            EvaluateJob.Settings evaluate = new EvaluateJob.Settings(config, settings.out(), settings.overwrite(),
-                    settings.maxRejectFraction(), settings.seed(), EvaluateJob.Mode.EVALUATE);
             // the evaluation sees the trained policy: on candidate sets its E_x E_π[U], on logged data its off-policy estimates
-            EvaluateJob.Result result = new EvaluateJob(evaluate).run(spark, new EvaluateJob.Extras("train", Optional.of(committer),
-                    Map.of(objective.name(), policy), Map.of("train", block), warnings));
+            EvaluateJob.Result result = evaluateTrained(spark, committer, block, warnings, Map.of(objective.name(), policy), Map.of());
             checkpoints.deleteAll();
             return result;
         }
@@ -568,10 +562,7 @@ public final class TrainJob {
             LOG.info("language model written ({} parameters): train token NLL {} ({} perplexity); evaluating objective {} with it",
                     trained.weights().length, fit.train.get("token_nll"), fit.train.get("perplexity"), objective.name());
 
-            EvaluateJob.Settings evaluate = new EvaluateJob.Settings(config, settings.out(), settings.overwrite(),
-                    settings.maxRejectFraction(), settings.seed(), EvaluateJob.Mode.EVALUATE);
-            EvaluateJob.Result result = new EvaluateJob(evaluate).run(spark, new EvaluateJob.Extras("train", Optional.of(committer),
-                    Map.of(), Map.of("train", block), warnings, Map.of(objective.name(), trained)));
+            EvaluateJob.Result result = evaluateTrained(spark, committer, block, warnings, Map.of(), Map.of(objective.name(), trained));
             checkpoints.deleteAll();
             return result;
         }
@@ -624,12 +615,7 @@ public final class TrainJob {
             int firstRound = 1;
             if (saved.isPresent()) {
                 JsonNode metadata = saved.get().metadata();
-                JsonNode expected = SummaryJson.mapper().valueToTree(fingerprint);
-                if (metadata.get("fingerprint") == null || !expected.toString().equals(metadata.get("fingerprint").toString())) {
-                    throw new AlignLossException(ErrorCode.USAGE, format("Cannot resume from %s: it was written by a run with another "
-                            + "objective, model, optimiser or data (%s, now %s); delete the checkpoints to start again",
-                            saved.get().path(), metadata.get("fingerprint"), expected));
-                }
+                checkFingerprint(saved.get(), fingerprint);
                 model = model.withWeights(saved.get().state().x());
                 firstRound = (int) saved.get().state().iteration() + 1;
                 metadata.get("rounds").forEach(entry -> rounds.add(SummaryJson.mapper().convertValue(entry, Map.class)));
@@ -733,10 +719,7 @@ public final class TrainJob {
             LanguageModelFolder.save(model, metadata, new org.apache.hadoop.fs.Path(committer.stagingPath("model")), hadoop);
             LOG.info("self-trained language model written; evaluating objective {} with it", objective.name());
 
-            EvaluateJob.Settings evaluate = new EvaluateJob.Settings(config, settings.out(), settings.overwrite(),
-                    settings.maxRejectFraction(), settings.seed(), EvaluateJob.Mode.EVALUATE);
-            EvaluateJob.Result result = new EvaluateJob(evaluate).run(spark, new EvaluateJob.Extras("train", Optional.of(committer),
-                    Map.of(), Map.of("train", block), warnings, Map.of(objective.name(), model)));
+            EvaluateJob.Result result = evaluateTrained(spark, committer, block, warnings, Map.of(), Map.of(objective.name(), model));
             checkpoints.deleteAll();
             return result;
         }
@@ -748,6 +731,26 @@ public final class TrainJob {
                 previous.unpersist(false);
             }
             committer.abort();
+        }
+    }
+
+    /** The evaluation that ends every train run, with the trained models, into the output the run already writes. */
+    private EvaluateJob.Result evaluateTrained(SparkSession spark, OutputCommitter committer, Map<String, Object> block, List<String> warnings,
+            Map<String, RewardModel> models, Map<String, LanguageModel> languageModels) {
+        EvaluateJob.Settings evaluate = new EvaluateJob.Settings(settings.config(), settings.out(), settings.overwrite(),
+                settings.maxRejectFraction(), settings.seed(), EvaluateJob.Mode.EVALUATE);
+        return new EvaluateJob(evaluate).run(spark, new EvaluateJob.Extras("train", Optional.of(committer), models, Map.of("train", block),
+                warnings, languageModels));
+    }
+
+    /** Refuses (exit 2) a checkpoint written by a run with another fingerprint. */
+    private static void checkFingerprint(Checkpoints.Saved saved, Map<String, Object> fingerprint) {
+        JsonNode recorded = saved.metadata().get("fingerprint");
+        JsonNode expected = SummaryJson.mapper().valueToTree(fingerprint);
+        if (recorded == null || !expected.toString().equals(recorded.toString())) {
+            throw new AlignLossException(ErrorCode.USAGE, format("Cannot resume from %s: it was written by a run with another "
+                    + "objective, features, model, optimiser or data (%s, now %s); delete the checkpoints to start again",
+                    saved.path(), recorded, expected));
         }
     }
 
@@ -810,12 +813,7 @@ public final class TrainJob {
         int sinceBest = 0;
         if (saved.isPresent()) {
             JsonNode metadata = saved.get().metadata();
-            JsonNode expected = SummaryJson.mapper().valueToTree(fingerprint);
-            if (metadata.get("fingerprint") == null || !expected.toString().equals(metadata.get("fingerprint").toString())) {
-                throw new AlignLossException(ErrorCode.USAGE, format("Cannot resume from %s: it was written by a run with another "
-                        + "objective, features, optimiser or data (%s, now %s); delete the checkpoints to start again",
-                        saved.get().path(), metadata.get("fingerprint"), expected));
-            }
+            checkFingerprint(saved.get(), fingerprint);
             state = saved.get().state();
             resumedFrom = state.iteration();
             metadata.get("history").forEach(entry -> history.add(SummaryJson.mapper().convertValue(entry, Map.class)));

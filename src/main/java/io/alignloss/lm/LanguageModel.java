@@ -271,19 +271,35 @@ public final class LanguageModel implements Serializable {
         return max + Math.log(sum);
     }
 
-    /**
-     * log Pr(sequence[t] | sequence[<t]) at a position of {@code segment}; when {@code gradient} is given, adds
-     * {@code −weight·∇_θ log Pr} to it (the gradient of weight × the NLL).
-     */
-    public double logProb(int[] sequence, int t, int segment, Workspace work, double[] gradient, double weight) {
-        int d = shape.dimension();
+    // class logits A_c·h + a_c into work.classLogits (softmax into work.classProbs when asked); returns log Σ_c exp(logit)
+    private double classScores(int[] sequence, int t, int segment, Workspace work, boolean probabilities) {
         int tower = tower(segment);
         context(sequence, t, segment, work);
         int classes = vocabulary.outputClasses();
         for (int c = 0; c < classes; c++) {
             work.classLogits[c] = logit(classRow(tower, c), work.h);
         }
-        double classNormaliser = gradient != null ? logSumExp(work.classLogits, classes, work.classProbs) : logSumExp(work.classLogits, classes);
+        return probabilities ? logSumExp(work.classLogits, classes, work.classProbs) : logSumExp(work.classLogits, classes);
+    }
+
+    // word logits B_w·h + b_w of class c's members into work.wordLogits (softmax into work.wordProbs when asked); returns log Σ exp
+    private double wordScores(int tower, int c, Workspace work, boolean probabilities) {
+        int first = vocabulary.classStart()[c];
+        int members = vocabulary.classStart()[c + 1] - first;
+        for (int i = 0; i < members; i++) {
+            work.wordLogits[i] = logit(wordRow(tower, first + i), work.h);
+        }
+        return probabilities ? logSumExp(work.wordLogits, members, work.wordProbs) : logSumExp(work.wordLogits, members);
+    }
+
+    /**
+     * log Pr(sequence[t] | sequence[<t]) at a position of {@code segment}; when {@code gradient} is given, adds
+     * {@code −weight·∇_θ log Pr} to it (the gradient of weight × the NLL).
+     */
+    public double logProb(int[] sequence, int t, int segment, Workspace work, double[] gradient, double weight) {
+        int tower = tower(segment);
+        boolean backward = gradient != null && weight != 0;
+        double classNormaliser = classScores(sequence, t, segment, work, backward);
         int target = sequence[t];
         int k = positions()[target];
         int c = k < 0 ? vocabulary.classes() : classOfKept()[k];
@@ -294,18 +310,15 @@ public final class LanguageModel implements Serializable {
         if (k >= 0) {
             first = vocabulary.classStart()[c];
             members = vocabulary.classStart()[c + 1] - first;
-            for (int i = 0; i < members; i++) {
-                work.wordLogits[i] = logit(wordRow(tower, first + i), work.h);
-            }
             // + log Pr(w | c, h)
-            logProb += work.wordLogits[k - first] - (gradient != null ? logSumExp(work.wordLogits, members, work.wordProbs)
-                    : logSumExp(work.wordLogits, members));
+            double wordNormaliser = wordScores(tower, c, work, backward);
+            logProb += work.wordLogits[k - first] - wordNormaliser;
         }
         else {
             // + log (1 / #rare)
             logProb -= Math.log(vocabulary.rareCount());
         }
-        if (gradient != null && weight != 0) {
+        if (backward) {
             accumulate(tower, c, k, first, members, work, gradient, weight);
         }
         return logProb;
@@ -351,23 +364,14 @@ public final class LanguageModel implements Serializable {
     public double[] logDistribution(int[] history, int segment) {
         Workspace work = workspace();
         int[] sequence = Arrays.copyOf(history, history.length + 1);
-        int t = history.length;
         int tower = tower(segment);
-        context(sequence, t, segment, work);
-        int classes = vocabulary.outputClasses();
-        for (int c = 0; c < classes; c++) {
-            work.classLogits[c] = logit(classRow(tower, c), work.h);
-        }
-        double classNormaliser = logSumExp(work.classLogits, classes);
+        double classNormaliser = classScores(sequence, history.length, segment, work, false);
         double[] result = new double[Tokens.OUTCOMES];
         Arrays.fill(result, work.classLogits[vocabulary.classes()] - classNormaliser - Math.log(vocabulary.rareCount()));
         for (int c = 0; c < vocabulary.classes(); c++) {
             int first = vocabulary.classStart()[c];
             int members = vocabulary.classStart()[c + 1] - first;
-            for (int i = 0; i < members; i++) {
-                work.wordLogits[i] = logit(wordRow(tower, first + i), work.h);
-            }
-            double wordNormaliser = logSumExp(work.wordLogits, members);
+            double wordNormaliser = wordScores(tower, c, work, false);
             for (int i = 0; i < members; i++) {
                 result[vocabulary.kept()[first + i]] = work.classLogits[c] - classNormaliser + work.wordLogits[i] - wordNormaliser;
             }
@@ -382,22 +386,14 @@ public final class LanguageModel implements Serializable {
      */
     public Next argmax(int[] sequence, int t, int segment, Workspace work) {
         int tower = tower(segment);
-        context(sequence, t, segment, work);
-        int classes = vocabulary.outputClasses();
-        for (int c = 0; c < classes; c++) {
-            work.classLogits[c] = logit(classRow(tower, c), work.h);
-        }
-        double classNormaliser = logSumExp(work.classLogits, classes);
+        double classNormaliser = classScores(sequence, t, segment, work, false);
         double best = Double.NEGATIVE_INFINITY;
         int bestId = -1;
         double entropy = 0;
         for (int c = 0; c < vocabulary.classes(); c++) {
             int first = vocabulary.classStart()[c];
             int members = vocabulary.classStart()[c + 1] - first;
-            for (int i = 0; i < members; i++) {
-                work.wordLogits[i] = logit(wordRow(tower, first + i), work.h);
-            }
-            double wordNormaliser = logSumExp(work.wordLogits, members);
+            double wordNormaliser = wordScores(tower, c, work, false);
             double logClass = work.classLogits[c] - classNormaliser;
             for (int i = 0; i < members; i++) {
                 double logProb = logClass + work.wordLogits[i] - wordNormaliser;

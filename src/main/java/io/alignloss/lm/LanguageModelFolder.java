@@ -1,21 +1,14 @@
 package io.alignloss.lm;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.model.ModelFiles;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,26 +27,7 @@ import static java.lang.String.format;
 public final class LanguageModelFolder {
     public static final String FORMAT = "alignloss-language-model";
     public static final int FORMAT_VERSION = 1;
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private LanguageModelFolder() {
-    }
-
-    /** Whether {@code path} holds a language model (its model.json names this format). */
-    public static boolean isLanguageModel(String path, Configuration conf) {
-        try {
-            Path json = new Path(path, "model.json");
-            FileSystem fs = json.getFileSystem(conf);
-            if (!fs.exists(json)) {
-                return false;
-            }
-            try (FSDataInputStream in = fs.open(json)) {
-                return FORMAT.equals(MAPPER.readValue(in, new TypeReference<Map<String, Object>>() { }).get("format"));
-            }
-        }
-        catch (IOException e) {
-            return false;
-        }
     }
 
     public static void save(LanguageModel model, Map<String, Object> metadata, Path folder, Configuration conf) {
@@ -74,19 +48,11 @@ public final class LanguageModelFolder {
             header.put("vocabulary_file", "vocabulary.i32");
             header.put("weights_file", "weights.f64");
             header.putAll(metadata);
-            try (FSDataOutputStream out = fs.create(new Path(folder, "model.json"), true)) {
-                out.write(MAPPER.writeValueAsString(header).getBytes(StandardCharsets.UTF_8));
-            }
-            ByteBuffer ints = ByteBuffer.allocate(4 * (vocabulary.keptCount() + vocabulary.classStart().length)).order(ByteOrder.LITTLE_ENDIAN);
-            ints.asIntBuffer().put(vocabulary.kept()).put(vocabulary.classStart());
-            try (FSDataOutputStream out = fs.create(new Path(folder, "vocabulary.i32"), true)) {
-                out.write(ints.array());
-            }
-            ByteBuffer doubles = ByteBuffer.allocate(8 * model.weights().length).order(ByteOrder.LITTLE_ENDIAN);
-            doubles.asDoubleBuffer().put(model.weights());
-            try (FSDataOutputStream out = fs.create(new Path(folder, "weights.f64"), true)) {
-                out.write(doubles.array());
-            }
+            ModelFiles.writeHeader(fs, folder, header);
+            int[] ints = java.util.Arrays.copyOf(vocabulary.kept(), vocabulary.keptCount() + vocabulary.classStart().length);
+            System.arraycopy(vocabulary.classStart(), 0, ints, vocabulary.keptCount(), vocabulary.classStart().length);
+            ModelFiles.writeInts(fs, new Path(folder, "vocabulary.i32"), ints);
+            ModelFiles.writeDoubles(fs, new Path(folder, "weights.f64"), model.weights());
         }
         catch (IOException e) {
             throw new UncheckedIOException(format("Cannot write language model to %s: %s", folder, e.getMessage()), e);
@@ -98,39 +64,18 @@ public final class LanguageModelFolder {
         Path folder = new Path(path);
         try {
             FileSystem fs = folder.getFileSystem(conf);
-            Path json = new Path(folder, "model.json");
-            if (!fs.exists(json)) {
-                throw new AlignLossException(ErrorCode.CONFIG, format(
-                        "Cannot read language model %s: no model.json there (a model folder is <train output>/model)", path));
-            }
-            Map<String, Object> header;
-            try (FSDataInputStream in = fs.open(json)) {
-                header = MAPPER.readValue(in, new TypeReference<LinkedHashMap<String, Object>>() { });
-            }
-            if (!FORMAT.equals(header.get("format"))) {
-                throw new AlignLossException(ErrorCode.CONFIG, format("Cannot read language model %s: format '%s', expected '%s' "
-                        + "(a model written by train of a sequence-likelihood objective)", path, header.get("format"), FORMAT));
-            }
+            Map<String, Object> header = ModelFiles.readHeader(fs, folder, FORMAT,
+                    "language model (a model written by train of a sequence-likelihood objective)");
             @SuppressWarnings("unchecked")
             Map<String, Object> shape = (Map<String, Object>) header.get("shape");
             LmShape lmShape = new LmShape(((Number) shape.get("order")).intValue(), ((Number) shape.get("bits")).intValue(),
                     ((Number) shape.get("dimension")).intValue(), "separate".equals(shape.get("prompt_parameters")));
             int kept = ((Number) header.get("kept_tokens")).intValue();
             int classes = ((Number) header.get("classes")).intValue();
-            int[] ints = new int[kept + classes + 1];
-            byte[] intBytes = new byte[4 * ints.length];
-            try (FSDataInputStream in = fs.open(new Path(folder, "vocabulary.i32"))) {
-                in.readFully(intBytes);
-            }
-            ByteBuffer.wrap(intBytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(ints);
+            int[] ints = ModelFiles.readInts(fs, new Path(folder, "vocabulary.i32"), kept + classes + 1);
             Vocabulary vocabulary = new Vocabulary(java.util.Arrays.copyOf(ints, kept), java.util.Arrays.copyOfRange(ints, kept, ints.length));
             int parameters = ((Number) header.get("parameters")).intValue();
-            byte[] bytes = new byte[8 * parameters];
-            try (FSDataInputStream in = fs.open(new Path(folder, "weights.f64"))) {
-                in.readFully(bytes);
-            }
-            double[] weights = new double[parameters];
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(weights);
+            double[] weights = ModelFiles.readDoubles(fs, new Path(folder, "weights.f64"), parameters);
             return new LanguageModel(lmShape, vocabulary, weights);
         }
         catch (IOException | RuntimeException e) {

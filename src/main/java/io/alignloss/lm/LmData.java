@@ -21,19 +21,23 @@ public final class LmData {
     /** Blocks of the rows' prompt and response tokens, weights and {@code hash} (a stable row hash column). */
     public static JavaRDD<SequenceBlock> blocks(Dataset<Row> rows, Column hash) {
         return rows.select(col(InputContract.PROMPT), col(InputContract.RESPONSE), col(InputContract.WEIGHT).cast("double"), hash).javaRDD()
-                .mapPartitions((Iterator<Row> partition) -> SequenceBlock.pack(new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return partition.hasNext();
-                    }
+                .mapPartitions((Iterator<Row> partition) -> SequenceBlock.pack(map(partition, row -> new SequenceBlock.Row(
+                        Tokens.encode(row.getString(0)), Tokens.encode(row.getString(1)), row.getDouble(2), row.getLong(3)))));
+    }
 
-                    @Override
-                    public SequenceBlock.Row next() {
-                        Row row = partition.next();
-                        return new SequenceBlock.Row(Tokens.encode(row.getString(0)), Tokens.encode(row.getString(1)), row.getDouble(2),
-                                row.getLong(3));
-                    }
-                }));
+    /** The rows of an iterator converted one by one, lazily. */
+    private static <T> Iterator<T> map(Iterator<Row> rows, java.util.function.Function<Row, T> convert) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public T next() {
+                return convert.apply(rows.next());
+            }
+        };
     }
 
     /**
@@ -41,20 +45,11 @@ public final class LmData {
      * target ŷ, held fixed.
      */
     public static JavaRDD<SequenceBlock> targetBlocks(Dataset<Row> targets) {
-        return targets.javaRDD().mapPartitions((Iterator<Row> partition) -> SequenceBlock.pack(new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return partition.hasNext();
-            }
-
-            @Override
-            public SequenceBlock.Row next() {
-                Row row = partition.next();
-                List<Integer> ids = row.getList(4);
-                return new SequenceBlock.Row(Tokens.encode(SelfTargets.prompt(row.getString(2), row.getString(3))),
-                        ids.stream().mapToInt(Integer::intValue).toArray(), row.getDouble(1), row.getLong(0));
-            }
-        }));
+        return targets.javaRDD().mapPartitions((Iterator<Row> partition) -> SequenceBlock.pack(map(partition, row -> {
+            List<Integer> ids = row.getList(4);
+            return new SequenceBlock.Row(Tokens.encode(SelfTargets.prompt(row.getString(2), row.getString(3))),
+                    ids.stream().mapToInt(Integer::intValue).toArray(), row.getDouble(1), row.getLong(0));
+        })));
     }
 
     /** How often each id occurs in the blocks' sequences x ++ y ++ END. */

@@ -1,21 +1,13 @@
 package io.alignloss.model;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,8 +28,6 @@ import static java.util.Objects.requireNonNull;
 public record RewardModel(FeatureSpec features, double[] weights, Map<String, Object> metadata) {
     public static final String FORMAT = "alignloss-reward-model";
     public static final int FORMAT_VERSION = 1;
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     public RewardModel {
         requireNonNull(features, "features is null");
         requireNonNull(weights, "weights is null");
@@ -70,14 +60,8 @@ public record RewardModel(FeatureSpec features, double[] weights, Map<String, Ob
             header.put("dimension", weights.length);
             header.put("weights_file", "weights.f64");
             header.putAll(metadata);
-            try (FSDataOutputStream out = fs.create(new Path(folder, "model.json"), true)) {
-                out.write(MAPPER.writeValueAsString(header).getBytes(StandardCharsets.UTF_8));
-            }
-            ByteBuffer buffer = ByteBuffer.allocate(8 * weights.length).order(ByteOrder.LITTLE_ENDIAN);
-            buffer.asDoubleBuffer().put(weights);
-            try (FSDataOutputStream out = fs.create(new Path(folder, "weights.f64"), true)) {
-                out.write(buffer.array());
-            }
+            ModelFiles.writeHeader(fs, folder, header);
+            ModelFiles.writeDoubles(fs, new Path(folder, "weights.f64"), weights);
         }
         catch (IOException e) {
             throw new UncheckedIOException(format("Cannot write model to %s: %s", folder, e.getMessage()), e);
@@ -89,28 +73,11 @@ public record RewardModel(FeatureSpec features, double[] weights, Map<String, Ob
         Path folder = new Path(path);
         try {
             FileSystem fs = folder.getFileSystem(conf);
-            Path json = new Path(folder, "model.json");
-            if (!fs.exists(json)) {
-                throw new AlignLossException(ErrorCode.CONFIG, format(
-                        "Cannot read model %s: no model.json there (a model folder is <train output>/model)", path));
-            }
-            Map<String, Object> header;
-            try (FSDataInputStream in = fs.open(json)) {
-                header = MAPPER.readValue(in, new TypeReference<LinkedHashMap<String, Object>>() { });
-            }
-            if (!FORMAT.equals(header.get("format"))) {
-                throw new AlignLossException(ErrorCode.CONFIG, format("Cannot read model %s: format '%s', expected '%s'", path,
-                        header.get("format"), FORMAT));
-            }
+            Map<String, Object> header = ModelFiles.readHeader(fs, folder, FORMAT, "model");
             int dimension = ((Number) header.get("dimension")).intValue();
             @SuppressWarnings("unchecked")
             FeatureSpec features = FeatureSpec.fromDescription((Map<String, Object>) header.get("features"));
-            byte[] bytes = new byte[8 * dimension];
-            try (FSDataInputStream in = fs.open(new Path(folder, "weights.f64"))) {
-                in.readFully(bytes);
-            }
-            double[] weights = new double[dimension];
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(weights);
+            double[] weights = ModelFiles.readDoubles(fs, new Path(folder, "weights.f64"), dimension);
             Map<String, Object> metadata = new LinkedHashMap<>(header);
             for (String key : new String[] {"format", "format_version", "model", "features", "dimension", "weights_file"}) {
                 metadata.remove(key);
