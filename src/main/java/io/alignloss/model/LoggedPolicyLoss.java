@@ -161,17 +161,8 @@ public final class LoggedPolicyLoss implements TrainingLoss {
                 if (logP.length < m) {
                     logP = new double[Math.max(m, 2 * logP.length)];
                 }
-                // log π_j = s_j − logsumexp(s), logsumexp(s) = max + log Σ exp(s_j − max)
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < m; j++) {
-                    logP[j] = block.features.dot(start + j, theta);
-                    max = Math.max(max, logP[j]);
-                }
-                double total = 0;
-                for (int j = 0; j < m; j++) {
-                    total += Math.exp(logP[j] - max);
-                }
-                double logZ = max + Math.log(total);
+                // log π_j = s_j − logsumexp(s)
+                double logZ = block.scores(s, theta, logP);
                 for (int j = 0; j < m; j++) {
                     logP[j] -= logZ;
                 }

@@ -104,4 +104,23 @@ public final class PolicyBlock implements Serializable {
                     Arrays.copyOf(weight, sets), Arrays.copyOf(hash, sets), Arrays.copyOf(behavior, candidates));
         }
     }
+
+    /**
+     * The scores s_j = θ·f(x, y_j) of candidate set {@code set} into {@code scores[0..m)}, and their log-partition
+     * {@code logsumexp(s) = max + log Σ exp(s_j − max)}, so that log π_j = s_j − logZ.
+     */
+    double scores(int set, double[] theta, double[] scores) {
+        int start = starts[set];
+        int m = starts[set + 1] - start;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < m; j++) {
+            scores[j] = features.dot(start + j, theta);
+            max = Math.max(max, scores[j]);
+        }
+        double total = 0;
+        for (int j = 0; j < m; j++) {
+            total += Math.exp(scores[j] - max);
+        }
+        return max + Math.log(total);
+    }
 }

@@ -8,12 +8,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.PreparedInput;
 
@@ -24,7 +21,6 @@ import java.util.Map;
 
 import static java.lang.String.format;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -74,16 +70,7 @@ public final class PolicyEvaluation {
                 if (scores.length < m) {
                     scores = new double[Math.max(m, 2 * scores.length)];
                 }
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < m; j++) {
-                    scores[j] = block.features.dot(start + j, theta);
-                    max = Math.max(max, scores[j]);
-                }
-                double total = 0;
-                for (int j = 0; j < m; j++) {
-                    total += Math.exp(scores[j] - max);
-                }
-                double logZ = max + Math.log(total);
+                double logZ = block.scores(s, theta, scores);
                 double expected = 0;
                 double mean = 0;
                 double h = 0;
@@ -143,29 +130,8 @@ public final class PolicyEvaluation {
 
     /** θ·f(x, y) of a candidate row as a Spark column; null where the features cannot be computed. */
     public static Column score(RewardModel policy) {
-        double[] theta = policy.weights();
-        int dimension = policy.dimension();
-        if (policy.features().type() == FeatureType.EMBEDDING) {
-            UDF1<scala.collection.Seq<Object>, Double> dot = values -> {
-                if (values == null || values.size() != dimension) {
-                    return null;
-                }
-                double sum = 0;
-                for (int i = 0; i < dimension; i++) {
-                    Object value = values.apply(i);
-                    if (value == null) {
-                        return null;
-                    }
-                    sum += theta[i] * ((Number) value).doubleValue();
-                }
-                return Double.isFinite(sum) ? sum : null;
-            };
-            return udf(dot, DataTypes.DoubleType).apply(PreparedInput.column(PolicyData.EMBEDDING));
-        }
-        Featurizer featurizer = policy.featurizer();
-        UDF2<String, String, Double> score = (prompt, response) -> prompt == null || response == null ? null
-                : featurizer.features(prompt, response, null).dot(theta);
-        return udf(score, DataTypes.DoubleType).apply(PreparedInput.column(InputContract.PROMPT), PreparedInput.column(InputContract.RESPONSE));
+        return RewardScoring.score(policy, PreparedInput.column(PolicyData.EMBEDDING), PreparedInput.column(InputContract.PROMPT),
+                PreparedInput.column(InputContract.RESPONSE));
     }
 
     /**

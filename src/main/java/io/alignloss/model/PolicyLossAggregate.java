@@ -43,17 +43,8 @@ public final class PolicyLossAggregate implements Serializable {
             if (scores.length < m) {
                 scores = new double[Math.max(m, 2 * scores.length)];
             }
-            // log π_j = s_j − logsumexp(s), logsumexp(s) = max + log Σ exp(s_j − max)
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < m; j++) {
-                scores[j] = block.features.dot(start + j, theta);
-                max = Math.max(max, scores[j]);
-            }
-            double total = 0;
-            for (int j = 0; j < m; j++) {
-                total += Math.exp(scores[j] - max);
-            }
-            double logZ = max + Math.log(total);
+            // log π_j = s_j − logsumexp(s)
+            double logZ = block.scores(s, theta, scores);
             double expected = 0;
             double h = 0;
             for (int j = 0; j < m; j++) {

@@ -43,11 +43,18 @@ public final class RewardScoring {
      * {@code response}); null where the features cannot be computed (the row rules reject those rows).
      */
     public static Column score(RewardModel model, String responseColumn) {
-        Featurizer featurizer = model.featurizer();
+        String embedding = responseColumn.equals(InputContract.REJECTED) ? FeatureSpec.REJECTED_EMBEDDING : FeatureSpec.CHOSEN_EMBEDDING;
+        return score(model, col(embedding), col(InputContract.PROMPT), col(responseColumn));
+    }
+
+    /**
+     * w·f(x, y) of a linear model as a Spark column: the dot product with {@code embedding} for embedding features,
+     * else with the features of the {@code prompt} and {@code response} texts; null where they cannot be computed.
+     */
+    public static Column score(RewardModel model, Column embedding, Column prompt, Column response) {
         double[] weights = model.weights();
         int dimension = model.dimension();
         if (model.features().type() == FeatureType.EMBEDDING) {
-            String embedding = responseColumn.equals(InputContract.REJECTED) ? FeatureSpec.REJECTED_EMBEDDING : FeatureSpec.CHOSEN_EMBEDDING;
             UDF1<scala.collection.Seq<Object>, Double> dot = values -> {
                 if (values == null || values.size() != dimension) {
                     return null;
@@ -62,10 +69,10 @@ public final class RewardScoring {
                 }
                 return Double.isFinite(sum) ? sum : null;
             };
-            return udf(dot, DataTypes.DoubleType).apply(col(embedding));
+            return udf(dot, DataTypes.DoubleType).apply(embedding);
         }
-        UDF2<String, String, Double> reward = (prompt, response) -> prompt == null || response == null ? null
-                : featurizer.features(prompt, response, null).dot(weights);
-        return udf(reward, DataTypes.DoubleType).apply(col(InputContract.PROMPT), col(responseColumn));
+        Featurizer featurizer = model.featurizer();
+        UDF2<String, String, Double> reward = (x, y) -> x == null || y == null ? null : featurizer.features(x, y, null).dot(weights);
+        return udf(reward, DataTypes.DoubleType).apply(prompt, response);
     }
 }
