@@ -448,12 +448,18 @@ public final class LanguageModel implements Serializable {
         return new Scored(promptLogProbs, responseLogProbs);
     }
 
+    /** log Pr(y ++ END | x) = Σ_t log Pr(y_t | x, y_<t) + log Pr(END | x, y), without scoring the prompt's own tokens. */
+    public double responseLogProb(int[] prompt, int[] response, Workspace work) {
+        int[] sequence = sequence(prompt, response);
+        double sum = 0;
+        for (int t = prompt.length; t < sequence.length; t++) {
+            sum += logProb(sequence, t, RESPONSE, work, null, 0);
+        }
+        return sum;
+    }
+
     /** Token log-probabilities of a prompt and of its response (with END). */
     public record Scored(double[] prompt, double[] response) {
-        public double responseSum() {
-            return Arrays.stream(response).sum();
-        }
-
         public double promptSum() {
             return Arrays.stream(prompt).sum();
         }

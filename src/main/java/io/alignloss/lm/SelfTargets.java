@@ -53,7 +53,7 @@ public final class SelfTargets {
                 }
                 int[] tokens = Tokens.encode(candidate);
                 // log Pr(y | c, z) = Σ_t log Pr(y_t | c, z, y_<t) + log Pr(END | …)
-                double logProb = model.score(source, tokens, work).responseSum();
+                double logProb = model.responseLogProb(source, tokens, work);
                 logProbs[considered++] = logProb;
                 if (logProb > bestLogProb) {
                     bestLogProb = logProb;
@@ -65,10 +65,10 @@ public final class SelfTargets {
         else {
             LanguageModel.Decoded decoded = model.greedy(source, maxTargetTokens, work);
             best = decoded.tokens();
-            bestLogProb = model.score(source, best, work).responseSum();
+            bestLogProb = model.responseLogProb(source, best, work);
             entropy = decoded.meanEntropy();
         }
-        double modifiedLogProb = model.score(modified, best, work).responseSum();
+        double modifiedLogProb = model.responseLogProb(modified, best, work);
         return new Target(best, Tokens.decode(best), modifiedLogProb, bestLogProb, entropy, considered);
     }
 
@@ -89,6 +89,6 @@ public final class SelfTargets {
             return null;
         }
         int[] tokens = Tokens.encode(reference);
-        return new double[] {model.score(Tokens.encode(prompt(modifiedContext, z)), tokens, work).responseSum(), tokens.length + 1};
+        return new double[] {model.responseLogProb(Tokens.encode(prompt(modifiedContext, z)), tokens, work), tokens.length + 1};
     }
 }
