@@ -41,7 +41,6 @@ import io.alignloss.lm.LmSums;
 import io.alignloss.lm.SequenceBlock;
 import io.alignloss.lm.Vocabulary;
 import io.alignloss.model.LoggedPolicyLoss;
-import io.alignloss.lm.SelfTargetScoring;
 import io.alignloss.objective.SelfTargetObjective;
 import io.alignloss.objective.SequenceLikelihoodObjective;
 import io.alignloss.model.PolicyBlock;
@@ -626,18 +625,13 @@ public final class TrainJob {
             Fit fit = null;
             for (int round = firstRound; round <= train.rounds(); round++) {
                 long start = System.nanoTime();
-                Dataset<Row> targets = accepted.withColumn("_st", SelfTargetScoring.targets(spark, model, selfTarget.maxTargetTokens(),
-                                col(io.alignloss.data.InputContract.CONTEXT), col(io.alignloss.data.InputContract.MODIFIED_CONTEXT),
-                                present.contains(io.alignloss.data.InputContract.Z) ? col(io.alignloss.data.InputContract.Z) : lit(null).cast("string"),
-                                present.contains(io.alignloss.data.InputContract.CANDIDATES) ? col(io.alignloss.data.InputContract.CANDIDATES)
-                                        : lit(null).cast("array<string>"),
-                                hasReference ? col(io.alignloss.data.InputContract.REFERENCE) : lit(null).cast("string")))
+                SelfTargetObjective current = selfTarget.withModel(model);
+                Dataset<Row> targets = current.withTargets(accepted)
                         .select(col("_alignloss_hash"), col(io.alignloss.data.InputContract.WEIGHT).cast("double").as("w"),
-                                col(io.alignloss.data.InputContract.MODIFIED_CONTEXT).as("c_prime"),
-                                present.contains(io.alignloss.data.InputContract.Z) ? col(io.alignloss.data.InputContract.Z) : lit(null).cast("string").as("z"),
-                                col("_st.target_token_ids").as("ids"), col("_st.entropy").as("entropy"),
-                                col("_st.modified_logprob").as("modified_logprob"), col("_st.target_tokens").as("target_tokens"),
-                                col("_st.reference_logprob").as("reference_logprob"), col("_st.reference_tokens").as("reference_tokens"))
+                                col(io.alignloss.data.InputContract.MODIFIED_CONTEXT).as("c_prime"), SelfTargetObjective.conditioning(accepted).as("z"),
+                                current.target("target_token_ids").as("ids"), current.target("entropy").as("entropy"),
+                                current.target("modified_logprob").as("modified_logprob"), current.target("target_tokens").as("target_tokens"),
+                                current.target("reference_logprob").as("reference_logprob"), current.target("reference_tokens").as("reference_tokens"))
                         .persist(StorageLevel.MEMORY_AND_DISK());
                 Row stats = targets.agg(sum(col("w").multiply(col("entropy"))), sum(col("w")),
                         sum(col("w").multiply(org.apache.spark.sql.functions.negate(col("modified_logprob")))),

@@ -88,13 +88,23 @@ public final class SelfTargetObjective implements Objective {
         return maxTargetTokens;
     }
 
+    /** {@code z}, or a null string when the rows have no such column. */
+    public static Column conditioning(Dataset<Row> rows) {
+        return Arrays.asList(rows.columns()).contains(InputContract.Z) ? col(InputContract.Z) : lit(null).cast("string");
+    }
+
+    /** A field of the struct {@link #withTargets} adds (see {@link SelfTargetScoring#TYPE}). */
+    public Column target(String field) {
+        return field(field);
+    }
+
     /** The rows with this objective's targets and their scores added (a struct column). */
     public Dataset<Row> withTargets(Dataset<Row> rows) {
         LanguageModel languageModel = model.orElseThrow(() -> new AlignLossException(ErrorCode.CONFIG, format(
                 "Objective '%s' (self-target) needs a language model to pick its targets: set %s = \"<train output>/model\"",
                 name(), config.key(MODEL))));
         List<String> present = Arrays.asList(rows.columns());
-        Column z = present.contains(InputContract.Z) ? col(InputContract.Z) : lit(null).cast("string");
+        Column z = conditioning(rows);
         Column candidates = present.contains(InputContract.CANDIDATES) ? col(InputContract.CANDIDATES) : lit(null).cast("array<string>");
         Column reference = present.contains(InputContract.REFERENCE) ? col(InputContract.REFERENCE) : lit(null).cast("string");
         return rows.withColumn(scored, SelfTargetScoring.targets(rows.sparkSession(), languageModel, maxTargetTokens,
