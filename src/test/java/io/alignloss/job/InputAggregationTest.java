@@ -1,0 +1,224 @@
+package io.alignloss.job;
+
+import com.typesafe.config.ConfigFactory;
+import io.alignloss.config.InputConfig;
+import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.data.ColumnSpec;
+import io.alignloss.data.InputKind;
+import io.alignloss.data.PreparedInput;
+import io.alignloss.data.RowRule;
+import io.alignloss.diagnostics.Cell;
+import io.alignloss.diagnostics.Resampling;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.objective.LossStats;
+import io.alignloss.objective.Objective;
+import io.alignloss.objective.ObjectiveType;
+import io.alignloss.testing.LocalSparkTest;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The scan's cells against plain-Java sums over the same rows: random groups (with nulls and a numeric group
+ * column), weights, numerators, denominators and named sums with nulls, and a rule whose verdict is sometimes
+ * null. The buckets come from the same seeded hash, read back from Spark.
+ */
+class InputAggregationTest extends LocalSparkTest {
+    private static final long SEED = 7;
+
+    /** An objective that reads its terms from columns, so the expected sums are plain arithmetic. */
+    private record ColumnObjective(String name, boolean withDenominator) implements Objective {
+        @Override
+        public ObjectiveConfig config() {
+            return new ObjectiveConfig(name, ObjectiveType.BRADLEY_TERRY, "in", ConfigFactory.empty());
+        }
+
+        @Override
+        public List<ColumnSpec> columns() {
+            return List.of();
+        }
+
+        @Override
+        public List<RowRule> rules() {
+            return List.of();
+        }
+
+        @Override
+        public Map<String, Column> perExample() {
+            return Map.of();
+        }
+
+        @Override
+        public Column lossNumerator() {
+            return col("y");
+        }
+
+        @Override
+        public Optional<Column> lossDenominator() {
+            return withDenominator ? Optional.of(col("x")) : Optional.empty();
+        }
+
+        @Override
+        public Map<String, Column> sums() {
+            Map<String, Column> sums = new LinkedHashMap<>();
+            sums.put("s", col("s"));
+            sums.put("two_s", col("s").multiply(2));
+            return sums;
+        }
+
+        @Override
+        public Map<String, Object> figures(LossStats stats) {
+            return Map.of();
+        }
+
+        @Override
+        public String describe() {
+            return name;
+        }
+    }
+
+    private Dataset<Row> rows(int n, long seed, int partitions) {
+        Random random = new Random(seed);
+        String[] languages = {"en", "de", "fr", null};
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(RowFactory.create("id-" + seed + "-" + i, languages[random.nextInt(languages.length)],
+                    random.nextInt(3), random.nextInt(20) == 0 ? null : 0.5 + random.nextDouble(),
+                    random.nextInt(25) == 0 ? null : random.nextGaussian(), 1.0 + random.nextInt(30),
+                    random.nextInt(30) == 0 ? null : random.nextDouble(),
+                    random.nextInt(10) == 0 ? null : random.nextInt(6) == 0));
+        }
+        StructType schema = new StructType()
+                .add("id", DataTypes.StringType).add("lang", DataTypes.StringType).add("tier", DataTypes.IntegerType)
+                .add("weight", DataTypes.DoubleType).add("y", DataTypes.DoubleType).add("x", DataTypes.DoubleType)
+                .add("s", DataTypes.DoubleType).add("flag", DataTypes.BooleanType);
+        return spark.createDataFrame(rows, schema).repartition(partitions);
+    }
+
+    private static PreparedInput input(Dataset<Row> rows, List<String> groups) {
+        return new PreparedInput(new InputConfig("in", "unused", InputKind.PREFERENCE), rows, List.of(rows.columns()), groups,
+                Map.of("flagged", col("flag")));
+    }
+
+    /** Expected cells: key "lang|tier|bucket" → [rows, rejected, accepted, then per objective its sums]. */
+    private static Map<String, double[]> expected(List<Row> rows, boolean resample) {
+        Map<String, double[]> cells = new HashMap<>();
+        for (Row row : rows) {
+            String lang = row.isNullAt(1) ? InputAggregation.NULL_GROUP : row.getString(1);
+            int bucket = resample ? row.getInt(8) : 0;
+            double[] cell = cells.computeIfAbsent(lang + "|" + row.getInt(2) + "|" + bucket, k -> new double[3 + 2 * 8]);
+            cell[0]++;
+            if (row.isNullAt(7)) {
+                continue;
+            }
+            if (row.getBoolean(7)) {
+                cell[1]++;
+                continue;
+            }
+            cell[2]++;
+            Double w = row.isNullAt(3) ? null : row.getDouble(3);
+            Double y = row.isNullAt(4) ? null : row.getDouble(4);
+            Double s = row.isNullAt(6) ? null : row.getDouble(6);
+            for (int o = 0; o < 2; o++) {
+                Double x = o == 0 ? (Double) 1.0 : (Double) row.getDouble(5);
+                int at = 3 + 8 * o;
+                if (w != null) {
+                    cell[at] += w;
+                    cell[at + 1] += w * x;
+                    cell[at + 3] += w * w * x * x;
+                    if (y != null) {
+                        cell[at + 2] += w * y;
+                        cell[at + 4] += w * w * x * y;
+                        cell[at + 5] += w * w * y * y;
+                    }
+                }
+                if (s != null) {
+                    cell[at + 6] += s;
+                    cell[at + 7] += 2 * s;
+                }
+            }
+        }
+        return cells;
+    }
+
+    private void assertCells(InputStats stats, Map<String, double[]> expected, List<Objective> objectives) {
+        long rows = 0;
+        long rejected = 0;
+        for (double[] cell : expected.values()) {
+            rows += (long) cell[0];
+            rejected += (long) cell[1];
+        }
+        assertThat(stats.rows()).isEqualTo(rows);
+        assertThat(stats.rejected()).isEqualTo(rejected);
+        assertThat(stats.groupColumns()).containsExactly("lang", "tier");
+        for (int o = 0; o < objectives.size(); o++) {
+            List<Cell> cells = stats.cells().get(objectives.get(o).name());
+            assertThat(cells).hasSize(expected.size());
+            for (Cell cell : cells) {
+                double[] want = expected.get(String.join("|", cell.key()) + "|" + cell.bucket());
+                assertThat(want).as("cell %s %d", cell.key(), cell.bucket()).isNotNull();
+                LossStats got = cell.stats();
+                int at = 3 + 8 * o;
+                assertThat(got.count()).isEqualTo((long) want[2]);
+                double[] actual = {got.weightSum(), got.denominatorSum(), got.numeratorSum(), got.sum("s"), got.sum("two_s")};
+                double[] wanted = {want[at], want[at + 1], want[at + 2], want[at + 6], want[at + 7]};
+                for (int i = 0; i < actual.length; i++) {
+                    assertThat(actual[i]).as("cell %s %d sum %d", cell.key(), cell.bucket(), i)
+                            .isCloseTo(wanted[i], Offset.offset(1e-9 * Math.max(1, Math.abs(wanted[i]))));
+                }
+            }
+            // the squared sums, through the linearised standard error of the whole input (a single cell's can cancel to ~0)
+            LossStats expectedTotal = LossStats.empty();
+            for (double[] want : expected.values()) {
+                int at = 3 + 8 * o;
+                expectedTotal.addSums((long) want[2], want[at], want[at + 1], want[at + 2], want[at + 3], want[at + 4], want[at + 5]);
+            }
+            LossStats total = stats.total(objectives.get(o).name());
+            assertThat(total.loss().getAsDouble()).isCloseTo(expectedTotal.loss().getAsDouble(), Offset.offset(1e-12));
+            assertThat(total.stderr().getAsDouble()).isCloseTo(expectedTotal.stderr().getAsDouble(), Offset.offset(1e-12));
+        }
+    }
+
+    @Test
+    void cellsMatchPlainSumsForAnyPartitioning() {
+        List<Objective> objectives = List.of(new ColumnObjective("mean", false), new ColumnObjective("ratio", true));
+        for (int partitions : new int[]{1, 5}) {
+            Dataset<Row> rows = rows(4000, 11, partitions);
+            PreparedInput input = input(rows, List.of("lang", "tier"));
+            List<Row> withBuckets = rows.withColumn("b", Resampling.bucket(input.bucketHash(SEED))).collectAsList();
+            assertThat(withBuckets.stream().map(row -> row.getInt(8)).distinct().count()).isEqualTo(Resampling.BUCKETS);
+
+            assertCells(InputAggregation.run(input, objectives, true, SEED, true), expected(withBuckets, true), objectives);
+            assertCells(InputAggregation.run(input, objectives, true, SEED, false), expected(withBuckets, false), objectives);
+        }
+    }
+
+    @Test
+    void tooManyGroupCombinationsIsAClearError() {
+        // two partitions of ~10,000 combinations each: no task overflows, the total does
+        Dataset<Row> rows = spark.range(0, InputAggregation.MAX_GROUPS + 1, 1, 2).select(col("id").cast("string").as("id"),
+                col("id").cast("string").as("lang"), col("id").cast("double").as("y"), col("id").cast("double").as("s"));
+        PreparedInput input = new PreparedInput(new InputConfig("in", "unused", InputKind.PREFERENCE), rows, List.of(rows.columns()),
+                List.of("lang"), Map.of());
+        assertThatThrownBy(() -> InputAggregation.run(input, List.of(new ColumnObjective("mean", false)), false, SEED, true))
+                .isInstanceOf(AlignLossException.class)
+                .hasMessageContaining("more than 20,000 distinct combinations");
+    }
+}
