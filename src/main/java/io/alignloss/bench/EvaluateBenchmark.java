@@ -7,6 +7,8 @@ import io.alignloss.job.EvaluateJob;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static java.lang.String.format;
 import static org.apache.spark.sql.functions.col;
@@ -49,10 +52,49 @@ public final class EvaluateBenchmark {
 
     public record Timing(String name, double[] seconds) {
         public double median() {
-            double[] sorted = seconds.clone();
-            Arrays.sort(sorted);
-            return sorted[sorted.length / 2];
+            return EvaluateBenchmark.median(seconds);
         }
+    }
+
+    /**
+     * The bootstrap's cost from paired runs of the evaluation pass with and without it, run back to back in
+     * alternating order: per pair the ratio of wall-clock times and of task CPU times (executor CPU summed over
+     * the run's tasks, which the other tenants of a shared machine disturb less).
+     */
+    public record BootstrapCost(double[] wallRatios, double[] cpuRatios) {
+        public double wall() {
+            return median(wallRatios) - 1;
+        }
+
+        public double cpu() {
+            return median(cpuRatios) - 1;
+        }
+    }
+
+    public record Results(List<Timing> timings, BootstrapCost bootstrap) {
+    }
+
+    /** Sums the executor CPU time of the tasks that end while it listens. */
+    private static final class TaskCpu extends SparkListener {
+        private final AtomicLong nanos = new AtomicLong();
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (end.taskMetrics() != null) {
+                nanos.addAndGet(end.taskMetrics().executorCpuTime());
+            }
+        }
+
+        double reset() {
+            return nanos.getAndSet(0) / 1e9;
+        }
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private EvaluateBenchmark() {
@@ -86,12 +128,12 @@ public final class EvaluateBenchmark {
         generated.write().mode(SaveMode.Overwrite).parquet(folder);
     }
 
-    public static List<Timing> run(SparkSession spark, long rows, int partitions, int repeat, long seed, Path work,
+    public static Results run(SparkSession spark, long rows, int partitions, int repeat, long seed, Path work,
             PrintWriter out) throws Exception {
         return run(spark, rows, partitions, repeat, seed, work, out, false);
     }
 
-    public static List<Timing> run(SparkSession spark, long rows, int partitions, int repeat, long seed, Path work,
+    public static Results run(SparkSession spark, long rows, int partitions, int repeat, long seed, Path work,
             PrintWriter out, boolean withId) throws Exception {
         String data = work.resolve("preferences").toUri().toString();
         long start = System.nanoTime();
@@ -128,13 +170,45 @@ public final class EvaluateBenchmark {
             runEvaluate(spark, noBootstrap, work.resolve("out-warmup-nb-" + warmup).toUri().toString(), seed);
             runEvaluate(spark, defaults, work.resolve("out-warmup-d-" + warmup).toUri().toString(), seed);
         }
-        for (int r = 0; r < repeat; r++) {
-            baseline[r] = runSql(spark, BASELINE_SQL);
-            grouped[r] = runSql(spark, GROUPED_BASELINE_SQL);
-            evaluate[r] = runEvaluate(spark, jobConfig, work.resolve("out-" + r).toUri().toString(), seed);
-            evaluateNoBootstrap[r] = runEvaluate(spark, noBootstrap, work.resolve("out-nb-" + r).toUri().toString(), seed);
-            evaluateDefaults[r] = runEvaluate(spark, defaults, work.resolve("out-d-" + r).toUri().toString(), seed);
-            LOG.info("repetition {}: baseline {} s, evaluate {} s", r + 1, baseline[r], evaluate[r]);
+        TaskCpu cpu = new TaskCpu();
+        spark.sparkContext().addSparkListener(cpu);
+        int pairs = Math.max(10, 4 * repeat);
+        double[] wallRatios = new double[pairs];
+        double[] cpuRatios = new double[pairs];
+        try {
+            for (int r = 0; r < repeat; r++) {
+                baseline[r] = runSql(spark, BASELINE_SQL);
+                grouped[r] = runSql(spark, GROUPED_BASELINE_SQL);
+                evaluate[r] = runEvaluate(spark, jobConfig, work.resolve("out-" + r).toUri().toString(), seed);
+                evaluateNoBootstrap[r] = runEvaluate(spark, noBootstrap, work.resolve("out-nb-" + r).toUri().toString(), seed);
+                evaluateDefaults[r] = runEvaluate(spark, defaults, work.resolve("out-d-" + r).toUri().toString(), seed);
+                LOG.info("repetition {}: baseline {} s, evaluate {} s", r + 1, baseline[r], evaluate[r]);
+            }
+            // the bootstrap's cost is a difference of ~0.1 s between two ~1 s passes on a noisy machine: pairs
+            // of runs back to back, the order alternating, and the median of their ratios
+            for (int pair = 0; pair < pairs; pair++) {
+                boolean withFirst = pair % 2 == 0;
+                double[] with = new double[2];
+                double[] without = new double[2];
+                for (int k = 0; k < 2; k++) {
+                    cpu.reset();
+                    if (withFirst == (k == 0)) {
+                        with[0] = runEvaluate(spark, jobConfig, work.resolve("out-pair-" + pair).toUri().toString(), seed);
+                        with[1] = cpu.reset();
+                    }
+                    else {
+                        without[0] = runEvaluate(spark, noBootstrap, work.resolve("out-pair-nb-" + pair).toUri().toString(), seed);
+                        without[1] = cpu.reset();
+                    }
+                }
+                wallRatios[pair] = with[0] / without[0];
+                cpuRatios[pair] = with[1] / without[1];
+                LOG.info("bootstrap pair {}: with {} s ({} s task CPU), without {} s ({} s task CPU)", pair + 1,
+                        with[0], with[1], without[0], without[1]);
+            }
+        }
+        finally {
+            spark.sparkContext().removeSparkListener(cpu);
         }
         List<Timing> timings = new ArrayList<>();
         timings.add(new Timing("baseline SQL aggregate", baseline));
@@ -142,7 +216,7 @@ public final class EvaluateBenchmark {
         timings.add(new Timing("baseline grouped (context)", grouped));
         timings.add(new Timing("evaluate, bootstrap 0", evaluateNoBootstrap));
         timings.add(new Timing("evaluate + bias scans", evaluateDefaults));
-        return timings;
+        return new Results(timings, new BootstrapCost(wallRatios, cpuRatios));
     }
 
     private static double runSql(SparkSession spark, String sql) {
@@ -162,8 +236,9 @@ public final class EvaluateBenchmark {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** Prints the timings, rows/s and the ratio of evaluate to the baseline. */
-    public static void report(List<Timing> timings, long rows, PrintWriter out) {
+    /** Prints the timings, rows/s, the ratio of evaluate to the baseline and the bootstrap's cost. */
+    public static void report(Results results, long rows, PrintWriter out) {
+        List<Timing> timings = results.timings();
         out.printf("%-28s %12s %14s   %s%n", "", "median s", "rows/s", "all runs (s)");
         for (Timing timing : timings) {
             out.printf("%-28s %12.3f %14.0f   %s%n", timing.name(), timing.median(), rows / timing.median(),
@@ -172,9 +247,14 @@ public final class EvaluateBenchmark {
         double ratio = timings.get(1).median() / timings.get(0).median();
         out.printf("ratio evaluate / baseline: %.2f (goal <= 1.30); grouped baseline / baseline: %.2f%n", ratio,
                 timings.get(2).median() / timings.get(0).median());
-        out.printf("bootstrap cost: %.1f%% of the evaluation pass without it (goal < 10%%); preference-bias scans add %.0f%%%n",
-                100 * (timings.get(1).median() / timings.get(3).median() - 1),
-                100 * (timings.get(4).median() / timings.get(1).median() - 1));
+        BootstrapCost bootstrap = results.bootstrap();
+        double[] sorted = bootstrap.wallRatios().clone();
+        Arrays.sort(sorted);
+        out.printf("bootstrap cost: %.1f%% of the evaluation pass without it (goal < 10%%), median of %d paired runs "
+                        + "(quartiles %.1f%%, %.1f%%); %.1f%% in task CPU time%n",
+                100 * bootstrap.wall(), sorted.length, 100 * (sorted[sorted.length / 4] - 1),
+                100 * (sorted[(3 * sorted.length) / 4] - 1), 100 * bootstrap.cpu());
+        out.printf("preference-bias scans add %.0f%%%n", 100 * (timings.get(4).median() / timings.get(1).median() - 1));
         out.flush();
     }
 

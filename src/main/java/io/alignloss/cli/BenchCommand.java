@@ -102,8 +102,8 @@ final class BenchCommand implements Callable<Integer> {
         long rows = this.rows == null ? 5_000_000 : this.rows;
         Path work = EvaluateBenchmark.workFolder();
         try (SparkSessions session = SparkSessions.open("alignloss bench evaluate")) {
-            List<EvaluateBenchmark.Timing> timings = EvaluateBenchmark.run(session.spark(), rows, partitions, repeat, seed, work, out, withId);
-            EvaluateBenchmark.report(timings, rows, out);
+            EvaluateBenchmark.Results results = EvaluateBenchmark.run(session.spark(), rows, partitions, repeat, seed, work, out, withId);
+            EvaluateBenchmark.report(results, rows, out);
         }
         finally {
             if (keep) {

@@ -100,7 +100,7 @@ public record PreparedInput(
         return column(response);
     }
 
-    /** The seeded hash of {@link #bucketKey()}, as Spark SQL; {@code Resampling.bucketOf} computes the same in Java. */
+    /** The seeded hash of {@link #bucketKey()} that {@code Resampling} turns into a bucket. */
     public Column bucketHash(long seed) {
         return xxhash64(lit(seed), bucketKey());
     }

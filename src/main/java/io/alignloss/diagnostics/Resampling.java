@@ -1,8 +1,6 @@
 package io.alignloss.diagnostics;
 
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.catalyst.expressions.XXH64;
-import org.apache.spark.unsafe.types.UTF8String;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -34,32 +32,10 @@ public final class Resampling {
         return pmod(hash, lit((long) BUCKETS)).cast("int");
     }
 
-    /**
-     * The bucket of a string key in Java, equal to {@code bucket(xxhash64(lit(seed), key))} in Spark SQL
-     * (Spark's XXH64 with its seed 42 over the seed as a long, then the UTF-8 bytes; a null key adds nothing).
-     * The scan computes it per row beside its accumulators, rather than in the generated projection.
-     */
-    public static int bucketOf(UTF8String key, long seed) {
-        return key == null ? bucketOfNull(seed) : bucketOf(key.getBaseObject(), key.getBaseOffset(), key.numBytes(), seed);
-    }
-
-    /** {@link #bucketOf(UTF8String, long)} of the UTF-8 bytes at {@code base + offset}, without a string object. */
-    public static int bucketOf(Object base, long offset, int numBytes, long seed) {
-        return bucketOfHash(XXH64.hashUnsafeBytes(base, offset, numBytes, XXH64.hashLong(seed, SPARK_HASH_SEED)));
-    }
-
-    /** {@link #bucketOf(UTF8String, long)} of a null key. */
-    public static int bucketOfNull(long seed) {
-        return bucketOfHash(XXH64.hashLong(seed, SPARK_HASH_SEED));
-    }
-
-    // bucket = hash mod 100 (non-negative, as pmod)
-    private static int bucketOfHash(long hash) {
+    /** {@link #bucket(Column)} in Java: the bucket of a hash already computed (non-negative, as {@code pmod}). */
+    public static int bucketOf(long hash) {
         return (int) Math.floorMod(hash, (long) BUCKETS);
     }
-
-    /** The seed of Spark SQL's {@code xxhash64}. */
-    private static final long SPARK_HASH_SEED = 42L;
 
     /** The number of buckets, 0 .. n − 1, that make up the subsample at a curve fraction. */
     public static int bucketsIn(double fraction) {

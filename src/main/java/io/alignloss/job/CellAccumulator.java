@@ -2,7 +2,6 @@ package io.alignloss.job;
 
 import io.alignloss.diagnostics.Resampling;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.Tuple2;
 
@@ -13,16 +12,15 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * Accumulates one partition's cells: per combination of group values, the counts and sums of every
  * resampling bucket in one buffer, so the hash lookup is keyed by the group values alone (a handful of keys)
  * and the bucket is an array index. Spark's keyed hash aggregation over groups × buckets keys cost ~40% of the
- * scan; this costs about what one keyed by the groups alone does.
+ * scan; here the bucket costs its hash and a random cell per row.
  *
  * <p>Reads the projected rows of {@link InputAggregation} by ordinal: group values (strings, never null),
- * the bucket key (string, may be null), accepted (boolean, may be null), then the value columns as doubles (may be null). A sum
+ * the bucket hash (long), accepted (boolean, may be null), then the value columns as doubles (may be null). A sum
  * skips a product with a null factor, as Spark's {@code sum} skips a null.
  */
 final class CellAccumulator implements Serializable {
@@ -32,7 +30,6 @@ final class CellAccumulator implements Serializable {
 
     private final int groups;
     private final boolean resample;
-    private final long seed;
     private final int weight;
     private final int[] numerators;
     private final int[] denominators;
@@ -41,18 +38,17 @@ final class CellAccumulator implements Serializable {
     private final int maxGroups;
 
     /**
-     * @param groups       number of group columns (ordinals 0 .. groups − 1; then bucket key, accepted)
-     * @param seed         seeds the bucket hash of the bucket key (a string); empty puts every row in bucket 0
+     * @param groups       number of group columns (ordinals 0 .. groups − 1; then bucket hash, accepted)
+     * @param resample     whether rows go to the bucket of their hash; without, every row is in bucket 0
      * @param weight       ordinal of the weight column, or −1 for w = 1
      * @param numerators   per objective, ordinal of the loss numerator y
      * @param denominators per objective, ordinal of the loss denominator x, or −1 for x = 1
      * @param extras       per objective, ordinals of its named sums
      * @param maxGroups    most group-value combinations a partition may hold before it stops with an overflow
      */
-    CellAccumulator(int groups, OptionalLong seed, int weight, int[] numerators, int[] denominators, int[][] extras, int maxGroups) {
+    CellAccumulator(int groups, boolean resample, int weight, int[] numerators, int[] denominators, int[][] extras, int maxGroups) {
         this.groups = groups;
-        this.resample = seed.isPresent();
-        this.seed = seed.orElse(0);
+        this.resample = resample;
         this.weight = weight;
         this.numerators = numerators.clone();
         this.denominators = denominators.clone();
@@ -190,10 +186,11 @@ final class CellAccumulator implements Serializable {
             table.put(probe, single);
         }
         int cellSize = cellSize();
-        int keyOrdinal = groups;
+        int hashOrdinal = groups;
         int acceptedOrdinal = groups + 1;
         while (rows.hasNext()) {
             InternalRow row = rows.next();
+            int cell = (resample ? Resampling.bucketOf(row.getLong(hashOrdinal)) : 0) * cellSize;
             double[] group = single;
             if (group == null) {
                 for (int g = 0; g < groups; g++) {
@@ -209,8 +206,6 @@ final class CellAccumulator implements Serializable {
                     table.put(probe.copy(), group);
                 }
             }
-            int bucket = resample ? bucket(row, keyOrdinal) : 0;
-            int cell = bucket * cellSize;
             group[cell]++;
             if (row.isNullAt(acceptedOrdinal)) {
                 continue;
@@ -223,18 +218,6 @@ final class CellAccumulator implements Serializable {
             add(row, group, cell + COUNTS);
         }
         return cells(table);
-    }
-
-    // the row's bucket from its key's bytes; an UnsafeRow (what Spark's projections emit) is read in place
-    private int bucket(InternalRow row, int ordinal) {
-        if (row.isNullAt(ordinal)) {
-            return Resampling.bucketOfNull(seed);
-        }
-        if (row instanceof UnsafeRow unsafe) {
-            long offsetAndSize = unsafe.getLong(ordinal);
-            return Resampling.bucketOf(unsafe.getBaseObject(), unsafe.getBaseOffset() + (offsetAndSize >>> 32), (int) offsetAndSize, seed);
-        }
-        return Resampling.bucketOf(row.getUTF8String(ordinal), seed);
     }
 
     // per objective: Σw, Σw·x, Σw·y, Σw²·x², Σw²·x·y, Σw²·y², and Σ of each named sum

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 import static java.lang.String.format;
 import static org.apache.spark.sql.functions.coalesce;
@@ -71,7 +70,9 @@ public final class InputAggregation {
         for (int g = 0; g < groups.size(); g++) {
             projected.add(coalesce(PreparedInput.column(groups.get(g)).cast("string"), lit(NULL_GROUP)));
         }
-        projected.add(resample ? input.bucketKey().cast("string") : lit(null).cast("string"));
+        // the hash in the generated projection reads the key's bytes in place; copying the key into the row for a
+        // hash in Java cost ~7% more of the scan's CPU time
+        projected.add(resample ? input.bucketHash(seed) : lit(0L));
         projected.add(input.accepted());
         int weight = weighted ? projected.size() : -1;
         if (weighted) {
@@ -100,8 +101,7 @@ public final class InputAggregation {
         }
         Dataset<Row> values = input.rows().select(columns);
 
-        CellAccumulator accumulator = new CellAccumulator(groups.size(), resample ? OptionalLong.of(seed) : OptionalLong.empty(),
-                weight, numerators, denominators, extras, MAX_GROUPS);
+        CellAccumulator accumulator = new CellAccumulator(groups.size(), resample, weight, numerators, denominators, extras, MAX_GROUPS);
         SparkSession spark = input.rows().sparkSession();
         int partitions = Math.max(1, Math.min(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")),
                 spark.sparkContext().defaultParallelism()));
