@@ -74,19 +74,35 @@ public final class EvaluateBenchmark {
     public record Results(List<Timing> timings, BootstrapCost bootstrap) {
     }
 
-    /** Sums the executor CPU time of the tasks that end while it listens. */
+    /** Sums the executor CPU time (and, for the log, run and GC time) of the tasks that end while it listens. */
     private static final class TaskCpu extends SparkListener {
         private final AtomicLong nanos = new AtomicLong();
+        private final AtomicLong runMillis = new AtomicLong();
+        private final AtomicLong gcMillis = new AtomicLong();
 
         @Override
         public void onTaskEnd(SparkListenerTaskEnd end) {
             if (end.taskMetrics() != null) {
                 nanos.addAndGet(end.taskMetrics().executorCpuTime());
+                runMillis.addAndGet(end.taskMetrics().executorRunTime());
+                gcMillis.addAndGet(end.taskMetrics().jvmGCTime());
             }
         }
 
+        @Override
+        public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted completed) {
+            org.apache.spark.scheduler.StageInfo stage = completed.stageInfo();
+            if (stage.submissionTime().isDefined() && stage.completionTime().isDefined()) {
+                LOG.debug("stage {} ({} tasks): {} ms", stage.name(), stage.numTasks(),
+                        (long) stage.completionTime().get() - (long) stage.submissionTime().get());
+            }
+        }
+
+        /** CPU seconds since the last reset; logs run and GC time too. */
         double reset() {
-            return nanos.getAndSet(0) / 1e9;
+            double cpu = nanos.getAndSet(0) / 1e9;
+            LOG.debug("tasks: {} s CPU, {} s run, {} s GC", cpu, runMillis.getAndSet(0) / 1e3, gcMillis.getAndSet(0) / 1e3);
+            return cpu;
         }
     }
 

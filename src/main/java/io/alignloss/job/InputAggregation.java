@@ -120,6 +120,8 @@ public final class InputAggregation {
         int cellSize = accumulator.cellSize();
         Map<String, List<Cell>> byObjective = new LinkedHashMap<>();
         objectives.forEach(objective -> byObjective.put(objective.name(), new ArrayList<>()));
+        // once per objective: sums() builds Spark columns, which cost ~0.3 ms a call (0.15 s over 500 cells)
+        List<List<String>> sumNames = objectives.stream().map(objective -> List.copyOf(objective.sums().keySet())).toList();
         for (Tuple2<List<String>, CellAccumulator.GroupCells> group : collected) {
             int[] buckets = group._2().buckets();
             double[] cells = group._2().cells();
@@ -128,17 +130,16 @@ public final class InputAggregation {
                 total += (long) cells[start];
                 rejectedTotal += (long) cells[start + 1];
                 for (int o = 0; o < objectives.size(); o++) {
-                    Objective objective = objectives.get(o);
                     int at = start + CellAccumulator.COUNTS + accumulator.offset(o);
                     LossStats stats = LossStats.empty().addSums((long) cells[start + 2],
                             cells[at + CellAccumulator.CoreSlots.W], cells[at + CellAccumulator.CoreSlots.WX],
                             cells[at + CellAccumulator.CoreSlots.WY], cells[at + CellAccumulator.CoreSlots.W2X2],
                             cells[at + CellAccumulator.CoreSlots.W2XY], cells[at + CellAccumulator.CoreSlots.W2Y2]);
                     int s = CellAccumulator.CoreSlots.SIZE;
-                    for (String name : objective.sums().keySet()) {
+                    for (String name : sumNames.get(o)) {
                         stats.addSum(name, cells[at + s++]);
                     }
-                    byObjective.get(objective.name()).add(new Cell(group._1(), buckets[c], stats));
+                    byObjective.get(objectives.get(o).name()).add(new Cell(group._1(), buckets[c], stats));
                 }
             }
         }
