@@ -25,8 +25,10 @@ import java.util.Map;
  */
 final class CellAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
-    /** Counts per bucket: rows read, rows rejected, rows accepted. */
-    static final int COUNTS = 3;
+    /** Counts per bucket: rows accepted (rows read and rejected are counted per group, not per bucket). */
+    static final int COUNTS = 1;
+    /** Counts at the head of a group's buffer: rows read, rows rejected. */
+    private static final int HEAD = 2;
 
     private final int groups;
     private final boolean resample;
@@ -90,30 +92,27 @@ final class CellAccumulator implements Serializable {
     }
 
     /**
-     * One group-value combination's non-empty cells: their buckets, ascending, and for each its counts
-     * (rows, rejected, accepted) and sums, packed side by side. A partition sends one of these per group,
-     * not one record per cell: with the bucket in the key, shuffling and serialising the 100× more records
-     * cost more than the bootstrap's hash.
+     * One group-value combination's rows read and rejected, and its non-empty cells: their buckets, ascending,
+     * and for each its accepted count and sums, packed side by side ({@code cellSize} doubles a cell). A
+     * partition sends one of these per group, not one record per cell.
      */
-    record GroupCells(int[] buckets, double[] cells) implements Serializable {
+    record GroupCells(long rows, long rejected, int cellSize, int[] buckets, double[] cells) implements Serializable {
         /** A marker for a partition that met more group-value combinations than allowed. */
         static GroupCells overflow() {
-            return new GroupCells(new int[]{-1}, new double[0]);
+            return new GroupCells(0, 0, 0, new int[]{-1}, new double[0]);
         }
 
         boolean overflowed() {
             return buckets.length > 0 && buckets[0] < 0;
         }
 
-        /** The union of two groups' cells, adding the cells of a bucket both have. */
+        /** The union of two groups' cells, adding the counts, and the cells of a bucket both have. */
         GroupCells merge(GroupCells other) {
             if (overflowed() || other.overflowed()) {
                 return overflow();
             }
-            int size = buckets.length == 0 ? 0 : cells.length / buckets.length;
-            size = size == 0 && other.buckets.length > 0 ? other.cells.length / other.buckets.length : size;
             int[] mergedBuckets = new int[buckets.length + other.buckets.length];
-            double[] merged = new double[mergedBuckets.length * size];
+            double[] merged = new double[mergedBuckets.length * cellSize];
             int i = 0;
             int j = 0;
             int k = 0;
@@ -122,26 +121,27 @@ final class CellAccumulator implements Serializable {
                 boolean takeOther = i == buckets.length || (j < other.buckets.length && other.buckets[j] <= buckets[i]);
                 mergedBuckets[k] = takeMine ? buckets[i] : other.buckets[j];
                 if (takeMine) {
-                    System.arraycopy(cells, i++ * size, merged, k * size, size);
+                    System.arraycopy(cells, i++ * cellSize, merged, k * cellSize, cellSize);
                 }
                 if (takeOther) {
-                    int from = j++ * size;
-                    for (int s = 0; s < size; s++) {
-                        merged[k * size + s] += other.cells[from + s];
+                    int from = j++ * cellSize;
+                    for (int s = 0; s < cellSize; s++) {
+                        merged[k * cellSize + s] += other.cells[from + s];
                     }
                 }
                 k++;
             }
-            return new GroupCells(Arrays.copyOf(mergedBuckets, k), Arrays.copyOf(merged, k * size));
+            return new GroupCells(rows + other.rows, rejected + other.rejected, cellSize, Arrays.copyOf(mergedBuckets, k),
+                    Arrays.copyOf(merged, k * cellSize));
         }
     }
 
     /**
-     * One group-value combination's buffer: for each bucket, its counts (rows, rejected, accepted; exact as
-     * doubles below 2^53) then its sums, side by side so a row touches one or two cache lines.
+     * One group-value combination's buffer: rows read and rejected, then for each bucket its accepted count
+     * (exact as a double below 2^53) and its sums, side by side so a row touches one or two cache lines.
      */
     private double[] newGroup() {
-        return new double[Resampling.BUCKETS * (COUNTS + sumsPerCell)];
+        return new double[HEAD + Resampling.BUCKETS * cellSize()];
     }
 
     /** Group values as a hash key; the probe reuses one instance, stored keys hold copies. */
@@ -190,7 +190,7 @@ final class CellAccumulator implements Serializable {
         int acceptedOrdinal = groups + 1;
         while (rows.hasNext()) {
             InternalRow row = rows.next();
-            int cell = (resample ? Resampling.bucketOf(row.getLong(hashOrdinal)) : 0) * cellSize;
+            int cell = HEAD + (resample ? Resampling.bucketOf(row.getLong(hashOrdinal)) : 0) * cellSize;
             double[] group = single;
             if (group == null) {
                 for (int g = 0; g < groups; g++) {
@@ -206,15 +206,15 @@ final class CellAccumulator implements Serializable {
                     table.put(probe.copy(), group);
                 }
             }
-            group[cell]++;
+            group[0]++;
             if (row.isNullAt(acceptedOrdinal)) {
                 continue;
             }
             if (!row.getBoolean(acceptedOrdinal)) {
-                group[cell + 1]++;
+                group[1]++;
                 continue;
             }
-            group[cell + 2]++;
+            group[cell]++;
             add(row, group, cell + COUNTS);
         }
         return cells(table);
@@ -269,15 +269,14 @@ final class CellAccumulator implements Serializable {
             double[] cells = new double[group.length];
             int present = 0;
             for (int b = 0; b < Resampling.BUCKETS; b++) {
-                if (group[b * cellSize] > 0) {
-                    System.arraycopy(group, b * cellSize, cells, present * cellSize, cellSize);
+                int cell = HEAD + b * cellSize;
+                if (group[cell] > 0) {
+                    System.arraycopy(group, cell, cells, present * cellSize, cellSize);
                     buckets[present++] = b;
                 }
             }
-            if (present > 0) {
-                groupCells.add(new Tuple2<>(List.copyOf(key),
-                        new GroupCells(Arrays.copyOf(buckets, present), Arrays.copyOf(cells, present * cellSize))));
-            }
+            groupCells.add(new Tuple2<>(List.copyOf(key), new GroupCells((long) group[0], (long) group[1], cellSize,
+                    Arrays.copyOf(buckets, present), Arrays.copyOf(cells, present * cellSize))));
         }
         return groupCells.iterator();
     }

@@ -170,7 +170,8 @@ class InputAggregationTest extends LocalSparkTest {
         assertThat(stats.groupColumns()).containsExactly("lang", "tier");
         for (int o = 0; o < objectives.size(); o++) {
             List<Cell> cells = stats.cells().get(objectives.get(o).name());
-            assertThat(cells).hasSize(expected.size());
+            // a cell is a bucket with accepted rows; rows read and rejected are counted per input
+            assertThat(cells).hasSize((int) expected.values().stream().filter(cell -> cell[2] > 0).count());
             for (Cell cell : cells) {
                 double[] want = expected.get(String.join("|", cell.key()) + "|" + cell.bucket());
                 assertThat(want).as("cell %s %d", cell.key(), cell.bucket()).isNotNull();
