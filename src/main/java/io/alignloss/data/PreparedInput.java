@@ -83,26 +83,21 @@ public record PreparedInput(
     }
 
     /**
-     * The column whose seeded hash assigns a row to a resampling bucket (bootstrap, learning curve):
-     * {@code id} when the input has an id column, else the response text alone ({@code chosen},
-     * {@code response}, or the self-target {@code context}). Rows with the same response text share a bucket
-     * and are resampled together, which only matters for exact duplicates.
+     * The seeded hash that assigns a row to a resampling bucket (bootstrap, learning curve): of {@code id}
+     * when the input has an id column, else of the response text alone ({@code chosen}, {@code response}, or
+     * the self-target {@code context}). Rows with the same response text share a bucket and are resampled
+     * together, which only matters for exact duplicates.
      */
-    public Column bucketKey() {
+    public Column bucketHash(long seed) {
         if (originalColumns.contains(InputContract.ID)) {
-            return col(InputContract.ID);
+            return xxhash64(lit(seed), col(InputContract.ID));
         }
         String response = switch (config.kind()) {
             case PREFERENCE -> InputContract.CHOSEN;
             case SEQUENCE -> InputContract.RESPONSE;
             case SELF_TARGET -> InputContract.CONTEXT;
         };
-        return column(response);
-    }
-
-    /** The seeded hash of {@link #bucketKey()} that {@code Resampling} turns into a bucket. */
-    public Column bucketHash(long seed) {
-        return xxhash64(lit(seed), bucketKey());
+        return xxhash64(lit(seed), column(response));
     }
 
     /** The same input with one more rule, joined by OR with any rule of the same code. */

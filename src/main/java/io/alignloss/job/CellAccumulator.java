@@ -31,7 +31,6 @@ final class CellAccumulator implements Serializable {
     private static final int HEAD = 2;
 
     private final int groups;
-    private final boolean resample;
     private final int weight;
     private final int[] numerators;
     private final int[] denominators;
@@ -40,17 +39,16 @@ final class CellAccumulator implements Serializable {
     private final int maxGroups;
 
     /**
-     * @param groups       number of group columns (ordinals 0 .. groups − 1; then bucket hash, accepted)
-     * @param resample     whether rows go to the bucket of their hash; without, every row is in bucket 0
+     * @param groups       number of group columns (ordinals 0 .. groups − 1; then bucket hash, accepted; a
+     *                     constant hash 0 puts every row in bucket 0)
      * @param weight       ordinal of the weight column, or −1 for w = 1
      * @param numerators   per objective, ordinal of the loss numerator y
      * @param denominators per objective, ordinal of the loss denominator x, or −1 for x = 1
      * @param extras       per objective, ordinals of its named sums
      * @param maxGroups    most group-value combinations a partition may hold before it stops with an overflow
      */
-    CellAccumulator(int groups, boolean resample, int weight, int[] numerators, int[] denominators, int[][] extras, int maxGroups) {
+    CellAccumulator(int groups, int weight, int[] numerators, int[] denominators, int[][] extras, int maxGroups) {
         this.groups = groups;
-        this.resample = resample;
         this.weight = weight;
         this.numerators = numerators.clone();
         this.denominators = denominators.clone();
@@ -190,7 +188,7 @@ final class CellAccumulator implements Serializable {
         int acceptedOrdinal = groups + 1;
         while (rows.hasNext()) {
             InternalRow row = rows.next();
-            int cell = HEAD + (resample ? Resampling.bucketOf(row.getLong(hashOrdinal)) : 0) * cellSize;
+            int cell = HEAD + Resampling.bucketOf(row.getLong(hashOrdinal)) * cellSize;
             double[] group = single;
             if (group == null) {
                 for (int g = 0; g < groups; g++) {
