@@ -203,19 +203,17 @@ public final class EvaluateBenchmark {
             // the bootstrap's cost is a difference of ~0.1 s between two ~1 s passes on a noisy machine: pairs
             // of runs back to back, the order alternating, and the median of their ratios
             for (int pair = 0; pair < pairs; pair++) {
-                boolean withFirst = pair % 2 == 0;
-                double[] with = new double[2];
-                double[] without = new double[2];
-                for (int k = 0; k < 2; k++) {
-                    cpu.reset();
-                    if (withFirst == (k == 0)) {
-                        with[0] = runEvaluate(spark, jobConfig, work.resolve("out-pair-" + pair).toUri().toString(), seed);
-                        with[1] = cpu.reset();
-                    }
-                    else {
-                        without[0] = runEvaluate(spark, noBootstrap, work.resolve("out-pair-nb-" + pair).toUri().toString(), seed);
-                        without[1] = cpu.reset();
-                    }
+                String withOut = work.resolve("out-pair-" + pair).toUri().toString();
+                String withoutOut = work.resolve("out-pair-nb-" + pair).toUri().toString();
+                double[] with;
+                double[] without;
+                if (pair % 2 == 0) {
+                    with = runMeasured(spark, jobConfig, withOut, seed, cpu);
+                    without = runMeasured(spark, noBootstrap, withoutOut, seed, cpu);
+                }
+                else {
+                    without = runMeasured(spark, noBootstrap, withoutOut, seed, cpu);
+                    with = runMeasured(spark, jobConfig, withOut, seed, cpu);
                 }
                 wallRatios[pair] = with[0] / without[0];
                 cpuRatios[pair] = with[1] / without[1];
@@ -241,6 +239,13 @@ public final class EvaluateBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.debug("baseline: {}", rows);
         return seconds;
+    }
+
+    /** One evaluate run: {wall-clock seconds, task CPU seconds}. */
+    private static double[] runMeasured(SparkSession spark, JobConfig config, String out, long seed, TaskCpu cpu) {
+        cpu.reset();
+        double wall = runEvaluate(spark, config, out, seed);
+        return new double[]{wall, cpu.reset()};
     }
 
     private static double runEvaluate(SparkSession spark, JobConfig config, String out, long seed) {
