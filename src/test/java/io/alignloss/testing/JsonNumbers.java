@@ -1,0 +1,158 @@
+package io.alignloss.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Compares two JSON trees leaf by leaf, arrays included: numbers within a tolerance, every other leaf (text,
+ * booleans, nulls) exactly, objects by their key sets, arrays by size and then element by element. Paths are
+ * JSON-pointer-like ({@code /objectives/bt/ci/0}); an excluded pattern drops a subtree from the comparison and
+ * may use {@code *} for any one segment ({@code /inputs/*}{@code /path}).
+ */
+public final class JsonNumbers {
+    private JsonNumbers() {
+    }
+
+    /**
+     * Two numbers a, b are equal when {@code |a − b| ≤ max(relative · max(|a|, |b|), absolute)}; non-finite
+     * values only when identical.
+     */
+    public record Tolerance(double relative, double absolute) {
+        public Tolerance {
+            if (!(relative >= 0 && absolute >= 0)) {
+                throw new IllegalArgumentException(format("Invalid tolerance: relative %s, absolute %s (must be >= 0)", relative, absolute));
+            }
+        }
+
+        public boolean equal(double a, double b) {
+            if (!Double.isFinite(a) || !Double.isFinite(b)) {
+                return Double.compare(a, b) == 0;
+            }
+            return Math.abs(a - b) <= Math.max(relative * Math.max(Math.abs(a), Math.abs(b)), absolute);
+        }
+    }
+
+    /** One place where the trees differ: its path and what each side holds there ("(missing)" for an absent key). */
+    public record Difference(String path, String expected, String actual) {
+        @Override
+        public String toString() {
+            return format("%s: expected %s, actual %s", path, expected, actual);
+        }
+    }
+
+    private static final String MISSING = "(missing)";
+
+    /** Every difference between {@code expected} and {@code actual} outside the excluded paths, in document order. */
+    public static List<Difference> differences(JsonNode expected, JsonNode actual, Tolerance tolerance, Set<String> excluded) {
+        requireNonNull(tolerance, "tolerance is null");
+        List<Difference> found = new ArrayList<>();
+        compare("", expected, actual, tolerance, List.copyOf(excluded), found);
+        return found;
+    }
+
+    /** The paths of every number in {@code node} outside the excluded paths (what a comparison checks to tolerance). */
+    public static List<String> numberPaths(JsonNode node, Set<String> excluded) {
+        List<String> paths = new ArrayList<>();
+        collect("", node, List.copyOf(excluded), paths);
+        return paths;
+    }
+
+    private static void compare(String path, JsonNode expected, JsonNode actual, Tolerance tolerance, List<String> excluded,
+            List<Difference> found) {
+        if (isExcluded(path, excluded)) {
+            return;
+        }
+        if (expected.isNumber() && actual.isNumber()) {
+            if (!tolerance.equal(expected.doubleValue(), actual.doubleValue())) {
+                found.add(new Difference(path, expected.toString(), actual.toString()));
+            }
+        }
+        else if (expected.isObject() && actual.isObject()) {
+            Set<String> keys = new TreeSet<>();
+            expected.fieldNames().forEachRemaining(keys::add);
+            Set<String> actualKeys = new TreeSet<>();
+            actual.fieldNames().forEachRemaining(actualKeys::add);
+            for (Iterator<String> names = expected.fieldNames(); names.hasNext(); ) {
+                String key = names.next();
+                String child = path + "/" + key;
+                if (!actual.has(key)) {
+                    if (!isExcluded(child, excluded)) {
+                        found.add(new Difference(child, brief(expected.get(key)), MISSING));
+                    }
+                    continue;
+                }
+                compare(child, expected.get(key), actual.get(key), tolerance, excluded, found);
+            }
+            actualKeys.removeAll(keys);
+            for (String key : actualKeys) {
+                String child = path + "/" + key;
+                if (!isExcluded(child, excluded)) {
+                    found.add(new Difference(child, MISSING, brief(actual.get(key))));
+                }
+            }
+        }
+        else if (expected.isArray() && actual.isArray()) {
+            if (expected.size() != actual.size()) {
+                found.add(new Difference(path, "array of " + expected.size(), "array of " + actual.size()));
+            }
+            for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+                compare(path + "/" + i, expected.get(i), actual.get(i), tolerance, excluded, found);
+            }
+        }
+        else if (!expected.equals(actual)) {
+            // null vs number, text vs text, a type change: leaves other than two numbers must be identical
+            found.add(new Difference(path, brief(expected), brief(actual)));
+        }
+    }
+
+    private static void collect(String path, JsonNode node, List<String> excluded, List<String> into) {
+        if (isExcluded(path, excluded)) {
+            return;
+        }
+        if (node.isNumber()) {
+            into.add(path);
+        }
+        else if (node.isObject()) {
+            node.fieldNames().forEachRemaining(key -> collect(path + "/" + key, node.get(key), excluded, into));
+        }
+        else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                collect(path + "/" + i, node.get(i), excluded, into);
+            }
+        }
+    }
+
+    private static String brief(JsonNode node) {
+        if (node.isContainerNode()) {
+            return (node.isArray() ? "array of " : "object of ") + node.size();
+        }
+        return node.toString();
+    }
+
+    /** Whether a pattern matches the path segment by segment ({@code *} matches any one segment). */
+    static boolean isExcluded(String path, List<String> excluded) {
+        String[] segments = path.split("/", -1);
+        for (String pattern : excluded) {
+            String[] parts = pattern.split("/", -1);
+            if (parts.length != segments.length) {
+                continue;
+            }
+            boolean match = true;
+            for (int i = 0; i < parts.length && match; i++) {
+                match = parts[i].equals("*") || parts[i].equals(segments[i]);
+            }
+            if (match) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
