@@ -11,20 +11,22 @@ import java.util.List;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
-import org.apache.spark.sql.functions;
-
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * An input whose schema passed the contract: {@code rows} holds the input's columns widened to their
  * contract types, plus {@code id} (given or derived), {@code weight} and (preference inputs) {@code label},
- * defaulted to 1 when the input has none. {@code rules} maps each reject code to its null-safe predicate
- * (several rules of one code joined with OR); {@link #reasons()} lists the codes a row fails.
+ * defaulted to 1 when the input has none. {@code rules} maps each reject code to its predicate (several rules
+ * of one code joined with OR); {@link #reasons()} lists the codes a row fails. A predicate that is null for a
+ * row rejects it as {@link RowRule#RULE_ERROR}: every row read is either accepted or rejected.
  *
  * @param config          the input's configuration
  * @param rows            the typed rows with the reasons column
@@ -50,18 +52,26 @@ public record PreparedInput(
         return config.name();
     }
 
-    /** True for a row that passes every rule. */
+    /**
+     * True for a row that passes every rule, never null: {@code ¬coalesce(r₁ ∨ … ∨ rₙ, true)}, so a row is
+     * rejected when a rule is true or, with none true, when a rule is null (a {@link RowRule#RULE_ERROR}). For
+     * null-safe rules (all built by {@link RowRule#of}) Spark drops the coalesce.
+     */
     public Column accepted() {
-        return rules.values().stream().reduce(Column::or).map(functions::not).orElse(lit(true));
+        return rules.values().stream().reduce(Column::or).map(any -> not(coalesce(any, lit(true)))).orElse(lit(true));
     }
 
-    /** The codes of every rule the row fails, in rule order (an empty array for an accepted row). */
+    /**
+     * The codes of every rule the row fails, in rule order, with {@link RowRule#RULE_ERROR} (once) in place of
+     * a rule that evaluates to null; an empty array for an accepted row.
+     */
     public Column reasons() {
         if (rules.isEmpty()) {
             return array().cast("array<string>");
         }
-        return array_compact(array(rules.entrySet().stream()
-                .map(rule -> when(rule.getValue(), lit(rule.getKey()))).toArray(Column[]::new)));
+        return array_distinct(array_compact(array(rules.entrySet().stream()
+                .map(rule -> when(rule.getValue(), lit(rule.getKey())).when(rule.getValue().isNull(), lit(RowRule.RULE_ERROR)))
+                .toArray(Column[]::new))));
     }
 
     /**

@@ -6,7 +6,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A row rule: rows for which {@code failsWhen} is true are rejected with reason {@code code}. The
- * predicate must be null-safe (never null), which {@link #of} guarantees by treating null as a failure.
+ * predicate should be null-safe (never null), which {@link #of} guarantees by treating null as a failure of
+ * {@code code}; a row where a predicate built otherwise is null is rejected as {@link #RULE_ERROR}.
  */
 public record RowRule(String code, Column failsWhen) {
     /** Null or empty required string. */
@@ -34,6 +35,11 @@ public record RowRule(String code, Column failsWhen) {
     public static final String BAD_BEHAVIOR_PROB = "bad_behavior_prob";
     /** A target-policy probability that is null, NaN or outside [0, 1]. */
     public static final String BAD_TARGET_PROB = "bad_target_prob";
+    /**
+     * A rule whose predicate evaluated to null for the row (neither pass nor fail): the row is rejected with this
+     * code rather than dropped from both outputs (see {@link PreparedInput#accepted()}).
+     */
+    public static final String RULE_ERROR = "rule_error";
 
     public RowRule {
         requireNonNull(code, "code is null");

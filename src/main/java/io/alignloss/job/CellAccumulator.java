@@ -20,8 +20,8 @@ import java.util.Map;
  * scan; here the bucket costs its hash and a random cell per row.
  *
  * <p>Reads the projected rows of {@link InputAggregation} by ordinal: group values (strings, never null),
- * the bucket hash (long), accepted (boolean, may be null), then the value columns as doubles (may be null). A sum
- * skips a product with a null factor, as Spark's {@code sum} skips a null.
+ * the bucket hash (long), accepted (boolean; null counts as rejected), then the value columns as doubles (may be
+ * null). A sum skips a product with a null factor, as Spark's {@code sum} skips a null.
  */
 final class CellAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -205,10 +205,8 @@ final class CellAccumulator implements Serializable {
                 }
             }
             group[0]++;
-            if (row.isNullAt(acceptedOrdinal)) {
-                continue;
-            }
-            if (!row.getBoolean(acceptedOrdinal)) {
+            // a null verdict is a rejection (rule_error), as in PreparedInput.accepted(): rows read = accepted + rejected
+            if (row.isNullAt(acceptedOrdinal) || !row.getBoolean(acceptedOrdinal)) {
                 group[1]++;
                 continue;
             }

@@ -53,6 +53,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
@@ -116,6 +117,7 @@ public final class EvaluateJob {
 
     private final Settings settings;
     private final StageListener listener;
+    private final UnaryOperator<PreparedInput> checked;
     private final List<Objective> objectives;
     private Extras extras = Extras.none();
     private TaskFailures failures;
@@ -134,8 +136,17 @@ public final class EvaluateJob {
     private final List<String> exceededThresholds = new ArrayList<>();
 
     public EvaluateJob(Settings settings, StageListener listener) {
+        this(settings, listener, UnaryOperator.identity());
+    }
+
+    /**
+     * @param checked applied to each input once its schema is checked and its rules are set (tests add a rule
+     *                with {@link PreparedInput#withRule})
+     */
+    EvaluateJob(Settings settings, StageListener listener, UnaryOperator<PreparedInput> checked) {
         this.settings = settings;
         this.listener = listener;
+        this.checked = requireNonNull(checked, "checked is null");
         this.objectives = new ArrayList<>(settings.config().objectives().stream().map(Objectives::create).toList());
     }
 
@@ -407,7 +418,8 @@ public final class EvaluateJob {
                 rows = expectedUtility.withPolicyTarget(rows);
             }
         }
-        return new PreparedInput(prepared.config(), rows, prepared.originalColumns(), prepared.groupColumns(), prepared.rules());
+        return checked.apply(new PreparedInput(prepared.config(), rows, prepared.originalColumns(), prepared.groupColumns(),
+                prepared.rules()));
     }
 
     /** Writes the rejected rows and returns, read back from them, how many rows fail each rule. */

@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The scan's cells against plain-Java sums over the same rows: random groups (with nulls and a numeric group
  * column), weights, numerators, denominators and named sums with nulls, and a rule whose verdict is sometimes
- * null. The buckets come from the same seeded hash, read back from Spark.
+ * null (such a row is rejected: rows read = accepted + rejected). The buckets come from the same seeded hash,
+ * read back from Spark.
  */
 class InputAggregationTest extends LocalSparkTest {
     private static final long SEED = 7;
@@ -125,10 +126,8 @@ class InputAggregationTest extends LocalSparkTest {
             int bucket = resample ? row.getInt(8) : 0;
             double[] cell = cells.computeIfAbsent(lang + "|" + row.getInt(2) + "|" + bucket, k -> new double[3 + 2 * 8]);
             cell[0]++;
-            if (row.isNullAt(7)) {
-                continue;
-            }
-            if (row.getBoolean(7)) {
+            // flag true fails the rule; a null flag is a rule that evaluates to null, rejected as rule_error
+            if (row.isNullAt(7) || row.getBoolean(7)) {
                 cell[1]++;
                 continue;
             }
@@ -167,6 +166,8 @@ class InputAggregationTest extends LocalSparkTest {
         }
         assertThat(stats.rows()).isEqualTo(rows);
         assertThat(stats.rejected()).isEqualTo(rejected);
+        // nothing is dropped: every row read is accepted (counted in the cells) or rejected
+        assertThat(stats.total(objectives.get(0).name()).count() + stats.rejected()).isEqualTo(stats.rows());
         assertThat(stats.groupColumns()).containsExactly("lang", "tier");
         for (int o = 0; o < objectives.size(); o++) {
             List<Cell> cells = stats.cells().get(objectives.get(o).name());
