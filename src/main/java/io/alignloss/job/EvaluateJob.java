@@ -33,6 +33,7 @@ import io.alignloss.objective.ObjectiveType;
 import io.alignloss.objective.Objectives;
 import io.alignloss.report.HtmlReport;
 import io.alignloss.report.OutputCommitter;
+import io.alignloss.report.Overwrite;
 import io.alignloss.report.SummaryJson;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -74,15 +75,21 @@ public final class EvaluateJob {
     public enum Mode { EVALUATE, VALIDATE }
 
     /** Settings from the command line on top of the config. */
-    public record Settings(JobConfig config, String out, boolean overwrite, double maxRejectFraction, long seed, Mode mode) {
+    public record Settings(JobConfig config, String out, Overwrite overwrite, double maxRejectFraction, long seed, Mode mode) {
         public Settings {
             requireNonNull(config, "config is null");
             requireNonNull(out, "out is null");
+            requireNonNull(overwrite, "overwrite is null");
             requireNonNull(mode, "mode is null");
             if (!(maxRejectFraction >= 0 && maxRejectFraction <= 1)) {
                 throw new AlignLossException(ErrorCode.USAGE,
                         format("Invalid --max-reject-fraction: %s (must be in [0, 1])", maxRejectFraction));
             }
+        }
+
+        /** With {@code --overwrite} as a flag: an existing alignloss output is replaced, anything else refused. */
+        public Settings(JobConfig config, String out, boolean overwrite, double maxRejectFraction, long seed, Mode mode) {
+            this(config, out, Overwrite.fromFlag(overwrite), maxRejectFraction, seed, mode);
         }
     }
 
@@ -215,7 +222,7 @@ public final class EvaluateJob {
         }
 
         OutputCommitter committer = extras.committer().orElseGet(() -> OutputCommitter.begin(settings.out(), settings.overwrite(),
-                spark.sparkContext().hadoopConfiguration()));
+                settings.mode().name().toLowerCase(), spark.sparkContext().hadoopConfiguration()));
         try {
             Map<String, PreparedInput> inputs = new LinkedHashMap<>();
             for (InputConfig input : config.inputs().values()) {
@@ -255,11 +262,31 @@ public final class EvaluateJob {
             if (!exceeded.isEmpty()) {
                 Map<String, Object> summary = summary(started, inputs, stats, reasons, warnings, false);
                 committer.writeText("summary.json", SummaryJson.render(summary));
-                Path kept = committer.keepAs("failed");
+                Path kept = committer.keepFailed(config.keepFailed());
                 throw new AlignLossException(ErrorCode.REJECT_FRACTION_EXCEEDED, format(
                         "Reject fraction exceeded (--max-reject-fraction %s): %s. Nothing was published at %s; "
                                 + "the rejects and summary are kept for inspection in %s",
                         settings.maxRejectFraction(), String.join("; ", exceeded), committer.target(), kept));
+            }
+
+            List<String> empty = new ArrayList<>();
+            nothingToEvaluate(stats).forEach((name, why) -> {
+                if (config.inputs().get(name).allowEmpty()) {
+                    warnings.add(format("input '%s' has no rows to evaluate (%s); inputs.%s.allow-empty = true: its objectives' "
+                            + "losses are null", name, why, name));
+                }
+                else {
+                    empty.add(format("input '%s' has no rows to evaluate (%s)", name, why));
+                }
+            });
+            if (!empty.isEmpty()) {
+                Map<String, Object> summary = summary(started, inputs, stats, reasons, warnings, settings.mode() == Mode.EVALUATE);
+                committer.writeText("summary.json", SummaryJson.render(summary));
+                Path kept = committer.keepFailed(config.keepFailed());
+                throw new AlignLossException(ErrorCode.NOTHING_TO_EVALUATE, format(
+                        "Cannot %s: %s. Nothing was published at %s; the summary is kept for inspection in %s "
+                                + "(set inputs.<name>.allow-empty = true to publish null losses instead)",
+                        settings.mode().name().toLowerCase(), String.join("; ", empty), committer.target(), kept));
             }
 
             Map<String, Map<String, Object>> policies = new LinkedHashMap<>();
@@ -340,6 +367,41 @@ public final class EvaluateJob {
         finally {
             committer.abort();
         }
+    }
+
+    /**
+     * The inputs with nothing to evaluate, each with why: no accepted rows (rows read − rejects = 0), or an objective
+     * on it whose accepted rows weigh nothing ({@code Σ w·x = 0}: only zero weights, or for an off-policy objective
+     * with a policy target no logged rows).
+     */
+    private Map<String, String> nothingToEvaluate(Map<String, InputStats> stats) {
+        Map<String, String> empty = new LinkedHashMap<>();
+        stats.forEach((name, inputStats) -> {
+            long accepted = inputStats.rows() - inputStats.rejected();
+            if (inputStats.rows() == 0) {
+                empty.put(name, "0 rows read");
+                return;
+            }
+            if (accepted == 0) {
+                empty.put(name, format("%d rows read, all rejected", inputStats.rows()));
+                return;
+            }
+            for (Objective objective : objectivesOn(name)) {
+                LossStats total = inputStats.total(objective.name());
+                if (total.loss().isPresent()) {
+                    continue;
+                }
+                if (objective instanceof ExpectedUtilityObjective expectedUtility && expectedUtility.policyTarget() && total.count() == 0) {
+                    empty.put(name, format("objective '%s': none of the %d accepted rows is logged (%s = true)", objective.name(),
+                            accepted, ExpectedUtilityObjective.LOGGED));
+                }
+                else {
+                    empty.put(name, format("objective '%s': its %d rows weigh 0 in total", objective.name(), total.count()));
+                }
+                return;
+            }
+        });
+        return empty;
     }
 
     /** An objective's language model: the one a train run just fitted, else the configured folder's; null without either. */
@@ -462,7 +524,7 @@ public final class EvaluateJob {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("config_file", config.source());
         run.put("out", settings.out());
-        run.put("overwrite", settings.overwrite());
+        run.put("overwrite", settings.overwrite().allowed());
         run.put("max_reject_fraction", settings.maxRejectFraction());
         run.put("seed", settings.seed());
         run.put("spark_master", masterUrl);
