@@ -169,6 +169,7 @@ public final class EvaluateJob {
     private Result runWatched(SparkSession spark, Extras extras) {
         this.extras = extras;
         this.masterUrl = spark.sparkContext().master();
+        this.hadoopConf = spark.sparkContext().hadoopConfiguration();
         Instant started = Instant.now();
         JobConfig config = settings.config();
         List<String> warnings = new ArrayList<>(extras.warnings());
@@ -339,7 +340,6 @@ public final class EvaluateJob {
                 }
             }
             this.biases = biases;
-            this.hadoopConf = spark.sparkContext().hadoopConfiguration();
 
             if (settings.mode() == Mode.EVALUATE && config.perExample()) {
                 for (Objective objective : objectives) {
