@@ -370,35 +370,30 @@ public final class EvaluateJob {
     }
 
     /**
-     * The inputs with nothing to evaluate, each with why: no accepted rows (rows read − rejects = 0), or an objective
-     * on it whose accepted rows weigh nothing ({@code Σ w·x = 0}: only zero weights, or for an off-policy objective
-     * with a policy target no logged rows).
+     * The inputs with nothing to evaluate, each with why: no accepted rows (rows read − rejects = 0; on an input
+     * with an off-policy objective whose target is a policy, only the logged rows are read), or an objective on it
+     * whose accepted rows weigh nothing ({@code Σ w·x = 0}).
      */
     private Map<String, String> nothingToEvaluate(Map<String, InputStats> stats) {
         Map<String, String> empty = new LinkedHashMap<>();
         stats.forEach((name, inputStats) -> {
-            long accepted = inputStats.rows() - inputStats.rejected();
+            boolean loggedOnly = objectivesOn(name).stream().anyMatch(objective ->
+                    objective instanceof ExpectedUtilityObjective expectedUtility && expectedUtility.policyTarget());
             if (inputStats.rows() == 0) {
-                empty.put(name, "0 rows read");
+                empty.put(name, loggedOnly ? format("no logged rows: no row has %s = true", ExpectedUtilityObjective.LOGGED)
+                        : "0 rows read");
                 return;
             }
-            if (accepted == 0) {
-                empty.put(name, format("%d rows read, all rejected", inputStats.rows()));
+            if (inputStats.rows() == inputStats.rejected()) {
+                empty.put(name, format("%d %srows read, all rejected", inputStats.rows(), loggedOnly ? "logged " : ""));
                 return;
             }
             for (Objective objective : objectivesOn(name)) {
                 LossStats total = inputStats.total(objective.name());
-                if (total.loss().isPresent()) {
-                    continue;
-                }
-                if (objective instanceof ExpectedUtilityObjective expectedUtility && expectedUtility.policyTarget() && total.count() == 0) {
-                    empty.put(name, format("objective '%s': none of the %d accepted rows is logged (%s = true)", objective.name(),
-                            accepted, ExpectedUtilityObjective.LOGGED));
-                }
-                else {
+                if (total.loss().isEmpty()) {
                     empty.put(name, format("objective '%s': its %d rows weigh 0 in total", objective.name(), total.count()));
+                    return;
                 }
-                return;
             }
         });
         return empty;

@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.cli.Main;
 import io.alignloss.report.SummaryJson;
 import io.alignloss.testing.LocalSparkTest;
+import io.alignloss.model.FeatureSpec;
+import io.alignloss.model.RewardModel;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.apache.spark.sql.functions.lit;
@@ -234,5 +241,32 @@ class OutputLifecycleTest extends LocalSparkTest {
             assertThat(runs.map(path -> path.getFileName().toString()).filter(name -> !name.endsWith(".crc")))
                     .hasSize(2).contains("run_date=2026-11-22").anyMatch(name -> name.startsWith("run_date=2026-11-23.failed-"));
         }
+    }
+
+    @Test
+    void anOffPolicyObjectiveWithNoLoggedRowIsExit3() throws Exception {
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("prompt_id", DataTypes.StringType)
+                .add("prompt", DataTypes.StringType).add("response", DataTypes.StringType).add("reward", DataTypes.DoubleType)
+                .add("embedding", DataTypes.createArrayType(DataTypes.DoubleType)).add("behavior_prob", DataTypes.DoubleType)
+                .add("logged", DataTypes.BooleanType);
+        // candidate sets whose shown response was never logged
+        List<Row> rows = List.of(RowFactory.create("p1-a", "p1", "q1", "a", 2.0, List.of(1.0, 0.0), 0.5, false),
+                RowFactory.create("p1-b", "p1", "q1", "b", 1.0, List.of(0.0, 0.0), 0.5, false),
+                RowFactory.create("p2-a", "p2", "q2", "a", 1.0, List.of(0.0, 1.0), 0.5, false));
+        String path = temp.resolve("logged.parquet").toString();
+        spark.createDataFrame(rows, schema).coalesce(1).write().parquet(path);
+        String model = temp.resolve("policy").toString();
+        new RewardModel(FeatureSpec.fromDescription(Map.of("type", "embedding")), new double[] {Math.log(2), 0},
+                Map.of("objective", Map.of("name", "eu", "type", "expected-utility")))
+                .save(new org.apache.hadoop.fs.Path(model), spark.sparkContext().hadoopConfiguration());
+        Path conf = Files.createTempFile(temp, "logged", ".conf");
+        Files.writeString(conf, "inputs.logged { path = \"" + path + "\", kind = sequence }\n"
+                + "objectives = [ { name = eu, type = expected-utility, input = logged, utility { reward = 1 }, model = \"" + model
+                + "\" } ]\nbootstrap = 20\n");
+
+        assertThat(run("evaluate", "--config", conf.toString(), "--out", temp.resolve("run").toString())).as(err.toString()).isEqualTo(3);
+        assertThat(err.toString()).contains("input 'logged' has no rows to evaluate (no logged rows: no row has logged = true)");
+        assertThat(temp.resolve("run")).doesNotExist();
+        assertThat(failedFolders()).hasSize(1);
     }
 }
