@@ -271,6 +271,7 @@ public final class EvaluateJob {
             }
 
             List<String> empty = new ArrayList<>();
+            List<String> hints = new ArrayList<>();
             nothingToEvaluate(stats).forEach((name, why) -> {
                 if (config.inputs().get(name).allowEmpty()) {
                     warnings.add(format("input '%s' has no rows to evaluate (%s); inputs.%s.allow-empty = true: its objectives' "
@@ -278,6 +279,7 @@ public final class EvaluateJob {
                 }
                 else {
                     empty.add(format("input '%s' has no rows to evaluate (%s)", name, why));
+                    hints.add(format("inputs.%s.allow-empty = true", name));
                 }
             });
             if (!empty.isEmpty()) {
@@ -286,8 +288,8 @@ public final class EvaluateJob {
                 Path kept = committer.keepFailed(config.keepFailed());
                 throw new AlignLossException(ErrorCode.NOTHING_TO_EVALUATE, format(
                         "Cannot %s: %s. Nothing was published at %s; the summary is kept for inspection in %s "
-                                + "(set inputs.<name>.allow-empty = true to publish null losses instead)",
-                        settings.mode().name().toLowerCase(), String.join("; ", empty), committer.target(), kept));
+                                + "(set %s to publish null losses instead)", settings.mode().name().toLowerCase(),
+                        String.join("; ", empty), committer.target(), kept, String.join(", ", hints)));
             }
 
             Map<String, Map<String, Object>> policies = new LinkedHashMap<>();

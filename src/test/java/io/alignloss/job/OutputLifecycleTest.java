@@ -95,7 +95,7 @@ class OutputLifecycleTest extends LocalSparkTest {
 
         assertThat(run("evaluate", "--config", config(empty, "").toString(), "--overwrite")).isEqualTo(3);
         assertThat(err.toString()).startsWith("alignloss: Cannot evaluate: input 'prefs' has no rows to evaluate (0 rows read). "
-                + "Nothing was published at ").contains("allow-empty");
+                + "Nothing was published at ").contains("(set inputs.prefs.allow-empty = true to publish null losses instead)");
         assertThat(Files.readString(out.resolve("summary.json"))).isEqualTo(before);
         assertThat(failedFolders()).hasSize(1);
         JsonNode kept = summary(temp.resolve(failedFolders().get(0)));
