@@ -1,5 +1,6 @@
 package io.alignloss.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.File;
@@ -18,8 +19,8 @@ public final class CommonOptions {
             + "an objective's keys by its name: --set objectives.bt.mode=joint.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--overwrite", description = "Replace an existing output folder (atomically).")
-    boolean overwrite;
+    @Mixin
+    OverwriteOptions overwrite;
 
     @Option(names = "--max-reject-fraction", paramLabel = "F", defaultValue = "0.01",
             description = "Fail with exit 3 when an input rejects more than this fraction of its rows (default: ${DEFAULT-VALUE}).")

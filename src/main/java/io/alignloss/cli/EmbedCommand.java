@@ -6,6 +6,7 @@ import io.alignloss.job.EmbedJob;
 import io.alignloss.job.SparkSessions;
 import io.alignloss.model.FeatureSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
@@ -25,8 +26,8 @@ final class EmbedCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String text;
 
-    @Option(names = "--overwrite", description = "Replace an existing output (atomically).")
-    boolean overwrite;
+    @Mixin
+    OverwriteOptions overwrite;
 
     @Override
     public Integer call() {
@@ -34,7 +35,7 @@ final class EmbedCommand implements Callable<Integer> {
             throw new AlignLossException(ErrorCode.USAGE, "Invalid --text '" + text + "' (valid: prompt-response, response)");
         }
         try (SparkSessions session = SparkSessions.open("alignloss embed")) {
-            EmbedJob.run(session.spark(), input, out, overwrite, text);
+            EmbedJob.run(session.spark(), input, out, overwrite.overwrite(), text);
         }
         return 0;
     }

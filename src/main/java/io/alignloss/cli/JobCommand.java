@@ -26,8 +26,11 @@ abstract class JobCommand implements Callable<Integer> {
         JobConfig config = ConfigLoader.load(options.config, options.overrides, Optional.ofNullable(options.out));
         String out = config.outputPath().orElseThrow(() -> new AlignLossException(ErrorCode.USAGE,
                 "No output folder: pass --out DIR or set output.path in " + options.config));
+        if (mode() == EvaluateJob.Mode.VALIDATE && options.out == null) {
+            out = validateFolder(out);
+        }
         EvaluateJob.checkObjectives(config);
-        EvaluateJob.Settings settings = new EvaluateJob.Settings(config, out, options.overwrite, options.maxRejectFraction,
+        EvaluateJob.Settings settings = new EvaluateJob.Settings(config, out, options.overwrite.overwrite(), options.maxRejectFraction,
                 options.seed, mode());
         EvaluateJob job = new EvaluateJob(settings);
         EvaluateJob.Result result;
@@ -40,5 +43,11 @@ abstract class JobCommand implements Callable<Integer> {
             return ErrorCode.THRESHOLD_EXCEEDED.exitStatus();
         }
         return 0;
+    }
+
+    /** Where validate writes without --out: the sibling {@code <output.path>.validate}, so evaluate's folder stays free. */
+    static String validateFolder(String outputPath) {
+        String trimmed = outputPath.replaceAll("/+$", "");
+        return trimmed + ".validate";
     }
 }

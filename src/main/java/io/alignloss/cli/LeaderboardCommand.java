@@ -4,6 +4,7 @@ import io.alignloss.job.SparkSessions;
 import io.alignloss.leaderboard.Anchor;
 import io.alignloss.leaderboard.LeaderboardJob;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.Optional;
@@ -41,14 +42,14 @@ public final class LeaderboardCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed of the bootstrap (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--overwrite", description = "Replace an existing output folder (atomically).")
-    boolean overwrite;
+    @Mixin
+    OverwriteOptions overwrite;
 
     @Override
     public Integer call() {
         Optional<Anchor> parsedAnchor = Optional.ofNullable(anchor).map(Anchor::parse);
         LeaderboardJob.Settings settings = new LeaderboardJob.Settings(battles, out, l2, scale, base, parsedAnchor, bootstrap,
-                seed, overwrite);
+                seed, overwrite.overwrite());
         try (SparkSessions session = SparkSessions.open("alignloss leaderboard")) {
             new LeaderboardJob(settings).run(session.spark());
         }

@@ -3,6 +3,7 @@ package io.alignloss.cli;
 import io.alignloss.job.ScoreJob;
 import io.alignloss.job.SparkSessions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
@@ -20,13 +21,13 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output Parquet dataset (published atomically).")
     String out;
 
-    @Option(names = "--overwrite", description = "Replace an existing output (atomically).")
-    boolean overwrite;
+    @Mixin
+    OverwriteOptions overwrite;
 
     @Override
     public Integer call() {
         try (SparkSessions session = SparkSessions.open("alignloss score")) {
-            ScoreJob.run(session.spark(), model, input, out, overwrite);
+            ScoreJob.run(session.spark(), model, input, out, overwrite.overwrite());
         }
         return 0;
     }

@@ -35,7 +35,7 @@ final class TrainCommand implements Callable<Integer> {
                 "No output folder: pass --out DIR or set output.path in " + options.config));
         EvaluateJob.checkObjectives(config);
         TrainJob.checkTrainable(config);
-        TrainJob job = new TrainJob(new TrainJob.Settings(config, out, options.overwrite, options.maxRejectFraction, options.seed, resume));
+        TrainJob job = new TrainJob(new TrainJob.Settings(config, out, options.overwrite.overwrite(), options.maxRejectFraction, options.seed, resume));
         EvaluateJob.Result result;
         try (SparkSessions session = SparkSessions.open("alignloss train")) {
             result = job.run(session.spark());

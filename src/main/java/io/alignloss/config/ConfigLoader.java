@@ -36,8 +36,10 @@ import static java.lang.String.format;
 public final class ConfigLoader {
     public static final List<String> TOP_LEVEL_KEYS = List.of("inputs", "objectives", "groups", "output", "bootstrap",
             "confidence", "min-group-count", "target", "reference", "loss-bound", "shift", "drift", "preference-biases", "features", "train", "run_date");
-    public static final List<String> INPUT_KEYS = List.of("path", "kind", "position");
-    public static final List<String> OUTPUT_KEYS = List.of("path", "per-example");
+    public static final List<String> INPUT_KEYS = List.of("path", "kind", "position", "allow-empty");
+    public static final List<String> OUTPUT_KEYS = List.of("path", "per-example", "keep-failed");
+    /** How many failed-run folders ({@code <out>.failed-<id>}) are kept per output by default. */
+    public static final int DEFAULT_KEEP_FAILED = 5;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
@@ -233,7 +235,8 @@ public final class ConfigLoader {
                 throw error(source, "Invalid '%s.position' (%s): only preference inputs have a position column", prefix,
                         where(config.getValue(prefix + ".position")));
             }
-            inputs.put(name, new InputConfig(name, path, kind, position));
+            boolean allowEmpty = config.hasPath(prefix + ".allow-empty") && flag(config, prefix + ".allow-empty", source);
+            inputs.put(name, new InputConfig(name, path, kind, position, allowEmpty));
         }
 
         if (!config.hasPath("objectives")) {
@@ -285,19 +288,17 @@ public final class ConfigLoader {
 
         Optional<String> outputPath = Optional.empty();
         boolean perExample = true;
+        int keepFailed = DEFAULT_KEEP_FAILED;
         if (config.hasPath("output")) {
             checkKeys(object(config, "output", source), "output.", OUTPUT_KEYS, source);
             if (config.hasPath("output.path")) {
                 outputPath = Optional.of(string(config, "output.path", source));
             }
             if (config.hasPath("output.per-example")) {
-                try {
-                    perExample = config.getBoolean("output.per-example");
-                }
-                catch (ConfigException.WrongType e) {
-                    throw error(source, "Invalid 'output.per-example' (%s): expected true or false",
-                            where(config.getValue("output.per-example")));
-                }
+                perExample = flag(config, "output.per-example", source);
+            }
+            if (config.hasPath("output.keep-failed")) {
+                keepFailed = (int) number(config, "output.keep-failed", "output.keep-failed", source, 1, 10_000, true);
             }
         }
         DiagnosticsConfig diagnostics = diagnostics(config, source);
@@ -312,7 +313,7 @@ public final class ConfigLoader {
             }
         }
         TrainConfig train = TrainConfig.parse(config, objectives, source);
-        return new JobConfig(inputs, objectives, groups, outputPath, perExample, diagnostics, features, train, source, config);
+        return new JobConfig(inputs, objectives, groups, outputPath, perExample, keepFailed, diagnostics, features, train, source, config);
     }
 
     /** The diagnostics settings, with an objective's own {@code bootstrap} and {@code confidence} when given. */
@@ -474,6 +475,15 @@ public final class ConfigLoader {
         }
         catch (ConfigException.WrongType e) {
             throw error(source, "Invalid '%s' (%s): every entry must be an object { name, type, input, … }", key, where(value));
+        }
+    }
+
+    static boolean flag(Config config, String key, String source) {
+        try {
+            return config.getBoolean(key);
+        }
+        catch (ConfigException.WrongType e) {
+            throw error(source, "Invalid '%s' (%s): expected true or false", key, where(config.getValue(key)));
         }
     }
 

@@ -7,10 +7,12 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One configured input: {@code inputs.<name>.path}, {@code .kind} and, for preference inputs, the optional
- * {@code .position} column (in which position the chosen response was shown, for the position-bias figure).
+ * One configured input: {@code inputs.<name>.path}, {@code .kind}, for preference inputs the optional
+ * {@code .position} column (in which position the chosen response was shown, for the position-bias figure), and
+ * {@code .allow-empty}: whether a run on an input with nothing to evaluate publishes null losses with a warning
+ * instead of failing with exit 3.
  */
-public record InputConfig(String name, String path, InputKind kind, Optional<String> position) {
+public record InputConfig(String name, String path, InputKind kind, Optional<String> position, boolean allowEmpty) {
     public InputConfig {
         requireNonNull(name, "name is null");
         requireNonNull(path, "path is null");
@@ -19,6 +21,6 @@ public record InputConfig(String name, String path, InputKind kind, Optional<Str
     }
 
     public InputConfig(String name, String path, InputKind kind) {
-        this(name, path, kind, Optional.empty());
+        this(name, path, kind, Optional.empty(), false);
     }
 }

@@ -18,6 +18,8 @@ import static java.util.Objects.requireNonNull;
  * @param groups      group columns for per-group figures
  * @param outputPath  where the run publishes; empty when neither output.path nor --out gave one
  * @param perExample  whether per-example Parquet is written ({@code output.per-example})
+ * @param keepFailed  how many failed-run folders {@code <out>.failed-<id>} are kept per output, newest first
+ *                    ({@code output.keep-failed}, at least 1)
  * @param diagnostics dataset-bias diagnostics settings
  * @param features    the top-level {@code features} block (an objective's own block takes precedence)
  * @param train       the {@code train} block, with defaults
@@ -30,6 +32,7 @@ public record JobConfig(
         List<String> groups,
         Optional<String> outputPath,
         boolean perExample,
+        int keepFailed,
         DiagnosticsConfig diagnostics,
         Optional<io.alignloss.model.FeatureSpec> features,
         TrainConfig train,

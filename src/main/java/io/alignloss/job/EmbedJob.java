@@ -7,6 +7,7 @@ import io.alignloss.model.EncoderFeatures;
 import io.alignloss.model.FeatureSpec;
 import io.alignloss.model.FeatureType;
 import io.alignloss.report.OutputCommitter;
+import io.alignloss.report.Overwrite;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -45,7 +46,7 @@ public final class EmbedJob {
     }
 
     /** Embeds {@code input} into the Parquet dataset {@code out}, published atomically; returns the row count. */
-    public static long run(SparkSession spark, String input, String out, boolean overwrite, String encoderInput) {
+    public static long run(SparkSession spark, String input, String out, Overwrite overwrite, String encoderInput) {
         Dataset<Row> rows;
         try {
             rows = spark.read().parquet(input);
@@ -131,11 +132,11 @@ public final class EmbedJob {
                 return buffer.get(next++);
             }
         };
-        OutputCommitter committer = OutputCommitter.begin(out, overwrite, spark.sparkContext().hadoopConfiguration());
+        OutputCommitter committer = OutputCommitter.begin(out, overwrite, "embed", spark.sparkContext().hadoopConfiguration());
         try {
             long start = System.nanoTime();
             LOG.info("embedding {} of {} with all-MiniLM-L6-v2 ({} input) into {}", String.join(" and ", responses), input, encoderInput, out);
-            base.mapPartitions(embed, Encoders.row(outSchema)).write().mode(SaveMode.Overwrite).parquet(committer.staging().toString());
+            base.mapPartitions(embed, Encoders.row(outSchema)).write().mode(SaveMode.Append).parquet(committer.staging().toString());
             committer.commit();
             long count = spark.read().parquet(committer.target().toString()).count();
             double seconds = (System.nanoTime() - start) / 1e9;

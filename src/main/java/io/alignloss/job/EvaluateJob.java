@@ -33,6 +33,7 @@ import io.alignloss.objective.ObjectiveType;
 import io.alignloss.objective.Objectives;
 import io.alignloss.report.HtmlReport;
 import io.alignloss.report.OutputCommitter;
+import io.alignloss.report.Overwrite;
 import io.alignloss.report.SummaryJson;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -75,15 +76,21 @@ public final class EvaluateJob {
     public enum Mode { EVALUATE, VALIDATE }
 
     /** Settings from the command line on top of the config. */
-    public record Settings(JobConfig config, String out, boolean overwrite, double maxRejectFraction, long seed, Mode mode) {
+    public record Settings(JobConfig config, String out, Overwrite overwrite, double maxRejectFraction, long seed, Mode mode) {
         public Settings {
             requireNonNull(config, "config is null");
             requireNonNull(out, "out is null");
+            requireNonNull(overwrite, "overwrite is null");
             requireNonNull(mode, "mode is null");
             if (!(maxRejectFraction >= 0 && maxRejectFraction <= 1)) {
                 throw new AlignLossException(ErrorCode.USAGE,
                         format("Invalid --max-reject-fraction: %s (must be in [0, 1])", maxRejectFraction));
             }
+        }
+
+        /** With {@code --overwrite} as a flag: an existing alignloss output is replaced, anything else refused. */
+        public Settings(JobConfig config, String out, boolean overwrite, double maxRejectFraction, long seed, Mode mode) {
+            this(config, out, Overwrite.fromFlag(overwrite), maxRejectFraction, seed, mode);
         }
     }
 
@@ -173,6 +180,7 @@ public final class EvaluateJob {
     private Result runWatched(SparkSession spark, Extras extras) {
         this.extras = extras;
         this.masterUrl = spark.sparkContext().master();
+        this.hadoopConf = spark.sparkContext().hadoopConfiguration();
         Instant started = Instant.now();
         JobConfig config = settings.config();
         List<String> warnings = new ArrayList<>(extras.warnings());
@@ -226,7 +234,7 @@ public final class EvaluateJob {
         }
 
         OutputCommitter committer = extras.committer().orElseGet(() -> OutputCommitter.begin(settings.out(), settings.overwrite(),
-                spark.sparkContext().hadoopConfiguration()));
+                settings.mode().name().toLowerCase(), spark.sparkContext().hadoopConfiguration()));
         try {
             Map<String, PreparedInput> inputs = new LinkedHashMap<>();
             for (InputConfig input : config.inputs().values()) {
@@ -266,11 +274,33 @@ public final class EvaluateJob {
             if (!exceeded.isEmpty()) {
                 Map<String, Object> summary = summary(started, inputs, stats, reasons, warnings, false);
                 committer.writeText("summary.json", SummaryJson.render(summary));
-                Path kept = committer.keepAs("failed");
+                Path kept = committer.keepFailed(config.keepFailed());
                 throw new AlignLossException(ErrorCode.REJECT_FRACTION_EXCEEDED, format(
                         "Reject fraction exceeded (--max-reject-fraction %s): %s. Nothing was published at %s; "
                                 + "the rejects and summary are kept for inspection in %s",
                         settings.maxRejectFraction(), String.join("; ", exceeded), committer.target(), kept));
+            }
+
+            List<String> empty = new ArrayList<>();
+            List<String> hints = new ArrayList<>();
+            nothingToEvaluate(stats).forEach((name, why) -> {
+                if (config.inputs().get(name).allowEmpty()) {
+                    warnings.add(format("input '%s' has no rows to evaluate (%s); inputs.%s.allow-empty = true: its objectives' "
+                            + "losses are null", name, why, name));
+                }
+                else {
+                    empty.add(format("input '%s' has no rows to evaluate (%s)", name, why));
+                    hints.add(format("inputs.%s.allow-empty = true", name));
+                }
+            });
+            if (!empty.isEmpty()) {
+                Map<String, Object> summary = summary(started, inputs, stats, reasons, warnings, settings.mode() == Mode.EVALUATE);
+                committer.writeText("summary.json", SummaryJson.render(summary));
+                Path kept = committer.keepFailed(config.keepFailed());
+                throw new AlignLossException(ErrorCode.NOTHING_TO_EVALUATE, format(
+                        "Cannot %s: %s. Nothing was published at %s; the summary is kept for inspection in %s "
+                                + "(set %s to publish null losses instead)", settings.mode().name().toLowerCase(),
+                        String.join("; ", empty), committer.target(), kept, String.join(", ", hints)));
             }
 
             Map<String, Map<String, Object>> policies = new LinkedHashMap<>();
@@ -323,7 +353,6 @@ public final class EvaluateJob {
                 }
             }
             this.biases = biases;
-            this.hadoopConf = spark.sparkContext().hadoopConfiguration();
 
             if (settings.mode() == Mode.EVALUATE && config.perExample()) {
                 for (Objective objective : objectives) {
@@ -351,6 +380,36 @@ public final class EvaluateJob {
         finally {
             committer.abort();
         }
+    }
+
+    /**
+     * The inputs with nothing to evaluate, each with why: no accepted rows (rows read − rejects = 0; on an input
+     * with an off-policy objective whose target is a policy, only the logged rows are read), or an objective on it
+     * whose accepted rows weigh nothing ({@code Σ w·x = 0}).
+     */
+    private Map<String, String> nothingToEvaluate(Map<String, InputStats> stats) {
+        Map<String, String> empty = new LinkedHashMap<>();
+        stats.forEach((name, inputStats) -> {
+            boolean loggedOnly = objectivesOn(name).stream().anyMatch(objective ->
+                    objective instanceof ExpectedUtilityObjective expectedUtility && expectedUtility.policyTarget());
+            if (inputStats.rows() == 0) {
+                empty.put(name, loggedOnly ? format("no logged rows: no row has %s = true", ExpectedUtilityObjective.LOGGED)
+                        : "0 rows read");
+                return;
+            }
+            if (inputStats.rows() == inputStats.rejected()) {
+                empty.put(name, format("%d %srows read, all rejected", inputStats.rows(), loggedOnly ? "logged " : ""));
+                return;
+            }
+            for (Objective objective : objectivesOn(name)) {
+                LossStats total = inputStats.total(objective.name());
+                if (total.loss().isEmpty()) {
+                    empty.put(name, format("objective '%s': its %d rows weigh 0 in total", objective.name(), total.count()));
+                    return;
+                }
+            }
+        });
+        return empty;
     }
 
     /** An objective's language model: the one a train run just fitted, else the configured folder's; null without either. */
@@ -474,7 +533,7 @@ public final class EvaluateJob {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("config_file", config.source());
         run.put("out", settings.out());
-        run.put("overwrite", settings.overwrite());
+        run.put("overwrite", settings.overwrite().allowed());
         run.put("max_reject_fraction", settings.maxRejectFraction());
         run.put("seed", settings.seed());
         run.put("spark_master", masterUrl);

@@ -9,6 +9,7 @@ import io.alignloss.model.RewardModel;
 import io.alignloss.model.RewardScoring;
 import io.alignloss.objective.BradleyTerryObjective;
 import io.alignloss.report.OutputCommitter;
+import io.alignloss.report.Overwrite;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -35,7 +36,7 @@ public final class ScoreJob {
     private ScoreJob() {
     }
 
-    public static long run(SparkSession spark, String modelPath, String input, String out, boolean overwrite) {
+    public static long run(SparkSession spark, String modelPath, String input, String out, Overwrite overwrite) {
         RewardModel model = RewardModel.load(modelPath, spark.sparkContext().hadoopConfiguration());
         Dataset<Row> rows;
         try {
@@ -77,9 +78,9 @@ public final class ScoreJob {
             }
             outputs = List.of(SCORE);
         }
-        OutputCommitter committer = OutputCommitter.begin(out, overwrite, spark.sparkContext().hadoopConfiguration());
+        OutputCommitter committer = OutputCommitter.begin(out, overwrite, "score", spark.sparkContext().hadoopConfiguration());
         try {
-            scored.write().mode(SaveMode.Overwrite).parquet(committer.staging().toString());
+            scored.write().mode(SaveMode.Append).parquet(committer.staging().toString());
             committer.commit();
             Dataset<Row> written = spark.read().parquet(committer.target().toString());
             long count = written.count();

@@ -49,6 +49,7 @@ import io.alignloss.model.PolicyLoss;
 import io.alignloss.model.PolicyLossAggregate;
 import io.alignloss.objective.ExpectedUtilityObjective;
 import io.alignloss.report.OutputCommitter;
+import io.alignloss.report.Overwrite;
 import io.alignloss.report.SummaryJson;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
@@ -67,6 +68,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -87,7 +89,15 @@ public final class TrainJob {
     private static final long VALIDATION_SALT = 0x76616c6964L;
 
     /** Settings from the command line on top of the config. */
-    public record Settings(JobConfig config, String out, boolean overwrite, double maxRejectFraction, long seed, boolean resume) {
+    public record Settings(JobConfig config, String out, Overwrite overwrite, double maxRejectFraction, long seed, boolean resume) {
+        public Settings {
+            requireNonNull(overwrite, "overwrite is null");
+        }
+
+        /** With {@code --overwrite} as a flag: an existing alignloss output is replaced, anything else refused. */
+        public Settings(JobConfig config, String out, boolean overwrite, double maxRejectFraction, long seed, boolean resume) {
+            this(config, out, Overwrite.fromFlag(overwrite), maxRejectFraction, seed, resume);
+        }
     }
 
     /** Observes iterations; tests use it to stop a run mid-way. */
@@ -190,7 +200,7 @@ public final class TrainJob {
         if (saved.isEmpty() && settings.resume()) {
             LOG.warn("--resume: no checkpoint in {}; training from the start", checkpoints.folder());
         }
-        OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(), hadoop);
+        OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(), "train", hadoop);
         if (objective.type() == ObjectiveType.EXPECTED_UTILITY) {
             return trainPolicy(spark, objective, spec, inputConfig, committer, checkpoints, saved);
         }
@@ -385,9 +395,9 @@ public final class TrainJob {
             LOG.info("cached {} prompts; uniform policy (θ = 0): mean utility {} ({})", before.get("prompts"), before.get("mean_utility"),
                     train.estimator());
             if (logged && ((Number) before.get("logged")).longValue() == 0) {
-                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train with train.objective-estimator = %s on input '%s' "
-                        + "(%s): no accepted row has %s = true", train.estimator(), inputConfig.name(), inputConfig.path(),
-                        ExpectedUtilityObjective.LOGGED));
+                throw new AlignLossException(ErrorCode.NOTHING_TO_EVALUATE, format("Cannot train with train.objective-estimator = %s: "
+                        + "input '%s' has no rows to train on (%s): no accepted row has %s = true", train.estimator(), inputConfig.name(),
+                        inputConfig.path(), ExpectedUtilityObjective.LOGGED));
             }
 
             Map<String, Object> fingerprint = fingerprint(objective, spec, dimension, inputConfig, acceptedRows);
@@ -1009,8 +1019,9 @@ public final class TrainJob {
     }
 
     /**
-     * Counts the input's rows and rejects in one pass, fails (exit 3, rejects kept) above --max-reject-fraction
-     * before anything is trained, and returns the accepted rows (at least one).
+     * Counts the input's rows and rejects in one pass, fails (exit 3, rejects and summary kept) above
+     * --max-reject-fraction or with no accepted row before anything is trained, and returns the accepted rows (at
+     * least one). {@code inputs.<name>.allow-empty} does not apply: training needs rows.
      */
     private long checkRejects(SparkSession spark, OutputCommitter committer, PreparedInput input, Object dimension) {
         Row counts = input.rows().agg(count(lit(1)), sum(when(not(input.accepted()), 1).otherwise(0))).first();
@@ -1019,30 +1030,36 @@ public final class TrainJob {
         LOG.info("input {}: {} rows, {} rejected; {}", input.name(), rows, rejected,
                 dimension instanceof Integer ? "feature dimension " + dimension : dimension);
         if (rows > 0 && (double) rejected / rows > settings.maxRejectFraction()) {
-            failOnRejects(spark, committer, input, rows, rejected);
+            org.apache.hadoop.fs.Path kept = keepFailed(spark, committer, input, rows, rejected);
+            throw new AlignLossException(ErrorCode.REJECT_FRACTION_EXCEEDED, format(
+                    "Reject fraction exceeded (--max-reject-fraction %s): input '%s': %d of %d rows rejected. Nothing was trained or "
+                            + "published at %s; the rejects and summary are kept for inspection in %s",
+                    settings.maxRejectFraction(), input.name(), rejected, rows, committer.target(), kept));
         }
         if (rows == rejected) {
-            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s' (%s): no accepted rows",
-                    input.name(), input.config().path()));
+            org.apache.hadoop.fs.Path kept = keepFailed(spark, committer, input, rows, rejected);
+            throw new AlignLossException(ErrorCode.NOTHING_TO_EVALUATE, format(
+                    "Cannot train: input '%s' has no rows to train on (%s). Nothing was trained or published at %s; the summary is "
+                            + "kept for inspection in %s", input.name(), rows == 0 ? "0 rows read" : rows + " rows read, all rejected",
+                    committer.target(), kept));
         }
         return rows - rejected;
     }
 
-    private void failOnRejects(SparkSession spark, OutputCommitter committer, PreparedInput input, long rows, long rejected) {
-        Map<String, Long> reasons = EvaluateJob.writeRejects(spark, input, committer.stagingPath("rejects/" + input.name()));
+    /** Writes the rejects (if any) and a summary of the input's counts, keeps the run's folder as failed and returns it. */
+    private org.apache.hadoop.fs.Path keepFailed(SparkSession spark, OutputCommitter committer, PreparedInput input, long rows,
+            long rejected) {
+        Map<String, Long> reasons = rejected == 0 ? Map.of()
+                : EvaluateJob.writeRejects(spark, input, committer.stagingPath("rejects/" + input.name()));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("schema_version", SummaryJson.SCHEMA_VERSION);
         summary.put("alignloss_version", Version.alignloss());
         summary.put("command", "train");
         summary.put("inputs", Map.of(input.name(), Map.of("path", input.config().path(), "rows", rows, "rejected", rejected,
-                "reject_fraction", (double) rejected / rows)));
+                "reject_fraction", rows == 0 ? 0.0 : (double) rejected / rows)));
         summary.put("rejects", Map.of("total", rejected, "by_input", Map.of(input.name(), rejected), "by_reason", reasons));
         committer.writeText("summary.json", SummaryJson.render(summary));
-        org.apache.hadoop.fs.Path kept = committer.keepAs("failed");
-        throw new AlignLossException(ErrorCode.REJECT_FRACTION_EXCEEDED, format(
-                "Reject fraction exceeded (--max-reject-fraction %s): input '%s': %d of %d rows rejected. Nothing was trained or "
-                        + "published at %s; the rejects and summary are kept for inspection in %s",
-                settings.maxRejectFraction(), input.name(), rejected, rows, committer.target(), kept));
+        return committer.keepFailed(settings.config().keepFailed());
     }
 
     private static double seconds(long start) {

@@ -5,6 +5,7 @@ import io.alignloss.error.ErrorCode;
 import io.alignloss.job.Version;
 import io.alignloss.leaderboard.ComparisonGraph.Bound;
 import io.alignloss.report.OutputCommitter;
+import io.alignloss.report.Overwrite;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +30,12 @@ public final class LeaderboardJob {
 
     /** The validated command line; invalid values fail with exit 2 before Spark starts. */
     public record Settings(String battles, String out, double l2, double scale, double base, Optional<Anchor> anchor,
-            int bootstrap, long seed, boolean overwrite) {
+            int bootstrap, long seed, Overwrite overwrite) {
         public Settings {
             requireNonNull(battles, "battles is null");
             requireNonNull(out, "out is null");
             requireNonNull(anchor, "anchor is null");
+            requireNonNull(overwrite, "overwrite is null");
             if (!(l2 >= 0) || Double.isInfinite(l2)) {
                 throw usage("Invalid --l2 %s (must be finite and >= 0)", l2);
             }
@@ -46,6 +48,12 @@ public final class LeaderboardJob {
             if (bootstrap < 0) {
                 throw usage("Invalid --bootstrap %s (must be >= 0; 0 disables the intervals)", bootstrap);
             }
+        }
+
+        /** With {@code --overwrite} as a flag: an existing alignloss output is replaced, anything else refused. */
+        public Settings(String battles, String out, double l2, double scale, double base, Optional<Anchor> anchor, int bootstrap,
+                long seed, boolean overwrite) {
+            this(battles, out, l2, scale, base, anchor, bootstrap, seed, Overwrite.fromFlag(overwrite));
         }
 
         RatingScale ratingScale() {
@@ -71,7 +79,7 @@ public final class LeaderboardJob {
         LOG.info("alignloss {} leaderboard: battles {}, output {}, l2 {}, scale {}, base {}, anchor {}, bootstrap {}, seed {}",
                 Version.alignloss(), settings.battles(), settings.out(), settings.l2(), settings.scale(), settings.base(),
                 settings.anchor().map(Anchor::toString).orElse("none"), settings.bootstrap(), settings.seed());
-        OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(), spark.sparkContext().hadoopConfiguration());
+        OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(), "leaderboard", spark.sparkContext().hadoopConfiguration());
         try {
             BattleTable table = BattleTable.read(spark, settings.battles());
             BattleTable.Counts counts = table.count();

@@ -11,40 +11,66 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.UUID;
 
 import static java.lang.String.format;
 
 /**
  * Atomic publication of a run's output folder on any Hadoop file system. A run writes into a hidden
- * sibling staging folder; {@link #commit()} adds {@code _SUCCESS} and renames it to the target (the rename
- * is the commit). With overwrite, an existing target is first renamed aside, the new one renamed in, and
- * the old one deleted, so the target is never half-written. A failed run deletes its staging folder
- * ({@link #abort()}) or, to keep rejects for inspection, renames it to a visible sibling ({@link #keepAs}).
+ * sibling staging folder, where a {@link Heartbeat} ({@code _RUNNING}) shows it is alive; {@link #commit()} adds
+ * {@code _SUCCESS} and the {@code _ALIGNLOSS} marker and renames it to the target (the rename is the commit).
+ * With overwrite, an existing target is first renamed aside, the new one renamed in, and the old one deleted,
+ * so the target is never half-written; only a folder alignloss wrote is replaced unless the overwrite is
+ * {@link Overwrite#ANY}, and {@code validate} never replaces another command's output. A failed run deletes its
+ * staging folder ({@link #abort()}) or, to keep rejects for inspection, renames it to a visible sibling
+ * ({@link #keepFailed}). Starting a run removes what dead runs left beside the target ({@link StagingJanitor}).
  */
 public final class OutputCommitter {
     private static final Logger LOG = LoggerFactory.getLogger(OutputCommitter.class);
 
+    /** The command whose output is kept apart: it never replaces another command's output. */
+    static final String VALIDATE = "validate";
+
     private final FileSystem fs;
     private final Path target;
     private final Path staging;
-    private final boolean overwrite;
+    private final Overwrite overwrite;
+    private final String command;
     private final String runId;
+    private final StagingJanitor janitor;
+    private final Heartbeat heartbeat;
     private boolean finished;
 
-    private OutputCommitter(FileSystem fs, Path target, Path staging, boolean overwrite, String runId) {
+    private OutputCommitter(FileSystem fs, Path target, Path staging, Overwrite overwrite, String command, String runId,
+            StagingJanitor janitor, Heartbeat heartbeat) {
         this.fs = fs;
         this.target = target;
         this.staging = staging;
         this.overwrite = overwrite;
+        this.command = command;
         this.runId = runId;
+        this.janitor = janitor;
+        this.heartbeat = heartbeat;
     }
 
-    /** Checks the target and creates the staging folder; fails (exit 2) when the target exists without overwrite. */
-    public static OutputCommitter begin(String out, boolean overwrite, Configuration conf) {
-        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+    /**
+     * Removes abandoned staging folders beside the target, checks the target and creates the staging folder with
+     * its heartbeat; fails (exit 2) when the target exists and may not be replaced.
+     *
+     * @param command the command that writes the output, recorded in {@code _ALIGNLOSS}
+     */
+    public static OutputCommitter begin(String out, Overwrite overwrite, String command, Configuration conf) {
+        return begin(out, overwrite, command, conf, Clock.systemUTC(), Heartbeat.INTERVAL);
+    }
+
+    static OutputCommitter begin(String out, Overwrite overwrite, String command, Configuration conf, Clock clock,
+            Duration heartbeatInterval) {
+        String runId = LocalDateTime.now(clock).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                 + "-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             Path path = new Path(out);
@@ -53,18 +79,41 @@ public final class OutputCommitter {
             if (target.getParent() == null) {
                 throw new AlignLossException(ErrorCode.USAGE, format("Cannot write to %s: choose a folder below the root", out));
             }
-            if (fs.exists(target) && !overwrite) {
-                throw new AlignLossException(ErrorCode.OUTPUT_EXISTS,
-                        format("Cannot write to %s: it exists (pass --overwrite to replace it)", target));
-            }
-            Path staging = new Path(target.getParent(), "." + target.getName() + ".staging-" + runId);
+            StagingJanitor janitor = new StagingJanitor(fs, clock);
+            janitor.removeAbandonedStaging(target);
+            checkReplaceable(fs, target, overwrite, command, "write to");
+            Path staging = new Path(target.getParent(), StagingJanitor.stagingPrefix(target) + runId);
             if (!fs.mkdirs(staging)) {
                 throw new IOException("mkdirs failed for " + staging);
             }
-            return new OutputCommitter(fs, target, staging, overwrite, runId);
+            Heartbeat heartbeat = Heartbeat.start(fs, staging, clock, heartbeatInterval);
+            return new OutputCommitter(fs, target, staging, overwrite, command, runId, janitor, heartbeat);
         }
         catch (IOException e) {
             throw new AlignLossException(ErrorCode.INTERNAL, format("Cannot prepare output %s: %s", out, e.getMessage()), e);
+        }
+    }
+
+    /** Fails (exit 2) when the target exists and the run may not replace it. */
+    private static void checkReplaceable(FileSystem fs, Path target, Overwrite overwrite, String command, String action)
+            throws IOException {
+        if (!fs.exists(target)) {
+            return;
+        }
+        if (!overwrite.allowed()) {
+            throw new AlignLossException(ErrorCode.OUTPUT_EXISTS,
+                    format("Cannot %s %s: it exists (pass --overwrite to replace it)", action, target));
+        }
+        Optional<String> writtenBy = OutputMarker.command(fs, target);
+        if (command.equals(VALIDATE) && writtenBy.isPresent() && !writtenBy.get().equals(VALIDATE)) {
+            throw new AlignLossException(ErrorCode.OUTPUT_EXISTS, format("Cannot overwrite %s: it holds the output of %s, "
+                    + "which validate never replaces (without --out, validate writes to <output.path>.validate)", target,
+                    writtenBy.get().isEmpty() ? "an earlier run" : "'" + writtenBy.get() + "'"));
+        }
+        if (writtenBy.isEmpty() && overwrite != Overwrite.ANY) {
+            throw new AlignLossException(ErrorCode.OUTPUT_EXISTS, format("Cannot overwrite %s: not an alignloss output (it has no %s, "
+                    + "%s or %s); pass --force-overwrite to replace it anyway", target, OutputMarker.NAME, OutputMarker.SUMMARY,
+                    OutputMarker.LEADERBOARD));
         }
     }
 
@@ -93,13 +142,12 @@ public final class OutputCommitter {
     /** Publishes the staging folder at the target. Nothing that can fail runs after the rename but deleting the old output. */
     public void commit() {
         try {
+            heartbeat.stop();
             fs.create(new Path(staging, "_SUCCESS"), true).close();
+            OutputMarker.write(fs, staging, command, runId);
             Path aside = null;
             if (fs.exists(target)) {
-                if (!overwrite) {
-                    throw new AlignLossException(ErrorCode.OUTPUT_EXISTS,
-                            format("Cannot publish %s: it appeared while the run was going (pass --overwrite to replace it)", target));
-                }
+                checkReplaceable(fs, target, overwrite, command, "publish");
                 aside = new Path(target.getParent(), "." + target.getName() + ".old-" + runId);
                 if (!fs.rename(target, aside)) {
                     throw new IOException(format("rename %s -> %s failed", target, aside));
@@ -121,14 +169,19 @@ public final class OutputCommitter {
         }
     }
 
-    /** Moves the staging folder to a visible sibling {@code <target>.<suffix>-<run id>} and returns it. */
-    public Path keepAs(String suffix) {
-        Path kept = new Path(target.getParent(), target.getName() + "." + suffix + "-" + runId);
+    /**
+     * Moves the staging folder to a visible sibling {@code <target>.failed-<run id>} and returns it; of the target's
+     * failed folders only the newest {@code keep} (this one among them) stay, older ones are removed.
+     */
+    public Path keepFailed(int keep) {
+        Path kept = new Path(target.getParent(), StagingJanitor.failedPrefix(target) + runId);
         try {
+            heartbeat.stop();
             if (!fs.rename(staging, kept)) {
                 throw new IOException(format("rename %s -> %s failed", staging, kept));
             }
             finished = true;
+            janitor.removeOldFailed(target, keep);
             return kept;
         }
         catch (IOException e) {
@@ -138,6 +191,7 @@ public final class OutputCommitter {
 
     /** Deletes the staging folder unless the run was committed or kept. Safe to call twice. */
     public void abort() {
+        heartbeat.stop();
         if (finished) {
             return;
         }

@@ -122,6 +122,20 @@ class LeaderboardCommandTest extends LocalSparkTest {
     }
 
     @Test
+    void overwriteRefusesAFolderAlignlossDidNotWriteAndForceOverwriteReplacesIt() throws Exception {
+        String battles = battlesWithRejects();
+        Path out = Files.createDirectories(temp.resolve("notes"));
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        assertThat(run("--battles", battles, "--out", out.toString(), "--bootstrap", "0", "--overwrite")).isEqualTo(2);
+        assertThat(err.toString()).contains("not an alignloss output");
+        assertThat(Files.readString(out.resolve("notes.txt"))).isEqualTo("mine");
+        assertThat(run("--battles", battles, "--out", out.toString(), "--bootstrap", "0", "--force-overwrite")).as(err.toString())
+                .isEqualTo(0);
+        assertThat(out.resolve("notes.txt")).doesNotExist();
+        assertThat(Files.readString(out.resolve("_ALIGNLOSS"))).startsWith("command=leaderboard\n");
+    }
+
+    @Test
     void badFlagsAndInputsExitTwoWithAMessage() {
         String battles = battlesWithRejects();
         String out = temp.resolve("never").toString();

@@ -92,6 +92,12 @@ class HdfsIT extends LocalSparkTest {
             assertThat(summary(out).at("/objectives/" + objective + "/loss").asDouble())
                     .isCloseTo(expected.at("/objectives/" + objective + "/loss").asDouble(), within(1e-9));
         }
+        assertThat(fs.exists(new Path(out + "/_ALIGNLOSS"))).isTrue();
+        // a run killed 15 minutes ago left its staging folder: the next run removes it
+        Path dead = new Path(root + "/evals/.run.staging-20261201-000000-deadbeef");
+        fs.create(new Path(dead, "part-00000.parquet")).close();
+        fs.create(new Path(dead, "_RUNNING")).close();
+        fs.setTimes(new Path(dead, "_RUNNING"), System.currentTimeMillis() - 15 * 60_000L, -1);
         // an overwrite replaces the output atomically, leaving nothing aside
         assertThat(Main.execute("evaluate", "--config", conf.toString(), "--out", out, "--overwrite", "--seed", "7")).isEqualTo(0);
         assertThat(summary(out).at("/run/seed").asLong()).isEqualTo(7);

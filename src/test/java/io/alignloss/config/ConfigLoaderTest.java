@@ -142,6 +142,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void outputLifecycleKeysHaveDefaultsAndAreValidated() throws Exception {
+        JobConfig defaults = ConfigLoader.load(write(VALID), List.of(), Optional.empty());
+        assertThat(defaults.keepFailed()).isEqualTo(5);
+        assertThat(defaults.inputs().get("prefs").allowEmpty()).isFalse();
+
+        JobConfig set = ConfigLoader.load(write(VALID + "output.keep-failed = 2\ninputs.seqs.allow-empty = true\n"), List.of(),
+                Optional.empty());
+        assertThat(set.keepFailed()).isEqualTo(2);
+        assertThat(set.inputs().get("seqs").allowEmpty()).isTrue();
+        assertThat(set.inputs().get("prefs").allowEmpty()).isFalse();
+
+        assertThatThrownBy(() -> ConfigLoader.load(write(VALID + "output.keep-failed = 0\n"), List.of(), Optional.empty()))
+                .isInstanceOf(AlignLossException.class).hasMessageContaining("Invalid 'output.keep-failed' (")
+                .hasMessageContaining("job.conf: 12): 0 (must be an integer in [1");
+        assertThatThrownBy(() -> ConfigLoader.load(write(VALID + "inputs.prefs.allow-empty = sometimes\n"), List.of(), Optional.empty()))
+                .isInstanceOf(AlignLossException.class)
+                .hasMessageContaining("Invalid 'inputs.prefs.allow-empty' (").hasMessageContaining("expected true or false");
+    }
+
+    @Test
     void diagnosticsKeysHaveDefaultsAndAreValidated() throws Exception {
         JobConfig defaults = ConfigLoader.load(write(VALID), List.of(), Optional.empty());
         assertThat(defaults.diagnostics().bootstrap()).isEqualTo(200);

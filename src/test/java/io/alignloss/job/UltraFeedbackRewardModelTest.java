@@ -2,6 +2,7 @@ package io.alignloss.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.cli.Main;
+import io.alignloss.report.Overwrite;
 import io.alignloss.report.SummaryJson;
 import io.alignloss.testing.LocalSparkTest;
 import org.junit.jupiter.api.Assumptions;
@@ -51,8 +52,8 @@ class UltraFeedbackRewardModelTest extends LocalSparkTest {
         Assumptions.assumeTrue(DATA.isDirectory(), "../shared/data/ultrafeedback is absent: skipping the real-data reward model test");
         String train = temp.resolve("train-embedded").toString();
         String eval = temp.resolve("eval-embedded").toString();
-        assertThat(EmbedJob.run(spark, convert("train_clean"), train, false, "response")).isEqualTo(1000);
-        assertThat(EmbedJob.run(spark, convert("eval_clean"), eval, false, "response")).isEqualTo(200);
+        assertThat(EmbedJob.run(spark, convert("train_clean"), train, Overwrite.NEVER, "response")).isEqualTo(1000);
+        assertThat(EmbedJob.run(spark, convert("eval_clean"), eval, Overwrite.NEVER, "response")).isEqualTo(200);
 
         Path trainConf = temp.resolve("train.conf");
         Files.writeString(trainConf, "inputs.prefs { path = \"" + train + "\", kind = preference }\n"
@@ -79,7 +80,7 @@ class UltraFeedbackRewardModelTest extends LocalSparkTest {
         Assumptions.assumeTrue(DATA.isDirectory(), "../shared/data/ultrafeedback is absent: skipping the encoder features test");
         String raw = convert("eval_clean");
         String embedded = temp.resolve("eval-embedded").toString();
-        EmbedJob.run(spark, raw, embedded, false, "prompt-response");
+        EmbedJob.run(spark, raw, embedded, Overwrite.NEVER, "prompt-response");
         double[] objectives = new double[2];
         String[] inputs = {raw, embedded};
         String[] features = {"{ type = encoder }", "{ type = embedding }"};
