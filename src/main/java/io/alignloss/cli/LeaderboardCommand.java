@@ -1,5 +1,6 @@
 package io.alignloss.cli;
 
+import io.alignloss.error.Failures;
 import io.alignloss.job.SparkSessions;
 import io.alignloss.leaderboard.Anchor;
 import io.alignloss.leaderboard.LeaderboardJob;
@@ -50,7 +51,12 @@ public final class LeaderboardCommand implements Callable<Integer> {
         LeaderboardJob.Settings settings = new LeaderboardJob.Settings(battles, out, l2, scale, base, parsedAnchor, bootstrap,
                 seed, overwrite);
         try (SparkSessions session = SparkSessions.open("alignloss leaderboard")) {
-            new LeaderboardJob(settings).run(session.spark());
+            try {
+                new LeaderboardJob(settings).run(session.spark());
+            }
+            catch (RuntimeException e) {
+                throw Failures.reading("battles", battles, e);
+            }
         }
         return 0;
     }
