@@ -38,7 +38,7 @@ abstract class JobCommand implements Callable<Integer> {
             try {
                 result = job.run(session.spark());
             }
-            catch (RuntimeException e) {
+            catch (Exception e) { // SparkException is checked; Scala throws it undeclared
                 throw Failures.duringRun(e, inputPaths(config), session.spark().sparkContext().hadoopConfiguration());
             }
         }

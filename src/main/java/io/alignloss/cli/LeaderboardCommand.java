@@ -54,7 +54,7 @@ public final class LeaderboardCommand implements Callable<Integer> {
             try {
                 new LeaderboardJob(settings).run(session.spark());
             }
-            catch (RuntimeException e) {
+            catch (Exception e) { // SparkException is checked; Scala throws it undeclared
                 throw Failures.reading("battles", battles, e);
             }
         }

@@ -70,7 +70,7 @@ final class NightlyCommand implements Callable<Integer> {
                 result = new EvaluateJob(new EvaluateJob.Settings(jobConfig, out, true, maxRejectFraction, seed, EvaluateJob.Mode.EVALUATE))
                         .run(session.spark());
             }
-            catch (RuntimeException e) {
+            catch (Exception e) { // SparkException is checked; Scala throws it undeclared
                 throw Failures.duringRun(e, JobCommand.inputPaths(jobConfig), session.spark().sparkContext().hadoopConfiguration());
             }
         }

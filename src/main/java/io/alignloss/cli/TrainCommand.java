@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 result = job.run(session.spark());
             }
-            catch (RuntimeException e) {
+            catch (Exception e) { // SparkException is checked; Scala throws it undeclared
                 throw Failures.duringRun(e, JobCommand.inputPaths(config), session.spark().sparkContext().hadoopConfiguration());
             }
         }

@@ -68,7 +68,8 @@ final class ParquetFooters {
         Configuration conf = spark.sessionState().newHadoopConf();
         boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
         String what = format("input '%s'", input.name());
-        for (Footer footer : footers(files, conf)) {
+        ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(spark.sessionState().conf());
+        for (Footer footer : footers(files, conf, converter)) {
             if (footer.failure().isPresent()) {
                 throw Failures.reading(what, footer.file(), footer.failure().get());
             }
@@ -120,9 +121,9 @@ final class ParquetFooters {
                 .findFirst();
     }
 
-    private static List<Footer> footers(List<String> files, Configuration conf) {
+    private static List<Footer> footers(List<String> files, Configuration conf, ParquetToSparkSchemaConverter converter) {
         if (files.size() == 1) {
-            return List.of(footer(files.get(0), conf));
+            return List.of(footer(files.get(0), conf, converter));
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, files.size()), runnable -> {
             Thread thread = new Thread(runnable, "alignloss-footers");
@@ -132,7 +133,7 @@ final class ParquetFooters {
         try {
             List<Future<Footer>> pending = new ArrayList<>();
             for (String file : files) {
-                pending.add(pool.submit(() -> footer(file, conf)));
+                pending.add(pool.submit(() -> footer(file, conf, converter)));
             }
             List<Footer> footers = new ArrayList<>();
             for (Future<Footer> future : pending) {
@@ -152,12 +153,12 @@ final class ParquetFooters {
         }
     }
 
-    private static Footer footer(String file, Configuration conf) {
+    private static Footer footer(String file, Configuration conf, ParquetToSparkSchemaConverter converter) {
         Path path = new Path(file);
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf),
                 HadoopReadOptions.builder(conf, path).withMetadataFilter(ParquetMetadataConverter.SKIP_ROW_GROUPS).build())) {
             MessageType schema = reader.getFileMetaData().getSchema();
-            return new Footer(path.toString(), Optional.of(new ParquetToSparkSchemaConverter(conf).convert(schema)), Optional.empty());
+            return new Footer(path.toString(), Optional.of(converter.convert(schema)), Optional.empty());
         }
         catch (Exception e) { // IOException, and Parquet's RuntimeException "… is not a Parquet file"
             return new Footer(path.toString(), Optional.empty(), Optional.of(e));
