@@ -8,6 +8,9 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -226,6 +229,29 @@ class FailuresTest extends LocalSparkTest {
         assertThat(status).isEqualTo(2);
         assertThat(oneLine()).isEqualTo("alignloss: Cannot read battles: " + uri(csv)
                 + " is not a Parquet file (too short, or another format: no footer at its end)");
+    }
+
+    /** No footer check on this path: Spark's mid-scan FAILED_READ_FILE.PARQUET_COLUMN_DATA_TYPE_MISMATCH is mapped. */
+    @Test
+    void aTypeTheScanCannotConvertExit2NamingColumnFileAndBothTypes() throws Exception {
+        StructType strings = new StructType().add("model_a", DataTypes.StringType).add("model_b", DataTypes.StringType)
+                .add("winner", DataTypes.StringType);
+        StructType numbers = new StructType().add("model_a", DataTypes.IntegerType).add("model_b", DataTypes.StringType)
+                .add("winner", DataTypes.StringType);
+        Path good = temp.resolve("strings");
+        Path bad = temp.resolve("numbers");
+        spark.createDataFrame(List.of(RowFactory.create("alpha", "bravo", "model_a")), strings).coalesce(1).write().parquet(good.toString());
+        spark.createDataFrame(List.of(RowFactory.create(7, "bravo", "model_a")), numbers).coalesce(1).write().parquet(bad.toString());
+        Path battles = Files.createDirectories(temp.resolve("battles"));
+        Files.copy(single(good), battles.resolve("_common_metadata")); // Spark's schema: model_a string
+        Files.copy(single(good), battles.resolve("part-00000.parquet"));
+        Path broken = Files.copy(single(bad), battles.resolve("part-00001.parquet"));
+        before = snapshot(temp);
+        int status = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "leaderboard", "--battles", battles.toString(), "--out", out.toString(), "--overwrite", "--bootstrap", "0");
+        assertThat(status).isEqualTo(2);
+        assertThat(oneLine()).isEqualTo("alignloss: Cannot read battles: " + uri(broken)
+                + " has column 'model_a' of type INT32, which cannot be read as string, its type in the input's schema");
     }
 
     private static Path single(Path folder) throws IOException {
