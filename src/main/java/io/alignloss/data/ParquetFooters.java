@@ -45,7 +45,8 @@ import static java.lang.String.format;
  * exit 2, naming the column and the file, as does a file that is not Parquet at all (e.g. truncated or
  * empty: Spark skips a 0-byte file without a word).
  *
- * <p>Cost: one footer read per file (the schema only, row-group metadata skipped), {@value #THREADS} at a time.
+ * <p>With {@code spark.sql.files.ignoreCorruptFiles = true} a file whose footer cannot be read is skipped, as
+ * Spark skips it. Cost: one footer read per file (the schema only, row-group metadata skipped), {@value #THREADS} at a time.
  */
 final class ParquetFooters {
     static final int THREADS = 8;
@@ -67,10 +68,14 @@ final class ParquetFooters {
         files.sort(null);
         Configuration conf = spark.sessionState().newHadoopConf();
         boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
+        boolean ignoreCorrupt = spark.sessionState().conf().ignoreCorruptFiles();
         String what = format("input '%s'", input.name());
         ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(spark.sessionState().conf());
         for (Footer footer : footers(files, conf, converter)) {
             if (footer.failure().isPresent()) {
+                if (ignoreCorrupt) {
+                    continue; // the user asked Spark to skip unreadable files
+                }
                 throw Failures.reading(what, footer.file(), footer.failure().get());
             }
             StructType fileSchema = footer.schema().orElseThrow();

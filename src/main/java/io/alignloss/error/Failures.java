@@ -31,10 +31,12 @@ import static java.lang.String.format;
  *       {@code "could not read page"}, a failed decompression or checksum) and a column whose file type the
  *       schema's type cannot be read as ({@link SchemaColumnConvertNotSupportedException}) are
  *       {@link ErrorCode#INPUT_SCHEMA} (exit 2: retrying cannot help);</li>
- *   <li>any other {@link AnalysisException} while reading (e.g. an empty folder) is {@link ErrorCode#INPUT_SCHEMA};</li>
+ *   <li>any other {@link AnalysisException} while reading a named path (e.g. an empty folder) is
+ *       {@link ErrorCode#INPUT_SCHEMA};</li>
  *   <li>any other {@link IOException} (a lost datanode, a refused connection) is {@link ErrorCode#INTERNAL}
- *       (exit 1), so that a scheduler retries;</li>
- *   <li>anything else is a bug: {@link ErrorCode#INTERNAL} with the exception's first line.</li>
+ *       (exit 1), so that a scheduler retries: {@code Cannot read … could not be read (an I/O error; …)} when
+ *       a file being read is named, else {@code I/O error (a retry may succeed): …} (e.g. writing the output);</li>
+ *   <li>anything else is a bug: {@link ErrorCode#INTERNAL}, {@code unexpected error: <class>: <first line>}.</li>
  * </ul>
  * The full trace is not in the message: the command line logs it (see {@code cli.Main}).
  */
@@ -142,12 +144,12 @@ public final class Failures {
             }
         }
         for (Throwable cause : chain) {
-            if (cause instanceof AnalysisException) { // e.g. UNABLE_TO_INFER_SCHEMA of an empty folder
+            if (cause instanceof AnalysisException && file.isPresent()) { // reading a path: e.g. UNABLE_TO_INFER_SCHEMA of an empty folder
                 return Optional.of(new ReadFailure(ErrorCode.INPUT_SCHEMA, file, "cannot be read: " + oneLine(firstLine(cause.getMessage()))));
             }
         }
         for (Throwable cause : chain) {
-            if (cause instanceof IOException) {
+            if (cause instanceof IOException && file.isPresent()) {
                 return Optional.of(new ReadFailure(ErrorCode.INTERNAL, file, "could not be read (an I/O error; a retry may succeed): "
                         + messages(chain, chain.indexOf(cause))));
             }
@@ -157,6 +159,12 @@ public final class Failures {
 
     /** A failure that is not a read failure: a bug, or something not foreseen here (exit 1). */
     private static AlignLossException unexpected(Throwable error) {
+        List<Throwable> chain = chain(error);
+        for (Throwable cause : chain) {
+            if (cause instanceof IOException) { // not while reading a named file: e.g. writing the output
+                return new AlignLossException(ErrorCode.INTERNAL, "I/O error (a retry may succeed): " + messages(chain, chain.indexOf(cause)), error);
+            }
+        }
         return new AlignLossException(ErrorCode.INTERNAL, "unexpected error: " + oneLine(error.getClass().getName() + ": "
                 + firstLine(error.getMessage())), error);
     }

@@ -254,6 +254,18 @@ class FailuresTest extends LocalSparkTest {
                 + " has column 'model_a' of type INT32, which cannot be read as string, its type in the input's schema");
     }
 
+    @Test
+    void anIoErrorOutsideAReadIsExit1WithoutNamingAnInputAndAnythingElseIsAnUnexpectedError() {
+        AlignLossException write = Failures.describe(new java.io.UncheckedIOException(new IOException("No space left on device")));
+        assertThat(write.code().exitStatus()).isEqualTo(1);
+        assertThat(write.getMessage()).isEqualTo("I/O error (a retry may succeed): No space left on device");
+        AlignLossException bug = Failures.describe(new IllegalStateException("boom\n\tat somewhere"));
+        assertThat(bug.code().exitStatus()).isEqualTo(1);
+        assertThat(bug.getMessage()).isEqualTo("unexpected error: java.lang.IllegalStateException: boom");
+        AlignLossException known = new AlignLossException(ErrorCode.CONFIG, "Cannot run: reasons");
+        assertThat(Failures.describe(new RuntimeException(known))).isSameAs(known);
+    }
+
     private static Path single(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(file -> file.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
