@@ -14,6 +14,8 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
+import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
@@ -59,7 +61,7 @@ final class ParquetFooters {
     }
 
     /**
-     * @param columns the columns the job reads (they are in {@code raw}'s schema)
+     * @param columns the columns the job reads (they are in {@code raw}'s schema); partition columns are not checked
      * @throws AlignLossException (exit 2) for the first file, in path order, that is not Parquet, lacks one of
      *                            {@code columns} or has one of a type that cannot be read as the schema's
      */
@@ -71,6 +73,7 @@ final class ParquetFooters {
         boolean ignoreCorrupt = spark.sessionState().conf().ignoreCorruptFiles();
         String what = format("input '%s'", input.name());
         ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(spark.sessionState().conf());
+        List<String> inFiles = columns.stream().filter(column -> field(partitionSchema(raw), column, caseSensitive).isEmpty()).toList();
         for (Footer footer : footers(files, conf, converter)) {
             if (footer.failure().isPresent()) {
                 if (ignoreCorrupt) {
@@ -79,7 +82,7 @@ final class ParquetFooters {
                 throw Failures.reading(what, footer.file(), footer.failure().get());
             }
             StructType fileSchema = footer.schema().orElseThrow();
-            for (String column : columns) {
+            for (String column : inFiles) {
                 StructField expected = field(raw.schema(), column, caseSensitive).orElseThrow();
                 Optional<StructField> actual = field(fileSchema, column, caseSensitive);
                 if (actual.isEmpty()) {
@@ -118,6 +121,14 @@ final class ParquetFooters {
             return readable(fileMap.keyType(), schemaMap.keyType()) && readable(fileMap.valueType(), schemaMap.valueType());
         }
         return file instanceof StructType && schema instanceof StructType;
+    }
+
+    /** The partition columns ({@code language=en/} folders): they are in Spark's schema, never in the files. */
+    private static StructType partitionSchema(Dataset<Row> raw) {
+        if (raw.queryExecution().analyzed() instanceof LogicalRelation logical && logical.relation() instanceof HadoopFsRelation files) {
+            return files.partitionSchema();
+        }
+        return new StructType();
     }
 
     private static Optional<StructField> field(StructType schema, String name, boolean caseSensitive) {
