@@ -55,7 +55,7 @@ public final class LeaderboardCommand implements Callable<Integer> {
                 new LeaderboardJob(settings).run(session.spark());
             }
             catch (Exception e) { // SparkException is checked; Scala throws it undeclared
-                throw Failures.reading("battles", battles, e);
+                throw Failures.reading("battles", e); // the file is named by Spark; a write error is not a read error
             }
         }
         return 0;

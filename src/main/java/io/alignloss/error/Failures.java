@@ -65,7 +65,7 @@ public final class Failures {
      * The failure as {@code Cannot read <what>: …} when its chain is a read failure, an
      * {@link AlignLossException} in the chain as it is, else {@code INTERNAL} with the first line of the error.
      *
-     * @param what what was being read, e.g. {@code input 'prefs'} or {@code battles at /data/b.parquet}
+     * @param what what was being read, e.g. {@code input 'prefs'} or {@code battles}
      */
     public static AlignLossException reading(String what, Throwable error) {
         return reading(what, Optional.empty(), error);
