@@ -4,10 +4,13 @@ import io.alignloss.config.ConfigLoader;
 import io.alignloss.config.JobConfig;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.error.Failures;
 import io.alignloss.job.EvaluateJob;
 import io.alignloss.job.SparkSessions;
 import picocli.CommandLine.Mixin;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -35,7 +38,12 @@ abstract class JobCommand implements Callable<Integer> {
         EvaluateJob job = new EvaluateJob(settings);
         EvaluateJob.Result result;
         try (SparkSessions session = SparkSessions.open("alignloss " + mode().name().toLowerCase())) {
-            result = job.run(session.spark());
+            try {
+                result = job.run(session.spark());
+            }
+            catch (Exception e) { // SparkException is checked; Scala throws it undeclared
+                throw Failures.duringRun(e, inputPaths(config), session.spark().sparkContext().hadoopConfiguration());
+            }
         }
         if (!result.exceededThresholds().isEmpty()) {
             spec.commandLine().getErr().println("alignloss: threshold exceeded (output published at " + result.output() + "): "
@@ -49,5 +57,12 @@ abstract class JobCommand implements Callable<Integer> {
     static String validateFolder(String outputPath) {
         String trimmed = outputPath.replaceAll("/+$", "");
         return trimmed + ".validate";
+    }
+
+    /** The configured inputs' paths by name, to name the input a failing file belongs to. */
+    static Map<String, String> inputPaths(JobConfig config) {
+        Map<String, String> paths = new LinkedHashMap<>();
+        config.inputs().forEach((name, input) -> paths.put(name, input.path()));
+        return paths;
     }
 }

@@ -1,5 +1,6 @@
 package io.alignloss.cli;
 
+import io.alignloss.error.Failures;
 import io.alignloss.job.SparkSessions;
 import io.alignloss.leaderboard.Anchor;
 import io.alignloss.leaderboard.LeaderboardJob;
@@ -51,7 +52,12 @@ public final class LeaderboardCommand implements Callable<Integer> {
         LeaderboardJob.Settings settings = new LeaderboardJob.Settings(battles, out, l2, scale, base, parsedAnchor, bootstrap,
                 seed, overwrite.overwrite());
         try (SparkSessions session = SparkSessions.open("alignloss leaderboard")) {
-            new LeaderboardJob(settings).run(session.spark());
+            try {
+                new LeaderboardJob(settings).run(session.spark());
+            }
+            catch (Exception e) { // SparkException is checked; Scala throws it undeclared
+                throw Failures.reading("battles", e); // the file is named by Spark; a write error is not a read error
+            }
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.alignloss.cli;
 
 import io.alignloss.error.AlignLossException;
+import io.alignloss.error.Failures;
 import io.alignloss.job.Version;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,16 +12,23 @@ import java.io.PrintWriter;
 
 /**
  * Entry point: {@code alignloss <command> [options]}. Exit status 0 ok, 2 usage/config/input-schema error,
- * 3 reject fraction exceeded, 4 threshold exceeded, 1 anything else.
+ * 3 reject fraction exceeded, 4 threshold exceeded, 1 anything else. A failure is one line on stderr
+ * ({@code alignloss: Cannot <action>: <why>}, see {@link Failures}); its stack trace goes to the logger
+ * {@code io.alignloss.trace} (the run's log file under the launcher) and, with {@code --verbose}, to stderr.
  */
 @Command(name = "alignloss", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Training objectives of large language models over Parquet datasets, on Apache Spark.",
         subcommands = {EvaluateCommand.class, ValidateCommand.class, TrainCommand.class, NightlyCommand.class, EmbedCommand.class, ScoreCommand.class, LeaderboardCommand.class, SampleCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Full stack traces of failures; conf/log4j2.properties sends them to the log file only. */
+    private static final Logger TRACE = LoggerFactory.getLogger("io.alignloss.trace");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On failure, print the full stack trace to stderr as well (it always goes to the log).")
+    boolean verbose;
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -33,18 +41,18 @@ public final class Main implements Runnable {
 
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         Logs.quietSpark();
-        CommandLine commandLine = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine commandLine = new CommandLine(main);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((error, line, parsed) -> {
-            if (error instanceof AlignLossException failure) {
-                line.getErr().println("alignloss: " + failure.getMessage());
-                LOG.debug("failure", failure);
-                return failure.code().exitStatus();
+            AlignLossException failure = error instanceof AlignLossException known ? known : Failures.describe(error);
+            line.getErr().println("alignloss: " + failure.getMessage());
+            TRACE.error("alignloss: {}", failure.getMessage(), error);
+            if (main.verbose) {
+                error.printStackTrace(line.getErr());
             }
-            line.getErr().println("alignloss: unexpected error: " + error);
-            error.printStackTrace(line.getErr());
-            return 1;
+            return failure.code().exitStatus();
         });
         return commandLine.execute(args);
     }

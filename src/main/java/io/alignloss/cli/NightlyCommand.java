@@ -4,6 +4,7 @@ import io.alignloss.config.ConfigLoader;
 import io.alignloss.config.JobConfig;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.error.Failures;
 import io.alignloss.job.EvaluateJob;
 import io.alignloss.job.NightlyRuns;
 import io.alignloss.job.SparkSessions;
@@ -65,8 +66,13 @@ final class NightlyCommand implements Callable<Integer> {
             sets.add("drift.previous=" + previous.map(Path::toString).orElse(root + "/" + NightlyRuns.NO_PREVIOUS));
             JobConfig jobConfig = ConfigLoader.load(config, sets, Optional.of(out));
             EvaluateJob.checkObjectives(jobConfig);
-            result = new EvaluateJob(new EvaluateJob.Settings(jobConfig, out, true, maxRejectFraction, seed, EvaluateJob.Mode.EVALUATE))
-                    .run(session.spark());
+            try {
+                result = new EvaluateJob(new EvaluateJob.Settings(jobConfig, out, true, maxRejectFraction, seed, EvaluateJob.Mode.EVALUATE))
+                        .run(session.spark());
+            }
+            catch (Exception e) { // SparkException is checked; Scala throws it undeclared
+                throw Failures.duringRun(e, JobCommand.inputPaths(jobConfig), session.spark().sparkContext().hadoopConfiguration());
+            }
         }
         if (!result.exceededThresholds().isEmpty()) {
             spec.commandLine().getErr().println("alignloss: threshold exceeded (output published at " + result.output() + "): "

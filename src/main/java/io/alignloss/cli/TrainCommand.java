@@ -4,6 +4,7 @@ import io.alignloss.config.ConfigLoader;
 import io.alignloss.config.JobConfig;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.error.Failures;
 import io.alignloss.job.EvaluateJob;
 import io.alignloss.job.SparkSessions;
 import io.alignloss.job.TrainJob;
@@ -38,7 +39,12 @@ final class TrainCommand implements Callable<Integer> {
         TrainJob job = new TrainJob(new TrainJob.Settings(config, out, options.overwrite.overwrite(), options.maxRejectFraction, options.seed, resume));
         EvaluateJob.Result result;
         try (SparkSessions session = SparkSessions.open("alignloss train")) {
-            result = job.run(session.spark());
+            try {
+                result = job.run(session.spark());
+            }
+            catch (Exception e) { // SparkException is checked; Scala throws it undeclared
+                throw Failures.duringRun(e, JobCommand.inputPaths(config), session.spark().sparkContext().hadoopConfiguration());
+            }
         }
         if (!result.exceededThresholds().isEmpty()) {
             spec.commandLine().getErr().println("alignloss: threshold exceeded (output published at " + result.output() + "): "

@@ -3,6 +3,7 @@ package io.alignloss.data;
 import io.alignloss.config.InputConfig;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.error.Failures;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,7 +28,8 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * Reads a Parquet input, checks its schema against the contract (fails at once, naming the column, the
- * expected type and the columns present) and prepares typed rows with the row rules evaluated.
+ * expected type and the columns present), checks each file's footer against that schema
+ * ({@link ParquetFooters}) and prepares typed rows with the row rules evaluated.
  */
 public final class InputReader {
     private InputReader() {
@@ -94,6 +96,9 @@ public final class InputReader {
             }
         }
 
+        List<String> read = specs.keySet().stream().filter(fields::containsKey).toList();
+        ParquetFooters.check(spark, input, raw, read);
+
         List<Column> projection = new ArrayList<>();
         Column derivedId = lower(hex(xxhash64(InputContract.textColumns(input.kind()).stream()
                 .map(PreparedInput::column).toArray(Column[]::new))));
@@ -138,21 +143,8 @@ public final class InputReader {
             return spark.read().parquet(input.path());
         }
         catch (Exception e) { // AnalysisException is a checked exception that Scala throws undeclared
-            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot read input '%s' at %s: %s",
-                    input.name(), input.path(), firstLine(e)), e);
+            throw Failures.reading(format("input '%s'", input.name()), input.path(), e);
         }
-    }
-
-    private static String firstLine(Throwable error) {
-        Throwable root = error;
-        String message = String.valueOf(error.getMessage());
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        if (root != error && root.getMessage() != null) {
-            message = message + " (" + root.getMessage() + ")";
-        }
-        return Arrays.stream(message.split("\n")).limit(3).collect(Collectors.joining(" "));
     }
 
     private static String describe(StructType schema) {

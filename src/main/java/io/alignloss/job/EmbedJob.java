@@ -3,6 +3,7 @@ package io.alignloss.job;
 import io.alignloss.data.InputContract;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.error.Failures;
 import io.alignloss.model.EncoderFeatures;
 import io.alignloss.model.FeatureSpec;
 import io.alignloss.model.FeatureType;
@@ -52,7 +53,7 @@ public final class EmbedJob {
             rows = spark.read().parquet(input);
         }
         catch (Exception e) { // AnalysisException is thrown undeclared
-            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot read input %s: %s", input, e.getMessage()), e);
+            throw Failures.reading("input", input, e);
         }
         List<String> columns = Arrays.asList(rows.columns());
         List<String> responses;

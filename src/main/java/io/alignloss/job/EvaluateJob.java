@@ -18,6 +18,7 @@ import io.alignloss.diagnostics.LossEstimates;
 import io.alignloss.data.RowRule;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.error.Failures;
 import io.alignloss.lm.LanguageModel;
 import io.alignloss.lm.LanguageModelFolder;
 import io.alignloss.model.PolicyEvaluation;
@@ -433,7 +434,7 @@ public final class EvaluateJob {
             reference = spark.read().parquet(path);
         }
         catch (Exception e) { // AnalysisException is a checked exception that Scala throws undeclared
-            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot read reference at %s: %s", path, e.getMessage()), e);
+            throw Failures.reading("reference", path, e);
         }
         if (!CovariateShift.hasPrompt(reference)) {
             throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format(

@@ -2,6 +2,7 @@ package io.alignloss.leaderboard;
 
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.error.Failures;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -68,7 +69,7 @@ public final class BattleTable {
             rows = spark.read().parquet(path);
         }
         catch (Exception e) {
-            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot read battles at %s: %s", path, e.getMessage()), e);
+            throw Failures.reading("battles", path, e);
         }
         List<String> columns = Arrays.asList(rows.columns());
         for (String name : List.of(MODEL_A, MODEL_B, WINNER)) {

@@ -121,4 +121,57 @@ class LauncherIT {
         assertThat(outcome.status()).as("the job's exit code reaches the scheduler").isEqualTo(4);
         assertThat(outcome.stdout()).contains("alignloss.jar nightly --config conf/nightly-samples.conf --date 2026-11-24 --set bootstrap=0");
     }
+
+    /**
+     * Three read failures of issue 14 through the launcher: exit 2 and the one-line message on stderr, no stack
+     * frame there, and the full trace in the run's log file.
+     */
+    @Test
+    void readFailuresAreOneLineWithoutStackFramesAndTheirTraceIsInTheLogFile() throws Exception {
+        Path logs = temp.resolve("logs");
+        Map<String, String> environment = Map.of("ALIGNLOSS_LOG_DIR", logs.toString());
+
+        Path folder = Files.createDirectories(temp.resolve("prefs"));
+        Files.copy(Path.of("data-samples/preferences.parquet"), folder.resolve("part-00000.parquet"));
+        byte[] sample = Files.readAllBytes(Path.of("data-samples/preferences.parquet"));
+        Path truncated = Files.write(folder.resolve("part-00003.parquet"), java.util.Arrays.copyOf(sample, sample.length / 3));
+        Path absent = temp.resolve("absent.parquet");
+        Path csv = Files.writeString(temp.resolve("battles.csv"), "model_a,model_b,winner\nalpha,bravo,model_a\n");
+
+        Outcome truncatedRun = launch(environment, "evaluate", "--config", config(folder), "--out", temp.resolve("o1").toString());
+        assertOneLineFailure(truncatedRun, "alignloss: Cannot read input 'prefs': file:" + truncated.toAbsolutePath()
+                + " is not a Parquet file (too short, or another format: no footer at its end)");
+        Outcome absentRun = launch(environment, "evaluate", "--config", config(absent), "--out", temp.resolve("o2").toString());
+        assertOneLineFailure(absentRun, "alignloss: Cannot read input 'prefs': file:" + absent.toAbsolutePath() + " does not exist");
+        Outcome leaderboard = launch(environment, "leaderboard", "--battles", csv.toString(), "--out", temp.resolve("o3").toString());
+        assertOneLineFailure(leaderboard, "alignloss: Cannot read battles: file:" + csv.toAbsolutePath()
+                + " is not a Parquet file (too short, or another format: no footer at its end)");
+
+        List<String> logText = new ArrayList<>();
+        try (var files = Files.list(logs)) {
+            for (Path log : files.toList()) {
+                logText.add(Files.readString(log));
+            }
+        }
+        assertThat(logText).hasSize(3).allMatch(text -> text.contains("ERROR io.alignloss.trace: alignloss: Cannot read")
+                && text.contains("\tat org.apache.spark."));
+        assertThat(temp.resolve("o1")).doesNotExist();
+    }
+
+    private String config(Path input) throws Exception {
+        Path file = temp.resolve("job-" + System.nanoTime() + ".conf");
+        Files.writeString(file, """
+                inputs.prefs { path = "%s", kind = preference }
+                objectives = [ { name = bt, type = bradley-terry, input = prefs } ]
+                """.formatted(input.toAbsolutePath()));
+        return file.toString();
+    }
+
+    private static void assertOneLineFailure(Outcome outcome, String line) {
+        assertThat(outcome.status()).as(outcome.stderr()).isEqualTo(2);
+        List<String> lines = outcome.stderr().lines().toList();
+        assertThat(lines).as(outcome.stderr()).contains(line)
+                .noneMatch(text -> text.startsWith("\tat ") || text.startsWith("Caused by") || text.contains("Exception"));
+        assertThat(lines.stream().filter(text -> text.startsWith("alignloss: ")).toList()).containsExactly(line);
+    }
 }

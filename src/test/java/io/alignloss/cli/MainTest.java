@@ -82,11 +82,11 @@ class MainTest extends LocalSparkTest {
     void missingAndCorruptFilesExitTwoNamingThePath() throws Exception {
         String absent = temp.resolve("absent.parquet").toString();
         assertThat(run("evaluate", "--config", config(absent), "--out", temp.resolve("o").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("Cannot read input 'prefs' at " + absent);
+        assertThat(err.toString()).contains("Cannot read input 'prefs': file:" + absent + " does not exist");
         Path corrupt = temp.resolve("corrupt.parquet");
         Files.writeString(corrupt, "this is not parquet");
         assertThat(run("evaluate", "--config", config(corrupt.toString()), "--out", temp.resolve("o").toString())).as(err.toString()).isEqualTo(2);
-        assertThat(err.toString()).contains("Cannot read input 'prefs' at " + corrupt);
+        assertThat(err.toString()).contains("Cannot read input 'prefs': file:" + corrupt + " is not a Parquet file");
     }
 
     @Test
