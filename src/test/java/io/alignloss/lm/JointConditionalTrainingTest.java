@@ -104,10 +104,64 @@ class JointConditionalTrainingTest extends LocalSparkTest {
         System.out.printf("shared parameters, held-out conditional token NLL: joint-trained %.5f, conditional-trained %.5f%n",
                 jointModelConditionalNll, conditionalModelConditionalNll);
         assertThat(Math.abs(jointModelConditionalNll - conditionalModelConditionalNll)).isGreaterThan(1e-3);
-        for (JsonNode figures : new JsonNode[] {joint, conditional}) {
-            // joint NLL = conditional NLL + prompt term, per sequence
-            assertThat(figures.at("/joint/sequence_nll").asDouble()).isCloseTo(
-                    figures.at("/conditional/sequence_nll").asDouble() + figures.at("/prompt_term/sequence_nll").asDouble(), within(1e-6));
+        // each block against a plain-loop computation over the held-out rows, normalising over every id at every position
+        java.util.List<org.apache.spark.sql.Row> rows = spark.read().parquet(heldOutPath).collectAsList();
+        for (String name : new String[] {"joint-shared", "conditional-shared"}) {
+            JsonNode figures = name.startsWith("joint") ? joint : conditional;
+            BruteForce expected = BruteForce.of(model(temp.resolve(name)), rows);
+            System.out.printf("%s by brute force: joint token NLL %.9f, conditional %.9f; summary %.9f, %.9f%n", name,
+                    expected.jointNll() / expected.jointTokens(), expected.conditionalNll() / expected.responseTokens(),
+                    figures.at("/joint/token_nll").asDouble(), figures.at("/conditional/token_nll").asDouble());
+            assertThat(figures.at("/joint/token_nll").asDouble()).isCloseTo(expected.jointNll() / expected.jointTokens(), within(1e-9));
+            assertThat(figures.at("/joint/sequence_nll").asDouble()).isCloseTo(expected.jointNll() / expected.weights(), within(1e-9));
+            assertThat(figures.at("/conditional/token_nll").asDouble())
+                    .isCloseTo(expected.conditionalNll() / expected.responseTokens(), within(1e-9));
+            assertThat(figures.at("/conditional/sequence_nll").asDouble())
+                    .isCloseTo(expected.conditionalNll() / expected.weights(), within(1e-9));
+            assertThat(figures.at("/prompt_term/token_nll").asDouble())
+                    .isCloseTo(expected.promptNll() / expected.promptTokens(), within(1e-9));
+        }
+    }
+
+    /**
+     * Weighted sums over rows, computed without the model's scoring path: at every position the model's full
+     * distribution over all {@link Tokens#OUTCOMES} ids ({@link LanguageModel#logDistribution}, which sums to 1 in
+     * LanguageModelTest) is looked up at the next id. Prompt positions use the prompt segment, response positions
+     * (the response's tokens and END) the response segment.
+     */
+    private record BruteForce(double jointNll, double conditionalNll, double promptNll, double jointTokens, double responseTokens,
+            double promptTokens, double weights) {
+        static BruteForce of(LanguageModel model, java.util.List<org.apache.spark.sql.Row> rows) {
+            double promptNll = 0;
+            double responseNll = 0;
+            double promptTokens = 0;
+            double responseTokens = 0;
+            double weights = 0;
+            for (org.apache.spark.sql.Row row : rows) {
+                double w = row.getAs("weight");
+                int[] prompt = Tokens.encode(row.getAs("prompt"));
+                int[] response = Tokens.encode(row.getAs("response"));
+                int[] sequence = new int[prompt.length + response.length + 1];
+                System.arraycopy(prompt, 0, sequence, 0, prompt.length);
+                System.arraycopy(response, 0, sequence, prompt.length, response.length);
+                sequence[sequence.length - 1] = Tokens.END;
+                for (int t = 0; t < sequence.length; t++) {
+                    boolean inPrompt = t < prompt.length;
+                    double logProb = model.logDistribution(java.util.Arrays.copyOf(sequence, t),
+                            inPrompt ? LanguageModel.PROMPT : LanguageModel.RESPONSE)[sequence[t]];
+                    if (inPrompt) {
+                        promptNll -= w * logProb;
+                    }
+                    else {
+                        responseNll -= w * logProb;
+                    }
+                }
+                promptTokens += w * prompt.length;
+                responseTokens += w * (response.length + 1);
+                weights += w;
+            }
+            return new BruteForce(promptNll + responseNll, responseNll, promptNll, promptTokens + responseTokens, responseTokens,
+                    promptTokens, weights);
         }
     }
 
