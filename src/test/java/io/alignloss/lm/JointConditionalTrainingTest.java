@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.cli.Main;
 import io.alignloss.report.SummaryJson;
 import io.alignloss.synth.SampleData;
+import io.alignloss.testing.BruteForceNll;
 import io.alignloss.testing.LocalSparkTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,7 @@ class JointConditionalTrainingTest extends LocalSparkTest {
         java.util.List<org.apache.spark.sql.Row> rows = spark.read().parquet(heldOutPath).collectAsList();
         for (String name : new String[] {"joint-shared", "conditional-shared"}) {
             JsonNode figures = name.startsWith("joint") ? joint : conditional;
-            BruteForce expected = BruteForce.of(model(temp.resolve(name)), rows);
+            BruteForceNll expected = BruteForceNll.of(model(temp.resolve(name)), rows);
             System.out.printf("%s by brute force: joint token NLL %.9f, conditional %.9f; summary %.9f, %.9f%n", name,
                     expected.jointNll() / expected.jointTokens(), expected.conditionalNll() / expected.responseTokens(),
                     figures.at("/joint/token_nll").asDouble(), figures.at("/conditional/token_nll").asDouble());
@@ -120,48 +121,6 @@ class JointConditionalTrainingTest extends LocalSparkTest {
                     .isCloseTo(expected.conditionalNll() / expected.weights(), within(1e-9));
             assertThat(figures.at("/prompt_term/token_nll").asDouble())
                     .isCloseTo(expected.promptNll() / expected.promptTokens(), within(1e-9));
-        }
-    }
-
-    /**
-     * Weighted sums over rows, computed without the model's scoring path: at every position the model's full
-     * distribution over all {@link Tokens#OUTCOMES} ids ({@link LanguageModel#logDistribution}, which sums to 1 in
-     * LanguageModelTest) is looked up at the next id. Prompt positions use the prompt segment, response positions
-     * (the response's tokens and END) the response segment.
-     */
-    private record BruteForce(double jointNll, double conditionalNll, double promptNll, double jointTokens, double responseTokens,
-            double promptTokens, double weights) {
-        static BruteForce of(LanguageModel model, java.util.List<org.apache.spark.sql.Row> rows) {
-            double promptNll = 0;
-            double responseNll = 0;
-            double promptTokens = 0;
-            double responseTokens = 0;
-            double weights = 0;
-            for (org.apache.spark.sql.Row row : rows) {
-                double w = row.getAs("weight");
-                int[] prompt = Tokens.encode(row.getAs("prompt"));
-                int[] response = Tokens.encode(row.getAs("response"));
-                int[] sequence = new int[prompt.length + response.length + 1];
-                System.arraycopy(prompt, 0, sequence, 0, prompt.length);
-                System.arraycopy(response, 0, sequence, prompt.length, response.length);
-                sequence[sequence.length - 1] = Tokens.END;
-                for (int t = 0; t < sequence.length; t++) {
-                    boolean inPrompt = t < prompt.length;
-                    double logProb = model.logDistribution(java.util.Arrays.copyOf(sequence, t),
-                            inPrompt ? LanguageModel.PROMPT : LanguageModel.RESPONSE)[sequence[t]];
-                    if (inPrompt) {
-                        promptNll -= w * logProb;
-                    }
-                    else {
-                        responseNll -= w * logProb;
-                    }
-                }
-                promptTokens += w * prompt.length;
-                responseTokens += w * (response.length + 1);
-                weights += w;
-            }
-            return new BruteForce(promptNll + responseNll, responseNll, promptNll, promptTokens + responseTokens, responseTokens,
-                    promptTokens, weights);
         }
     }
 
