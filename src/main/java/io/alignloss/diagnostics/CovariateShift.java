@@ -236,6 +236,7 @@ public final class CovariateShift {
             clipped += bucket.<Long>getAs("clipped");
             n += bucket.<Long>getAs("n");
         }
+        // Kish's ESS of the combined weight ω·w; design effect = n / ESS
         EffectiveSampleSize ess = new EffectiveSampleSize(sow, sow2);
         double[][] weights = Resampling.poissonWeights(bootstrap, seed);
         Map<String, Map<String, Object>> result = new LinkedHashMap<>();
