@@ -3,6 +3,7 @@ package io.alignloss.diagnostics;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.InputKind;
 import io.alignloss.data.PreparedInput;
+import io.alignloss.objective.EffectiveSampleSize;
 import io.alignloss.objective.Json;
 import io.alignloss.objective.Objective;
 import org.apache.spark.ml.Pipeline;
@@ -235,8 +236,8 @@ public final class CovariateShift {
             clipped += bucket.<Long>getAs("clipped");
             n += bucket.<Long>getAs("n");
         }
-        // Kish: ESS = (Σ ω·w)² / Σ (ω·w)²; design effect = n / ESS
-        double ess = sow2 > 0 ? sow * sow / sow2 : 0;
+        // Kish's ESS of the combined weight ω·w; design effect = n / ESS
+        EffectiveSampleSize ess = new EffectiveSampleSize(sow, sow2);
         double[][] weights = Resampling.poissonWeights(bootstrap, seed);
         Map<String, Map<String, Object>> result = new LinkedHashMap<>();
         for (int o = 0; o < objectives.size(); o++) {
@@ -261,8 +262,8 @@ public final class CovariateShift {
             // weighted_loss = Σ ω·w·y / Σ ω·w·x
             figures.put("weighted_loss", totalX > 0 ? Json.number(totalY / totalX) : null);
             figures.put("weighted_ci", interval == null ? null : List.of(interval[0], interval[1]));
-            figures.put("ess", Json.number(ess));
-            figures.put("design_effect", ess > 0 ? Json.number(n / ess) : null);
+            figures.put("ess", Json.number(ess.value().orElse(0)));
+            figures.put("design_effect", Json.number(ess.designEffect(n)));
             figures.put("clip", clip);
             figures.put("clipped_share", n > 0 ? (double) clipped / n : null);
             figures.put("reference_rows", fit.referenceRows());

@@ -1,5 +1,6 @@
 package io.alignloss.model;
 
+import io.alignloss.objective.EffectiveSampleSize;
 import io.alignloss.optim.Evaluation;
 import io.alignloss.optim.TrainingLoss;
 import org.apache.spark.api.java.JavaRDD;
@@ -120,7 +121,7 @@ public final class LoggedPolicyLoss implements TrainingLoss {
     }
 
     /**
-     * Running sums over logged candidates: n = Σ ω, D = Σ ω·w, Q = Σ ω·w², N = Σ ω·w·U and the gradient sums
+     * Running sums over logged candidates: n = Σ ω, D = Σ ω·w, Q = Σ (ω·w)², N = Σ ω·w·U and the gradient sums
      * G_U = Σ ω·w·U·(f_a − f̄), G_1 = Σ ω·w·(f_a − f̄).
      */
     static final class Sums implements Serializable {
@@ -179,7 +180,7 @@ public final class LoggedPolicyLoss implements TrainingLoss {
                     double u = block.utility[start + a];
                     weightSum += omega;
                     weighted += omega * w;
-                    squares += omega * w * w;
+                    squares += EffectiveSampleSize.square(w, omega);
                     numerator += omega * w * u;
                     logged++;
                     if (withGradient) {
@@ -229,7 +230,7 @@ public final class LoggedPolicyLoss implements TrainingLoss {
             return denominator > 0 ? numerator / denominator : Double.NaN;
         }
 
-        // ess = (Σ ω·w)² / Σ ω·w²
+        // ess = Kish's (Σ ω·w)² / Σ (ω·w)²
         Map<String, Object> figures(boolean selfNormalised) {
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("prompts", prompts);
@@ -240,7 +241,7 @@ public final class LoggedPolicyLoss implements TrainingLoss {
             figures.put("loss", io.alignloss.objective.Json.number(-estimate));
             figures.put("ips", io.alignloss.objective.Json.number(estimate(false)));
             figures.put("snips", io.alignloss.objective.Json.number(estimate(true)));
-            figures.put("ess", squares > 0 ? io.alignloss.objective.Json.number(weighted * weighted / squares) : null);
+            figures.put("ess", io.alignloss.objective.Json.number(new EffectiveSampleSize(weighted, squares).value()));
             return figures;
         }
     }

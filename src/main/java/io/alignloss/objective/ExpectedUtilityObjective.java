@@ -51,7 +51,10 @@ public final class ExpectedUtilityObjective implements Objective {
     /** The target policy's probability of the logged response. */
     public static final String TARGET_PROB = "target_prob";
     public static final double DEFAULT_CLIP = 10;
-    /** Σ ω·w, Σ ω·w², Σ ω·w·U, Σ ω·min(w, clip)·U over accepted rows (ω the row weight, w the importance weight). */
+    /**
+     * Σ ω·w, Σ (ω·w)², Σ ω·w·U, Σ ω·min(w, clip)·U over accepted rows (ω the row weight, w the importance weight);
+     * the first two are the {@link EffectiveSampleSize} sums of the combined weight ω·w.
+     */
     public static final String SUM_W = "is_w";
     public static final String SUM_W2 = "is_w2";
     public static final String SUM_WU = "is_wu";
@@ -274,7 +277,8 @@ public final class ExpectedUtilityObjective implements Objective {
         Column w = importanceWeight();
         Map<String, Column> sums = new LinkedHashMap<>();
         sums.put(SUM_W, weight.multiply(w));
-        sums.put(SUM_W2, weight.multiply(w).multiply(w));
+        // (ω·w)², EffectiveSampleSize.square as a column
+        sums.put(SUM_W2, weight.multiply(w).multiply(weight.multiply(w)));
         sums.put(SUM_WU, weight.multiply(w).multiply(utilityOf()));
         sums.put(SUM_CLIPPED_WU, weight.multiply(least(w, lit(clip))).multiply(utilityOf()));
         return sums;
@@ -284,7 +288,7 @@ public final class ExpectedUtilityObjective implements Objective {
     public static LossStats addLogged(LossStats stats, double rowWeight, double utility, double behaviorProb, double targetProb,
             double clip) {
         double w = targetProb / behaviorProb;
-        return stats.add(rowWeight, -utility, 1).addSum(SUM_W, rowWeight * w).addSum(SUM_W2, rowWeight * w * w)
+        return stats.add(rowWeight, -utility, 1).addSum(SUM_W, rowWeight * w).addSum(SUM_W2, EffectiveSampleSize.square(w, rowWeight))
                 .addSum(SUM_WU, rowWeight * w * utility).addSum(SUM_CLIPPED_WU, rowWeight * Math.min(w, clip) * utility);
     }
 
@@ -298,9 +302,8 @@ public final class ExpectedUtilityObjective implements Objective {
         if (offPolicy) {
             figures.putAll(resampledFigures(stats));
             figures.put("clip", clip);
-            // ESS = (Σ ω·w)² / Σ ω·w²
-            double squares = stats.sum(SUM_W2);
-            figures.put("ess", squares > 0 ? Json.number(stats.sum(SUM_W) * stats.sum(SUM_W) / squares) : null);
+            // Kish: ESS = (Σ ω·w)² / Σ (ω·w)²
+            figures.put("ess", Json.number(new EffectiveSampleSize(stats.sum(SUM_W), stats.sum(SUM_W2)).value()));
             figures.put("importance_weight_mean", stats.weightSum() > 0 ? Json.number(stats.sum(SUM_W) / stats.weightSum()) : null);
         }
         return figures;

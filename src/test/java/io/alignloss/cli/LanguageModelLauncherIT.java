@@ -69,10 +69,19 @@ class LanguageModelLauncherIT extends LocalSparkTest {
                 "--set", "objectives.joint-trained.model=" + joint.resolve("model"));
         assertThat(evaluated.status()).as(evaluated.stderr()).isEqualTo(0);
         JsonNode objectives = summary(compared).get("objectives");
+        // each block against the trained model's brute-force normalisation over every id at every position
+        List<Row> heldOut = spark.read().parquet("data-samples/sequences-heldout.parquet").collectAsList();
         for (String name : new String[] {"conditional-trained", "joint-trained"}) {
             JsonNode figures = objectives.get(name);
-            assertThat(figures.at("/joint/sequence_nll").asDouble()).isCloseTo(figures.at("/conditional/sequence_nll").asDouble()
-                    + figures.at("/prompt_term/sequence_nll").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
+            Path model = (name.startsWith("joint") ? joint : conditional).resolve("model");
+            io.alignloss.testing.BruteForceNll expected = io.alignloss.testing.BruteForceNll.of(
+                    io.alignloss.lm.LanguageModelFolder.load(model.toString(), spark.sparkContext().hadoopConfiguration()), heldOut);
+            assertThat(figures.at("/joint/token_nll").asDouble()).isCloseTo(expected.jointNll() / expected.jointTokens(),
+                    org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(figures.at("/conditional/token_nll").asDouble()).isCloseTo(expected.conditionalNll() / expected.responseTokens(),
+                    org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(figures.at("/prompt_term/sequence_nll").asDouble()).isCloseTo(expected.promptNll() / expected.weights(),
+                    org.assertj.core.api.Assertions.within(1e-9));
         }
         assertThat(Files.readString(compared.resolve("report.html"))).contains("Sequence likelihood, side by side");
 

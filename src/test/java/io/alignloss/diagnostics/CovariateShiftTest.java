@@ -86,8 +86,6 @@ class CovariateShiftTest extends LocalSparkTest {
         assertThat(shift.get("auc").asDouble()).isGreaterThan(0.6);
         assertThat(shift.get("weighted_loss").asDouble()).isBetween(0.5, 0.7);
         assertThat(shift.get("weighted_ci").get(0).asDouble()).isLessThan(shift.get("weighted_loss").asDouble());
-        assertThat(shift.get("ess").asDouble()).isLessThan(4000).isGreaterThan(100);
-        assertThat(shift.get("design_effect").asDouble()).isGreaterThan(1.0);
         assertThat(shift.get("reference_rows").asLong()).isEqualTo(4000);
     }
 

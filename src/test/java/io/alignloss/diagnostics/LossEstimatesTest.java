@@ -123,6 +123,15 @@ class LossEstimatesTest {
         Map<String, Object> a = at(figures, "groups", "group", "A");
         Map<String, Object> b = at(figures, "groups", "group", "B");
         assertThat(reweighted).isCloseTo(0.625 * (Double) a.get("loss") + 0.375 * (Double) b.get("loss"), within(1e-12));
+        // and the group losses themselves from the cells by a plain loop
+        double[][] sums = new double[2][2];
+        for (Cell cell : sample(5000, 0.9, 11)) {
+            int g = cell.key().get(0).equals("A") ? 0 : 1;
+            sums[g][0] += cell.stats().weightSum() * cell.stats().loss().getAsDouble();
+            sums[g][1] += cell.stats().weightSum();
+        }
+        assertThat((Double) a.get("loss")).isCloseTo(sums[0][0] / sums[0][1], within(1e-12));
+        assertThat((Double) b.get("loss")).isCloseTo(sums[1][0] / sums[1][1], within(1e-12));
         List<Double> range = at(figures, "target", "loss_range");
         assertThat(range.get(0)).isCloseTo(0.8 * reweighted, within(1e-12));
         assertThat(range.get(1)).isCloseTo(0.8 * reweighted + 0.2 * 2, within(1e-12));
@@ -160,6 +169,28 @@ class LossEstimatesTest {
         double sxq = 0.5 / (1 + ratio);
         double expected = sxp * 1 + sxq * 2 + sxq * 3 + sxp * 4;
         assertThat((Double) at(figures, "target", "reweighted_loss")).isCloseTo(expected, within(1e-9));
+    }
+
+    /**
+     * A token-weighted objective (x = tokens) post-stratified to A:B = 1:1. Per bucket, group A has rows (w, y, x) =
+     * (1, 2, 1) and (1, 6, 3): W_A = 2, Ȳ_A = 8/2 = 4, X̄_A = 4/2 = 2, token loss L̂_A = 2; group B has (1, 30, 10):
+     * W_B = 1, Ȳ_B = 30, X̄_B = 10, L̂_B = 3. The target ratio E_T[wy]/E_T[wx] = (½·4 + ½·30) / (½·2 + ½·10) = 17/6,
+     * not Σ π_g·L̂_g = 2.5, and not the empirical 3800/1400.
+     */
+    @Test
+    void tokenWeightedReweightingIsTheRatioOfTargetWeightedMeansNotTheMeanOfGroupLosses() {
+        List<Cell> cells = new ArrayList<>();
+        for (int b = 0; b < Resampling.BUCKETS; b++) {
+            cells.add(new Cell(List.of("A"), b, LossStats.empty().add(1, 2, 1).add(1, 6, 3)));
+            cells.add(new Cell(List.of("B"), b, LossStats.empty().add(1, 30, 10)));
+        }
+        LossEstimates.Settings settings = new LossEstimates.Settings(0, 0.95, 1, 1, Map.of("group", Map.of("A", 0.5, "B", 0.5)),
+                Optional.empty());
+        Map<String, Object> figures = LossEstimates.estimate(List.of("group"), cells, settings,
+                stats -> new LinkedHashMap<>(Map.of("loss", stats.loss().orElse(Double.NaN))), new ArrayList<>());
+        assertThat((String) at(figures, "target", "method")).isEqualTo("post-stratification");
+        assertThat((Double) at(figures, "target", "reweighted_loss")).isCloseTo(17.0 / 6, within(1e-12));
+        assertThat((Double) at(figures, "loss")).isCloseTo(3800.0 / 1400, within(1e-12));
     }
 
     @Test

@@ -33,6 +33,8 @@ class TrainOffPolicyTest extends LocalSparkTest {
 
     /** Candidate embeddings (e₀, e₁, 1) and true utilities U = 2·e₀ − e₁ + noise; [prompt][candidate][0..3] = e₀, e₁, U. */
     private final double[][][] truth = new double[PROMPTS][][];
+    /** The candidate each prompt showed (logged). */
+    private final int[] shownCandidate = new int[PROMPTS];
 
     private String logged() {
         StructType schema = new StructType().add("prompt_id", DataTypes.StringType).add("prompt", DataTypes.StringType)
@@ -44,6 +46,7 @@ class TrainOffPolicyTest extends LocalSparkTest {
         for (int x = 0; x < PROMPTS; x++) {
             int m = 2 + random.nextInt(3);
             int shown = random.nextInt(m);
+            shownCandidate[x] = shown;
             truth[x] = new double[m][];
             for (int y = 0; y < m; y++) {
                 double e0 = random.nextDouble() * 2 - 1;
@@ -81,6 +84,26 @@ class TrainOffPolicyTest extends LocalSparkTest {
         return total / truth.length;
     }
 
+    /**
+     * The estimate from the logged rows by hand: w_x = π_θ(a_x|x) / b_x on each prompt's shown candidate a_x (b_x = 1/m_x),
+     * IPS = Σ w·U / n, SNIPS = Σ w·U / Σ w (features rounded to float, as the policy stores them).
+     */
+    private double loggedEstimate(double[] theta, boolean selfNormalised) {
+        double numerator = 0;
+        double weights = 0;
+        for (int x = 0; x < PROMPTS; x++) {
+            double[][] features = new double[truth[x].length][];
+            for (int y = 0; y < features.length; y++) {
+                features[y] = new double[] {truth[x][y][0], truth[x][y][1], 1.0};
+            }
+            int a = shownCandidate[x];
+            double w = io.alignloss.testing.PlainPolicy.probabilities(theta, features)[a] * truth[x].length;
+            numerator += w * truth[x][a][2];
+            weights += w;
+        }
+        return numerator / (selfNormalised ? weights : PROMPTS);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void ipsAndSnipsTrainingRaiseTheTrueExpectedUtility() {
@@ -109,8 +132,17 @@ class TrainOffPolicyTest extends LocalSparkTest {
             Map<String, Object> after = (Map<String, Object>) train.get("train");
             assertThat(((Number) after.get("prompts")).longValue()).isEqualTo(PROMPTS);
             assertThat(((Number) after.get("logged")).longValue()).isEqualTo(PROMPTS);
-            assertThat((Double) after.get("loss")).isCloseTo(-(Double) after.get("mean_utility"), within(1e-12));
             double[] theta = RewardModel.load(out.resolve("model").toString(), spark.sparkContext().hadoopConfiguration()).weights();
+            // the reported estimates against the logged rows and the saved θ by hand; mean_utility is the chosen estimator's
+            double ips = loggedEstimate(theta, false);
+            double snips = loggedEstimate(theta, true);
+            assertThat((Double) after.get("ips")).isCloseTo(ips, within(1e-9));
+            assertThat((Double) after.get("snips")).isCloseTo(snips, within(1e-9));
+            double chosen = estimator.equals("ips") ? ips : snips;
+            assertThat((Double) after.get("mean_utility")).isCloseTo(chosen, within(1e-9));
+            assertThat((Double) after.get("loss")).isCloseTo(-chosen, within(1e-9));
+            // at θ = 0 every candidate is equally likely: w = 1, IPS = SNIPS = the logged rows' mean utility
+            assertThat((Double) before.get("mean_utility")).isCloseTo(loggedEstimate(new double[3], false), within(1e-12));
             double trained = trueValue(theta);
             System.out.printf("%s: estimate %.4f -> %.4f; true value uniform %.4f, trained %.4f, best candidate %.4f%n", estimator,
                     before.get("mean_utility"), after.get("mean_utility"), uniform, trained, oracle);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.cli.Main;
 import io.alignloss.report.SummaryJson;
 import io.alignloss.synth.SampleData;
+import io.alignloss.testing.BruteForceNll;
 import io.alignloss.testing.LocalSparkTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,10 +105,22 @@ class JointConditionalTrainingTest extends LocalSparkTest {
         System.out.printf("shared parameters, held-out conditional token NLL: joint-trained %.5f, conditional-trained %.5f%n",
                 jointModelConditionalNll, conditionalModelConditionalNll);
         assertThat(Math.abs(jointModelConditionalNll - conditionalModelConditionalNll)).isGreaterThan(1e-3);
-        for (JsonNode figures : new JsonNode[] {joint, conditional}) {
-            // joint NLL = conditional NLL + prompt term, per sequence
-            assertThat(figures.at("/joint/sequence_nll").asDouble()).isCloseTo(
-                    figures.at("/conditional/sequence_nll").asDouble() + figures.at("/prompt_term/sequence_nll").asDouble(), within(1e-6));
+        // each block against a plain-loop computation over the held-out rows, normalising over every id at every position
+        java.util.List<org.apache.spark.sql.Row> rows = spark.read().parquet(heldOutPath).collectAsList();
+        for (String name : new String[] {"joint-shared", "conditional-shared"}) {
+            JsonNode figures = name.startsWith("joint") ? joint : conditional;
+            BruteForceNll expected = BruteForceNll.of(model(temp.resolve(name)), rows);
+            System.out.printf("%s by brute force: joint token NLL %.9f, conditional %.9f; summary %.9f, %.9f%n", name,
+                    expected.jointNll() / expected.jointTokens(), expected.conditionalNll() / expected.responseTokens(),
+                    figures.at("/joint/token_nll").asDouble(), figures.at("/conditional/token_nll").asDouble());
+            assertThat(figures.at("/joint/token_nll").asDouble()).isCloseTo(expected.jointNll() / expected.jointTokens(), within(1e-9));
+            assertThat(figures.at("/joint/sequence_nll").asDouble()).isCloseTo(expected.jointNll() / expected.weights(), within(1e-9));
+            assertThat(figures.at("/conditional/token_nll").asDouble())
+                    .isCloseTo(expected.conditionalNll() / expected.responseTokens(), within(1e-9));
+            assertThat(figures.at("/conditional/sequence_nll").asDouble())
+                    .isCloseTo(expected.conditionalNll() / expected.weights(), within(1e-9));
+            assertThat(figures.at("/prompt_term/token_nll").asDouble())
+                    .isCloseTo(expected.promptNll() / expected.promptTokens(), within(1e-9));
         }
     }
 

@@ -26,6 +26,7 @@ class LoggedPolicyLossTest {
      * θ = (ln 2): A (ω = 1) candidates f = 1 (logged, b = ½, U = 2), f = 0: π = (2/3, 1/3), w = 4/3;
      * B (ω = 2) f = 0 (logged, b = ¼, U = 1), f = 1, f = 1: π = 1/5, w = 4/5.
      * N = 1·(4/3)·2 + 2·(4/5)·1 = 64/15, n = 3, D = 4/3 + 8/5 = 44/15: IPS = 64/45, SNIPS = 64/44 = 16/11.
+     * ess (Kish, on ω·w = 4/3, 8/5) = (44/15)² / (16/9 + 64/25) = (1936/225) / (976/225) = 121/61.
      */
     @Test
     void ipsAndSnipsOnAHandWorkedExample() {
@@ -42,6 +43,9 @@ class LoggedPolicyLossTest {
         assertThat(ips.figures().get("mean_utility")).isCloseTo(64.0 / 45, within(1e-12));
         assertThat(ips.figures().get("loss")).isCloseTo(-64.0 / 45, within(1e-12));
         assertThat(snips.figures().get("ips")).isCloseTo(64.0 / 45, within(1e-12));
+        LoggedPolicyLoss.Sums sums = new LoggedPolicyLoss.Sums(1);
+        blocks.forEach(block -> sums.add(block, theta, false, null));
+        assertThat((Double) sums.figures(false).get("ess")).isCloseTo(121.0 / 61, within(1e-12));
         // ∇ IPS by hand: A: f_a − f̄ = 1 − 2/3 = 1/3, B: 0 − 4/5 = −4/5; −(1·(4/3)·2·(1/3) + 2·(4/5)·1·(−4/5)) / 3
         double expected = -(8.0 / 9 - 32.0 / 25) / 3;
         assertThat(ips.gradient()[0]).isCloseTo(expected, within(1e-12));

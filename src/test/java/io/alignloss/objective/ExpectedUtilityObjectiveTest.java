@@ -42,10 +42,24 @@ class ExpectedUtilityObjectiveTest extends LocalSparkTest {
         assertThat(row.getBoolean(1)).isFalse();
     }
 
+    /**
+     * Through the objective's own columns and sums, as the scan uses them: rows (helpfulness, harmfulness, weight) =
+     * (5, 2, 1), (1, 9, 3), (7, 0, 0.5): U = 3.6, −1.0, 5.6 by hand, so mean_utility = (3.6 − 3 + 2.8) / 4.5 = 3.4/4.5
+     * and loss = −3.4/4.5.
+     */
     @Test
-    void meanUtilityIsMinusTheLoss() {
-        LossStats stats = LossStats.empty().add(1, -3.6, 1).add(1, 1.0, 1);
-        assertThat((Double) objective.figures(stats).get("mean_utility")).isCloseTo(1.3, within(1e-12));
+    void meanUtilityIsTheWeightedMeanOfTheConfiguredCombination() {
+        StructType schema = new StructType().add("helpfulness", DataTypes.DoubleType).add("harmfulness", DataTypes.DoubleType)
+                .add("weight", DataTypes.DoubleType);
+        List<Row> rows = spark.createDataFrame(List.of(RowFactory.create(5.0, 2.0, 1.0), RowFactory.create(1.0, 9.0, 3.0),
+                        RowFactory.create(7.0, 0.0, 0.5)), schema)
+                .select(objective.lossNumerator(), org.apache.spark.sql.functions.col("weight")).collectAsList();
+        LossStats stats = LossStats.empty();
+        for (Row row : rows) {
+            stats.add(row.getDouble(1), row.getDouble(0), 1);
+        }
+        assertThat((Double) objective.figures(stats).get("mean_utility")).isCloseTo(3.4 / 4.5, within(1e-12));
+        assertThat(stats.loss().getAsDouble()).isCloseTo(-3.4 / 4.5, within(1e-12));
     }
 
     @Test

@@ -34,13 +34,19 @@ class OffPolicyEstimatesTest {
             "{ name = eu, type = expected-utility, input = in, utility { reward = 1 }, clip = " + CLIP + " }"))
             .forInput(List.of("prompt", "response", "reward", "behavior_prob", "target_prob"));
 
-    /** One logged data set, as the scan's cells: each row in a uniformly drawn bucket (the id hash). */
-    private static List<Cell> loggedCells(long seed) {
+    /** One logged data set, as the scan's cells, and the plain mean of its logged utilities (a separate loop). */
+    private record Logged(List<Cell> cells, double meanUtility) {
+    }
+
+    /** One logged data set: each row in a uniformly drawn bucket (the id hash). */
+    private static Logged logged(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         LossStats[] buckets = new LossStats[100];
+        double utilitySum = 0;
         for (int i = 0; i < ROWS; i++) {
             int action = draw(random, BEHAVIOR);
             double utility = UTILITY[action] + 0.5 * gaussian(random);
+            utilitySum += utility;
             int bucket = random.nextInt(100);
             if (buckets[bucket] == null) {
                 buckets[bucket] = LossStats.empty();
@@ -53,7 +59,7 @@ class OffPolicyEstimatesTest {
                 cells.add(new Cell(List.of(), b, buckets[b]));
             }
         }
-        return cells;
+        return new Logged(cells, utilitySum / ROWS);
     }
 
     private static int draw(SplittableRandom random, double[] probabilities) {
@@ -72,9 +78,9 @@ class OffPolicyEstimatesTest {
         return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
     }
 
-    private Map<String, Object> estimate(long seed) {
+    private Map<String, Object> estimate(Logged logged, long seed) {
         LossEstimates.Settings settings = new LossEstimates.Settings(200, 0.95, seed, 30, Map.of(), Optional.empty());
-        return LossEstimates.estimate(List.of(), loggedCells(seed), settings, stats -> {
+        return LossEstimates.estimate(List.of(), logged.cells(), settings, stats -> {
             Map<String, Object> figures = new java.util.LinkedHashMap<>();
             figures.put("loss", Json.number(stats.loss())); // as evaluate reports it
             figures.putAll(objective.figures(stats));
@@ -104,14 +110,16 @@ class OffPolicyEstimatesTest {
         double clippedHalfWidthSum = 0;
         double loggedUtilitySum = 0;
         for (int repetition = 0; repetition < REPETITIONS; repetition++) {
-            Map<String, Object> figures = estimate(1000 + repetition);
+            Logged logged = logged(1000 + repetition);
+            Map<String, Object> figures = estimate(logged, 1000 + repetition);
             ipsCovered += covers(ci(figures, "ips"), TRUE_VALUE) ? 1 : 0;
             snipsCovered += covers(ci(figures, "snips"), TRUE_VALUE) ? 1 : 0;
             clippedSum += value(figures, "clipped_ips");
             clippedHalfWidthSum += (ci(figures, "clipped_ips").get(1) - ci(figures, "clipped_ips").get(0)) / 2;
             loggedUtilitySum += (Double) figures.get("mean_utility");
-            // the sign contract: the loss is −E[U] over the logged rows, whatever the off-policy figures say
-            assertThat((Double) figures.get("loss")).isCloseTo(-(Double) figures.get("mean_utility"), within(1e-12));
+            // the sign contract: the loss is −E[U] over the logged rows (their plain mean), whatever the off-policy figures say
+            assertThat((Double) figures.get("mean_utility")).isCloseTo(logged.meanUtility(), within(1e-12));
+            assertThat((Double) figures.get("loss")).isCloseTo(-logged.meanUtility(), within(1e-12));
         }
         double clippedMean = clippedSum / REPETITIONS;
         double clippedHalfWidth = clippedHalfWidthSum / REPETITIONS;
@@ -127,21 +135,27 @@ class OffPolicyEstimatesTest {
         assertThat(loggedUtilitySum / REPETITIONS).isCloseTo(0.7, within(0.02));
     }
 
+    /**
+     * Rows (U, behavior, target, row weight ω): (2, 0.5, 0.25, 1) w = 0.5; (1, 0.25, 0.75, 2) w = 3; (−1, 0.5, 1, 1) w = 2;
+     * clip 1. Σ ω = 4, Σ ω·w = 0.5 + 6 + 2 = 8.5, Σ ω·w·U = 1 + 6 − 2 = 5.
+     * mean utility = (2 + 2 − 1) / 4 = 3/4; ips = 5/4; snips = 5 / 8.5 = 10/17;
+     * clipped = (0.5·2 + 2·1·1 + 1·(−1)) / 4 = 1/2 — four different numbers, so no estimator can pass for another.
+     * ess (Kish) = 8.5² / (0.5² + 6² + 2²) = 72.25 / 40.25 = 289/161 (the frequency form 72.25 / 22.25 would be 3.25);
+     * importance_weight_mean = 8.5 / 4.
+     */
     @Test
     void figuresFollowTheFormulasOnAHandExample() {
-        // rows (U, behavior, target): (2, 0.5, 0.25) w = 0.5; (1, 0.25, 0.75) w = 3; (−1, 0.5, 1) w = 2; clip 1
         LossStats stats = LossStats.empty();
         ExpectedUtilityObjective.addLogged(stats, 1, 2, 0.5, 0.25, CLIP);
-        ExpectedUtilityObjective.addLogged(stats, 1, 1, 0.25, 0.75, CLIP);
+        ExpectedUtilityObjective.addLogged(stats, 2, 1, 0.25, 0.75, CLIP);
         ExpectedUtilityObjective.addLogged(stats, 1, -1, 0.5, 1, CLIP);
         Map<String, Object> figures = objective.figures(stats);
-        // ips = (0.5·2 + 3·1 + 2·(−1)) / 3 = 2/3; snips = 2 / 5.5; clipped = (0.5·2 + 1 − 1) / 3 = 1/3
-        assertThat((Double) figures.get("ips")).isCloseTo(2.0 / 3, within(1e-12));
-        assertThat((Double) figures.get("snips")).isCloseTo(2 / 5.5, within(1e-12));
-        assertThat((Double) figures.get("clipped_ips")).isCloseTo(1.0 / 3, within(1e-12));
-        // ess = 5.5² / (0.25 + 9 + 4)
-        assertThat((Double) figures.get("ess")).isCloseTo(30.25 / 13.25, within(1e-12));
-        assertThat((Double) figures.get("mean_utility")).isCloseTo(2.0 / 3, within(1e-12));
+        assertThat((Double) figures.get("mean_utility")).isCloseTo(3.0 / 4, within(1e-12));
+        assertThat((Double) figures.get("ips")).isCloseTo(5.0 / 4, within(1e-12));
+        assertThat((Double) figures.get("snips")).isCloseTo(10.0 / 17, within(1e-12));
+        assertThat((Double) figures.get("clipped_ips")).isCloseTo(1.0 / 2, within(1e-12));
+        assertThat((Double) figures.get("ess")).isCloseTo(289.0 / 161, within(1e-12));
+        assertThat((Double) figures.get("importance_weight_mean")).isCloseTo(8.5 / 4, within(1e-12));
     }
 
     @Test

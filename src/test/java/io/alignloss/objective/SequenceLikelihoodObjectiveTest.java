@@ -78,6 +78,72 @@ class SequenceLikelihoodObjectiveTest extends LocalSparkTest {
         assertThat((Double) prompt.get("token_nll")).isCloseTo(0.5, within(1e-15));
     }
 
+    /**
+     * Generated rows (some with an unscored first prompt token, row weights 0.5, 1 and 2) through the objective's own
+     * columns and sums, as the scan adds them up, against plain loops over the raw arrays:
+     * joint token NLL = Σ w·(−Σ scored prompt − Σ response) / Σ w·(scored prompt tokens + response tokens),
+     * conditional = Σ w·(−Σ response) / Σ w·response tokens, per sequence = / Σ w; prompt term per scored prompt token.
+     */
+    @Test
+    void figuresOnGeneratedRowsEqualPlainLoopsOverTheLogprobArrays() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        List<Row> generated = new java.util.ArrayList<>();
+        double promptNll = 0;
+        double responseNll = 0;
+        double promptTokens = 0;
+        double responseTokens = 0;
+        double weights = 0;
+        for (int i = 0; i < 40; i++) {
+            Double[] prompt = new Double[1 + random.nextInt(6)];
+            Double[] response = new Double[1 + random.nextInt(5)];
+            double w = new double[] {0.5, 1, 2}[random.nextInt(3)];
+            for (int t = 0; t < prompt.length; t++) {
+                prompt[t] = t == 0 && random.nextBoolean() ? null : -5 * random.nextDouble();
+                if (prompt[t] != null) {
+                    promptNll -= w * prompt[t];
+                    promptTokens += w;
+                }
+            }
+            for (int t = 0; t < response.length; t++) {
+                response[t] = -5 * random.nextDouble();
+                responseNll -= w * response[t];
+            }
+            responseTokens += w * response.length;
+            weights += w;
+            generated.add(RowFactory.create(Arrays.asList(prompt), Arrays.asList(response), w));
+        }
+        for (String mode : new String[] {"", ", mode = joint"}) {
+            SequenceLikelihoodObjective objective = objective(mode);
+            List<String> names = new java.util.ArrayList<>(objective.sums().keySet());
+            List<org.apache.spark.sql.Column> columns = new java.util.ArrayList<>(List.of(org.apache.spark.sql.functions.col("weight"),
+                    objective.lossNumerator(), objective.lossDenominator().get()));
+            columns.addAll(objective.sums().values());
+            LossStats stats = LossStats.empty();
+            for (Row row : spark.createDataFrame(generated, SCHEMA).select(columns.toArray(org.apache.spark.sql.Column[]::new))
+                    .collectAsList()) {
+                stats.add(row.getDouble(0), row.getDouble(1), row.getDouble(2));
+                for (int k = 0; k < names.size(); k++) {
+                    stats.addSum(names.get(k), ((Number) row.get(3 + k)).doubleValue());
+                }
+            }
+            Map<String, Object> figures = objective.figures(stats);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> joint = (Map<String, Object>) figures.get("joint");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> conditional = (Map<String, Object>) figures.get("conditional");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> prompt = (Map<String, Object>) figures.get("prompt_term");
+            double jointTokenNll = (promptNll + responseNll) / (promptTokens + responseTokens);
+            assertThat((Double) joint.get("token_nll")).isCloseTo(jointTokenNll, within(1e-12));
+            assertThat((Double) joint.get("sequence_nll")).isCloseTo((promptNll + responseNll) / weights, within(1e-12));
+            assertThat((Double) conditional.get("token_nll")).isCloseTo(responseNll / responseTokens, within(1e-12));
+            assertThat((Double) conditional.get("sequence_nll")).isCloseTo(responseNll / weights, within(1e-12));
+            assertThat((Double) conditional.get("perplexity")).isCloseTo(Math.exp(responseNll / responseTokens), within(1e-12));
+            assertThat((Double) prompt.get("token_nll")).isCloseTo(promptNll / promptTokens, within(1e-12));
+            assertThat(stats.loss().getAsDouble()).isCloseTo(mode.isEmpty() ? responseNll / responseTokens : jointTokenNll, within(1e-12));
+        }
+    }
+
     @Test
     void unknownModeIsAnError() {
         assertThatThrownBy(() -> objective(", mode = both"))
