@@ -44,14 +44,24 @@ public final class LeaderboardCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing output folder (atomically).")
     boolean overwrite;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         Optional<Anchor> parsedAnchor = Optional.ofNullable(anchor).map(Anchor::parse);
         LeaderboardJob.Settings settings = new LeaderboardJob.Settings(battles, out, l2, scale, base, parsedAnchor, bootstrap,
                 seed, overwrite);
+        LeaderboardJob.Result result;
         try (SparkSessions session = SparkSessions.open("alignloss leaderboard")) {
-            new LeaderboardJob(settings).run(session.spark());
+            result = new LeaderboardJob(settings).run(session.spark());
         }
+        // on stdout, where a cron mail or a scheduler's task log shows them, not only in leaderboard.json
+        for (String warning : result.warnings()) {
+            spec.commandLine().getOut().println("alignloss: warning: " + warning);
+        }
+        spec.commandLine().getOut().println("alignloss: leaderboard of " + result.standings().size() + " models published at "
+                + result.output());
         return 0;
     }
 }
