@@ -24,6 +24,7 @@ abstract class JobCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JobConfig config = ConfigLoader.load(options.config, options.overrides, Optional.ofNullable(options.out));
+        RedactingWriter.install(spec.commandLine(), config.redaction());
         String out = config.outputPath().orElseThrow(() -> new AlignLossException(ErrorCode.USAGE,
                 "No output folder: pass --out DIR or set output.path in " + options.config));
         EvaluateJob.checkObjectives(config);
@@ -34,6 +35,7 @@ abstract class JobCommand implements Callable<Integer> {
         try (SparkSessions session = SparkSessions.open("alignloss " + mode().name().toLowerCase())) {
             result = job.run(session.spark());
         }
+        Headline.print(spec.commandLine().getOut(), mode().name().toLowerCase(), result.output(), result.summary());
         if (!result.exceededThresholds().isEmpty()) {
             spec.commandLine().getErr().println("alignloss: threshold exceeded (output published at " + result.output() + "): "
                     + String.join("; ", result.exceededThresholds()));

@@ -15,6 +15,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "alignloss", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Training objectives of large language models over Parquet datasets, on Apache Spark.",
+        footer = {"", "Example (from the project root; alignloss COMMAND --help shows each command's):",
+                "  alignloss evaluate --config conf/samples.conf --out out/first-run"},
         subcommands = {EvaluateCommand.class, ValidateCommand.class, TrainCommand.class, NightlyCommand.class, EmbedCommand.class, ScoreCommand.class, LeaderboardCommand.class, SampleCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);

@@ -509,7 +509,7 @@ public final class EvaluateJob {
                 DiagnosticsConfig.Drift drift = config.diagnostics().drift().get();
                 Map<String, Object> figures = new LinkedHashMap<>(Drift.compare(objectiveFigures,
                         Drift.readPrevious(drift.previous(), hadoopConf), new DriftThresholds(drift.maxLossChange(), drift.maxMixChange())));
-                figures.put("previous", drift.previous());
+                figures.put("previous", config.redaction().text(drift.previous()));
                 summary.put("drift", figures);
                 if (Drift.exceeded(figures)) {
                     @SuppressWarnings("unchecked")
