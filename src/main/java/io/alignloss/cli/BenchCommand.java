@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 /** Benchmarks, each timed against a baseline in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        footer = {"", "Example (from the project root):", "  alignloss bench evaluate --rows 1000000 --repeat 2"},
         description = "Benchmarks. 'bench evaluate': the evaluate job against a hand-written Spark SQL aggregate of the same loss. "
                 + "'bench train': seconds per L-BFGS iteration against MLlib LogisticRegression and a plain Java loop. "
                 + "'bench scale': 20M rows evaluated and 10 L-BFGS iterations on 2M x 384 pairs, with a cluster projection. "

@@ -16,7 +16,7 @@ public final class CommonOptions {
     String out;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable); "
-            + "an objective's keys by its name: --set objectives.bt.mode=joint.")
+            + "an objective's keys by its name, objectives.<name>.<key>=VALUE (see the example).")
     List<String> overrides = new ArrayList<>();
 
     @Mixin

@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "embed", mixinStandardHelpOptions = true,
+        footer = {"", "Example (from the project root):",
+                "  alignloss embed --input data-samples/preferences.parquet \\", "      --out out/preferences-embedded"},
         description = "Write the input rows with all-MiniLM-L6-v2 embeddings (chosen_embedding/rejected_embedding for "
                 + "preference rows, embedding for sequence rows) to a Parquet dataset, computed once in the executors.")
 final class EmbedCommand implements Callable<Integer> {

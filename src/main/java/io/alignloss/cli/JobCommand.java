@@ -27,6 +27,7 @@ abstract class JobCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JobConfig config = ConfigLoader.load(options.config, options.overrides, Optional.ofNullable(options.out));
+        RedactingWriter.install(spec.commandLine(), config.redaction());
         String out = config.outputPath().orElseThrow(() -> new AlignLossException(ErrorCode.USAGE,
                 "No output folder: pass --out DIR or set output.path in " + options.config));
         if (mode() == EvaluateJob.Mode.VALIDATE && options.out == null) {
@@ -45,6 +46,7 @@ abstract class JobCommand implements Callable<Integer> {
                 throw Failures.duringRun(e, inputPaths(config), session.spark().sparkContext().hadoopConfiguration());
             }
         }
+        Headline.print(spec.commandLine().getOut(), mode().name().toLowerCase(), result.output(), result.summary());
         if (!result.exceededThresholds().isEmpty()) {
             spec.commandLine().getErr().println("alignloss: threshold exceeded (output published at " + result.output() + "): "
                     + String.join("; ", result.exceededThresholds()));

@@ -46,19 +46,29 @@ public final class LeaderboardCommand implements Callable<Integer> {
     @Mixin
     OverwriteOptions overwrite;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         Optional<Anchor> parsedAnchor = Optional.ofNullable(anchor).map(Anchor::parse);
         LeaderboardJob.Settings settings = new LeaderboardJob.Settings(battles, out, l2, scale, base, parsedAnchor, bootstrap,
                 seed, overwrite.overwrite());
+        LeaderboardJob.Result result;
         try (SparkSessions session = SparkSessions.open("alignloss leaderboard")) {
             try {
-                new LeaderboardJob(settings).run(session.spark());
+                result = new LeaderboardJob(settings).run(session.spark());
             }
             catch (Exception e) { // SparkException is checked; Scala throws it undeclared
                 throw Failures.reading("battles", e); // the file is named by Spark; a write error is not a read error
             }
         }
+        // on stdout, where a cron mail or a scheduler's task log shows them, not only in leaderboard.json
+        for (String warning : result.warnings()) {
+            spec.commandLine().getOut().println("alignloss: warning: " + warning);
+        }
+        spec.commandLine().getOut().println("alignloss: leaderboard of " + result.standings().size() + " models published at "
+                + result.output());
         return 0;
     }
 }

@@ -18,6 +18,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "alignloss", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Training objectives of large language models over Parquet datasets, on Apache Spark.",
+        footer = {"", "Example (from the project root; alignloss COMMAND --help shows each command's):",
+                "  alignloss evaluate --config conf/samples.conf --out out/first-run"},
         subcommands = {EvaluateCommand.class, ValidateCommand.class, TrainCommand.class, NightlyCommand.class, EmbedCommand.class, ScoreCommand.class, LeaderboardCommand.class, SampleCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     /** Full stack traces of failures; conf/log4j2.properties sends them to the log file only. */

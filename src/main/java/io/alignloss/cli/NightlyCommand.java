@@ -23,7 +23,9 @@ import java.util.concurrent.Callable;
 
 /** What jobs/nightly-eval.sh runs: the evaluation of one date, published at output.path/run_date=DATE. */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
-        description = "Evaluate the configured datasets for a date (input paths may contain ${run_date}) into "
+        footer = {"", "Example (from the project root):",
+                "  alignloss nightly --config conf/nightly-samples.conf --date 2026-11-24 \\", "      --set output.path=out/nightly"},
+        description = "Evaluate the configured datasets for a date (input paths may contain $${run_date}) into "
                 + "<output.path>/run_date=YYYY-MM-DD/, replacing that date's earlier output atomically, with drift against "
                 + "the newest earlier date that finished. Exit 0 ok, 2 config/schema, 3 rejects, 4 drift threshold, 1 other.")
 final class NightlyCommand implements Callable<Integer> {
@@ -56,6 +58,7 @@ final class NightlyCommand implements Callable<Integer> {
         List<String> firstSets = new ArrayList<>(sets);
         firstSets.add("drift.previous=" + NightlyRuns.NO_PREVIOUS); // set for real once output.path is known
         JobConfig first = ConfigLoader.load(config, firstSets, Optional.empty());
+        RedactingWriter.install(spec.commandLine(), first.redaction());
         String root = first.outputPath().orElseThrow(() -> new AlignLossException(ErrorCode.CONFIG,
                 "Config " + config + ": nightly runs need output.path (each date is published at <output.path>/run_date=YYYY-MM-DD)"));
         String out = NightlyRuns.runFolder(root, runDate);
@@ -74,6 +77,7 @@ final class NightlyCommand implements Callable<Integer> {
                 throw Failures.duringRun(e, JobCommand.inputPaths(jobConfig), session.spark().sparkContext().hadoopConfiguration());
             }
         }
+        Headline.print(spec.commandLine().getOut(), "nightly " + runDate, result.output(), result.summary());
         if (!result.exceededThresholds().isEmpty()) {
             spec.commandLine().getErr().println("alignloss: threshold exceeded (output published at " + result.output() + "): "
                     + String.join("; ", result.exceededThresholds()));

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 
 /** Writes seeded sample Parquet files of each data contract, plus ones with bad rows of every kind. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
+        footer = {"", "Example (from the project root):", "  alignloss sample --out out/data-samples --rows 500"},
         description = "Write seeded sample Parquet files of each data contract (and ones with bad rows of every kind).")
 final class SampleCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SampleCommand.class);

@@ -9,6 +9,8 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
+        footer = {"", "Example (from the project root):",
+                "  alignloss score --input data-samples/preferences-embedded.parquet \\", "      --model out/reward/model --out out/scored"},
         description = "Write the input rows with a trained reward model's scores (chosen_score/rejected_score for "
                 + "preference rows, score for sequence rows) to a Parquet dataset.")
 final class ScoreCommand implements Callable<Integer> {

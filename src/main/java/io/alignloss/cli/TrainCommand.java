@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
+        footer = {"", "Example (from the project root):",
+                "  alignloss train --config conf/train-reward.conf --out out/reward \\", "      --set train.max-iter=20"},
         description = "Fit a linear Bradley-Terry reward model (phi-hat = argmin of the regularised empirical loss) with "
                 + "distributed L-BFGS or Adam; checkpoints to <out>.checkpoints, writes <out>/model, then evaluates the "
                 + "objective with it (summary.json with a train block, report.html).")
@@ -32,6 +34,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JobConfig config = ConfigLoader.load(options.config, options.overrides, Optional.ofNullable(options.out));
+        RedactingWriter.install(spec.commandLine(), config.redaction());
         String out = config.outputPath().orElseThrow(() -> new AlignLossException(ErrorCode.USAGE,
                 "No output folder: pass --out DIR or set output.path in " + options.config));
         EvaluateJob.checkObjectives(config);
@@ -46,6 +49,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw Failures.duringRun(e, JobCommand.inputPaths(config), session.spark().sparkContext().hadoopConfiguration());
             }
         }
+        Headline.print(spec.commandLine().getOut(), "train", result.output(), result.summary());
         if (!result.exceededThresholds().isEmpty()) {
             spec.commandLine().getErr().println("alignloss: threshold exceeded (output published at " + result.output() + "): "
                     + String.join("; ", result.exceededThresholds()));

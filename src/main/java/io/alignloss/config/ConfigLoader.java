@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
@@ -24,6 +26,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 import static java.lang.String.format;
@@ -48,29 +51,48 @@ public final class ConfigLoader {
     }
 
     /**
-     * Loads and validates a job config.
+     * Loads and validates a job config; substitutions the config does not define come from the process environment.
      *
      * @param file      the config file (HOCON or JSON)
      * @param overrides {@code key=value} strings from --set, applied in order
      * @param out       --out, which overrides {@code output.path} when present
      */
     public static JobConfig load(File file, List<String> overrides, Optional<String> out) {
+        return load(file, overrides, out, System.getenv());
+    }
+
+    /** As {@link #load(File, List, Optional)}, with {@code ${NAME}} falling back to these environment variables. */
+    public static JobConfig load(File file, List<String> overrides, Optional<String> out, Map<String, String> environment) {
         if (!file.isFile()) {
             throw new AlignLossException(ErrorCode.CONFIG, format("Cannot read config %s: no such file", file));
         }
         Config parsed;
         try {
-            parsed = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+            parsed = ConfigFactory.parseFile(file, RequiredIncluder.options(file));
+        }
+        catch (ConfigException.IO e) {
+            throw new AlignLossException(ErrorCode.CONFIG, format("Cannot read config %s: %s (every include must exist here, "
+                    + "unlike plain HOCON)", file, e.getMessage()), e);
         }
         catch (ConfigException e) {
             throw new AlignLossException(ErrorCode.CONFIG, format("Cannot parse config %s: %s (quote URIs in HOCON: // starts a comment)",
                     file, e.getMessage()), e);
         }
-        return fromConfig(parsed, file.getPath(), overrides, out);
+        return fromConfig(parsed, file.getPath(), overrides, out, environment);
     }
 
     /** Validates an already parsed config; {@code source} names it in messages. */
     public static JobConfig fromConfig(Config parsed, String source, List<String> overrides, Optional<String> out) {
+        return fromConfig(parsed, source, overrides, out, System.getenv());
+    }
+
+    /**
+     * Validates an already parsed config, resolving substitutions it does not define from {@code environment}.
+     * Values built from the environment are found by resolving a second time with every variable replaced by a
+     * marker; they, and values under secret-looking keys, are masked in what the job shows ({@link Redaction}).
+     */
+    public static JobConfig fromConfig(Config parsed, String source, List<String> overrides, Optional<String> out,
+            Map<String, String> environment) {
         Config config = parsed;
         for (String override : overrides) {
             config = applyOverride(config, override, source);
@@ -78,13 +100,67 @@ public final class ConfigLoader {
         if (out.isPresent()) {
             config = config.withValue("output.path", ConfigValueFactory.fromAnyRef(out.get(), "--out"));
         }
+        Environment used = Environment.of(environment);
+        Config resolved;
+        Config marked;
         try {
-            config = config.resolve();
+            ConfigResolveOptions options = ConfigResolveOptions.defaults().setUseSystemEnvironment(false);
+            resolved = config.resolve(options.appendResolver(used));
+            marked = config.resolve(options.appendResolver(Environment.marking(environment)));
         }
         catch (ConfigException e) {
             throw new AlignLossException(ErrorCode.CONFIG, format("Cannot resolve config %s: %s", source, e.getMessage()), e);
         }
-        return validate(substituteRunDate(config, source), source);
+        Redaction redaction = redaction(resolved, marked, used.usedValues());
+        try {
+            Config substituted = substituteRunDate(resolved, source);
+            redaction = redaction(substituted, marked, used.usedValues(), redaction);
+            return validate(substituted, source, redaction);
+        }
+        catch (AlignLossException e) {
+            throw redaction.exception(e);
+        }
+    }
+
+    private static Redaction redaction(Config resolved, Config marked, Set<String> environmentValues, Redaction... before) {
+        Set<String> maskedKeys = new TreeSet<>();
+        List<String> secrets = new ArrayList<>(environmentValues);
+        findSecrets(resolved.root(), marked.root(), "", maskedKeys, secrets);
+        for (Redaction earlier : before) {
+            maskedKeys.addAll(earlier.maskedKeys());
+            secrets.addAll(earlier.secrets());
+        }
+        return Redaction.of(maskedKeys, secrets);
+    }
+
+    // walks the real and the marked resolution side by side: a string is secret when its marked twin holds the
+    // marker (it was built from the environment) or its key looks like a secret's
+    private static void findSecrets(ConfigValue real, ConfigValue marked, String key, Set<String> maskedKeys, List<String> secrets) {
+        switch (real.valueType()) {
+            case OBJECT -> {
+                ConfigObject markedObject = marked != null && marked.valueType() == ConfigValueType.OBJECT ? (ConfigObject) marked : null;
+                ((ConfigObject) real).forEach((child, value) -> findSecrets(value, markedObject == null ? null : markedObject.get(child),
+                        Redaction.key(key, child), maskedKeys, secrets));
+            }
+            case LIST -> {
+                ConfigList list = (ConfigList) real;
+                ConfigList markedList = marked != null && marked.valueType() == ConfigValueType.LIST ? (ConfigList) marked : null;
+                for (int i = 0; i < list.size(); i++) {
+                    findSecrets(list.get(i), markedList == null || i >= markedList.size() ? null : markedList.get(i),
+                            Redaction.entry(key, i), maskedKeys, secrets);
+                }
+            }
+            case STRING -> {
+                boolean fromEnvironment = marked != null && marked.valueType() == ConfigValueType.STRING
+                        && ((String) marked.unwrapped()).contains(Environment.MARKER);
+                if (fromEnvironment || Redaction.SECRET_KEY.matcher(key).find()) {
+                    maskedKeys.add(key);
+                    secrets.add((String) real.unwrapped());
+                }
+            }
+            default -> {
+            }
+        }
     }
 
     /** The placeholder that paths may contain, replaced by the {@code run_date} key (the nightly script sets it). */
@@ -208,7 +284,7 @@ public final class ConfigLoader {
         return ConfigValueFactory.fromAnyRef(text, origin);
     }
 
-    private static JobConfig validate(Config config, String source) {
+    private static JobConfig validate(Config config, String source, Redaction redaction) {
         checkKeys(config.root(), "", TOP_LEVEL_KEYS, source);
 
         Map<String, InputConfig> inputs = new LinkedHashMap<>();
@@ -228,7 +304,7 @@ public final class ConfigLoader {
             ConfigObject input = object(config, prefix, source);
             checkKeys(input, prefix + ".", INPUT_KEYS, source);
             String path = string(config, prefix + ".path", source);
-            InputKind kind = InputKind.fromConfig(string(config, prefix + ".kind", source), prefix + ".kind");
+            InputKind kind = choice(config, prefix + ".kind", prefix + ".kind", source, InputKind::fromConfig);
             Optional<String> position = config.hasPath(prefix + ".position")
                     ? Optional.of(string(config, prefix + ".position", source)) : Optional.empty();
             if (position.isPresent() && kind != InputKind.PREFERENCE) {
@@ -252,7 +328,8 @@ public final class ConfigLoader {
             if (!objectiveNames.add(name)) {
                 throw error(source, "Duplicate objective name '%s' (%s): names must be unique", name, where(entry));
             }
-            ObjectiveType type = ObjectiveType.fromConfig(entryString(entryConfig, "type", prefix, entry, source), prefix + ".type");
+            entryString(entryConfig, "type", prefix, entry, source);
+            ObjectiveType type = choice(entryConfig, "type", prefix + ".type", source, ObjectiveType::fromConfig);
             List<String> valid = new ArrayList<>(ObjectiveType.COMMON_KEYS);
             valid.addAll(type.ownKeys());
             checkKeys(entry, prefix + ".", valid, source);
@@ -313,7 +390,8 @@ public final class ConfigLoader {
             }
         }
         TrainConfig train = TrainConfig.parse(config, objectives, source);
-        return new JobConfig(inputs, objectives, groups, outputPath, perExample, keepFailed, diagnostics, features, train, source, config);
+        return new JobConfig(inputs, objectives, groups, outputPath, perExample, keepFailed, diagnostics, features, train, source,
+                config, redaction);
     }
 
     /** The diagnostics settings, with an objective's own {@code bootstrap} and {@code confidence} when given. */
@@ -508,6 +586,20 @@ public final class ConfigLoader {
             throw error(source, "Missing key '%s.%s' (%s)", prefix, key, where(at));
         }
         return string(entry, key, source);
+    }
+
+    /**
+     * A value from a fixed list (an enum's {@code fromConfig(value, key)}): its error names the key, the file and
+     * line, the value and the valid values, like every other config error.
+     */
+    static <T> T choice(Config config, String path, String key, String source, BiFunction<String, String, T> parse) {
+        String value = string(config, path, source);
+        try {
+            return parse.apply(value, format("'%s' (%s)", key, where(config.getValue(path))));
+        }
+        catch (AlignLossException e) {
+            throw new AlignLossException(e.code(), format("Config %s: %s", source, e.getMessage()), e);
+        }
     }
 
     static String where(ConfigValue value) {

@@ -24,7 +24,9 @@ import static java.util.Objects.requireNonNull;
  * @param features    the top-level {@code features} block (an objective's own block takes precedence)
  * @param train       the {@code train} block, with defaults
  * @param source      where the config came from (file name), for messages
- * @param resolved    the resolved configuration, echoed into summary.json
+ * @param resolved    the resolved configuration (real values: what the job uses)
+ * @param redaction   what of it may be shown: {@link #shownConfig()} is echoed into summary.json, and messages and
+ *                    paths shown pass through {@link Redaction#text}
  */
 public record JobConfig(
         Map<String, InputConfig> inputs,
@@ -37,7 +39,8 @@ public record JobConfig(
         Optional<io.alignloss.model.FeatureSpec> features,
         TrainConfig train,
         String source,
-        Config resolved) {
+        Config resolved,
+        Redaction redaction) {
     public JobConfig {
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(inputs, "inputs is null")));
         objectives = List.copyOf(requireNonNull(objectives, "objectives is null"));
@@ -48,6 +51,12 @@ public record JobConfig(
         requireNonNull(train, "train is null");
         requireNonNull(source, "source is null");
         requireNonNull(resolved, "resolved is null");
+        requireNonNull(redaction, "redaction is null");
+    }
+
+    /** The resolved configuration as it may be shown (secrets masked). */
+    public Config shownConfig() {
+        return redaction.config(resolved);
     }
 
     /** The objectives that read the given input, in config order. */

@@ -135,7 +135,7 @@ public record TrainConfig(Optional<String> objective, String optimizer, long max
         if (!block.hasPath("type")) {
             throw error(source, "Missing key '%s.type' (%s): embedding, text-hash or encoder", path, where(config.getValue(path)));
         }
-        FeatureType type = FeatureType.fromConfig(string(block, "type", source), path + ".type");
+        FeatureType type = ConfigLoader.choice(block, "type", path + ".type", source, FeatureType::fromConfig);
         int bits = block.hasPath("bits") ? (int) number(block, "bits", path + ".bits", source, 1, 30, true) : FeatureSpec.DEFAULT_BITS;
         int ngrams = block.hasPath("ngrams") ? (int) number(block, "ngrams", path + ".ngrams", source, 1, 5, true) : FeatureSpec.DEFAULT_NGRAMS;
         int cross = block.hasPath("cross-tokens")

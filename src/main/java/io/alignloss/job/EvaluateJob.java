@@ -530,10 +530,10 @@ public final class EvaluateJob {
         summary.put("command", extras.command().isEmpty() ? settings.mode().name().toLowerCase() : extras.command());
         summary.put("started", started.toString());
         summary.put("seconds", Duration.between(started, Instant.now()).toMillis() / 1000.0);
-        summary.put("config", SummaryJson.config(config.resolved()));
+        summary.put("config", SummaryJson.config(config.shownConfig()));
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("config_file", config.source());
-        run.put("out", settings.out());
+        run.put("out", config.redaction().text(settings.out()));
         run.put("overwrite", settings.overwrite().allowed());
         run.put("max_reject_fraction", settings.maxRejectFraction());
         run.put("seed", settings.seed());
@@ -552,7 +552,7 @@ public final class EvaluateJob {
         for (PreparedInput input : inputs.values()) {
             InputStats inputStats = stats.get(input.name());
             Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("path", input.config().path());
+            figures.put("path", config.redaction().text(input.config().path()));
             figures.put("kind", input.config().kind().configName());
             figures.put("rows", inputStats.rows());
             figures.put("rejected", inputStats.rejected());
@@ -581,7 +581,7 @@ public final class EvaluateJob {
                 DiagnosticsConfig.Drift drift = config.diagnostics().drift().get();
                 Map<String, Object> figures = new LinkedHashMap<>(Drift.compare(objectiveFigures,
                         Drift.readPrevious(drift.previous(), hadoopConf), new DriftThresholds(drift.maxLossChange(), drift.maxMixChange())));
-                figures.put("previous", drift.previous());
+                figures.put("previous", config.redaction().text(drift.previous()));
                 summary.put("drift", figures);
                 if (Drift.exceeded(figures)) {
                     @SuppressWarnings("unchecked")

@@ -277,7 +277,7 @@ public final class TrainJob {
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2(),
                     "center_rewards", train.centerRewards(), "margin_column", train.margin().orElse("")));
-            metadata.put("training", Map.of("input", inputConfig.path(), "rows", acceptedRows, "train_pairs", trainPairs,
+            metadata.put("training", Map.of("input", settings.config().redaction().text(inputConfig.path()), "rows", acceptedRows, "train_pairs", trainPairs,
                     "final_objective", fit.finalObjective, "iterations", fit.state.iteration(), "converged", fit.state.converged(),
                     "optimizer", train.optimizer(), "seed", settings.seed()));
             metadata.put("alignloss_version", Version.alignloss());
@@ -432,7 +432,7 @@ public final class TrainJob {
             metadata.put("model", "policy");
             metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2(),
                     "entropy", entropy, "utility", utility.formula(), "candidate_sets", PolicyData.PROMPT_ID, "estimator", train.estimator()));
-            metadata.put("training", Map.of("input", inputConfig.path(), "rows", acceptedRows, "final_objective", fit.finalObjective,
+            metadata.put("training", Map.of("input", settings.config().redaction().text(inputConfig.path()), "rows", acceptedRows, "final_objective", fit.finalObjective,
                     "iterations", fit.state.iteration(), "converged", fit.state.converged(), "optimizer", train.optimizer(),
                     "seed", settings.seed()));
             metadata.put("alignloss_version", Version.alignloss());
@@ -563,7 +563,7 @@ public final class TrainJob {
             LanguageModel trained = structure.withWeights(fit.state.x());
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "mode", mode, "l2", train.l2()));
-            metadata.put("training", Map.of("input", inputConfig.path(), "rows", acceptedRows, "tokens", loss.totalTokens(),
+            metadata.put("training", Map.of("input", settings.config().redaction().text(inputConfig.path()), "rows", acceptedRows, "tokens", loss.totalTokens(),
                     "final_objective", fit.finalObjective, "iterations", fit.state.iteration(), "optimizer", train.optimizer(),
                     "seed", settings.seed(), "init_model", train.initModel().orElse("")));
             metadata.put("alignloss_version", Version.alignloss());
@@ -717,7 +717,7 @@ public final class TrainJob {
 
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2()));
-            metadata.put("training", Map.of("input", inputConfig.path(), "rows", acceptedRows, "rounds", train.rounds(),
+            metadata.put("training", Map.of("input", settings.config().redaction().text(inputConfig.path()), "rows", acceptedRows, "rounds", train.rounds(),
                     "optimizer", train.optimizer(), "seed", settings.seed(), "init_model", initPath));
             metadata.put("alignloss_version", Version.alignloss());
             LanguageModelFolder.save(model, metadata, new org.apache.hadoop.fs.Path(committer.stagingPath("model")), hadoop);
@@ -1055,8 +1055,8 @@ public final class TrainJob {
         summary.put("schema_version", SummaryJson.SCHEMA_VERSION);
         summary.put("alignloss_version", Version.alignloss());
         summary.put("command", "train");
-        summary.put("inputs", Map.of(input.name(), Map.of("path", input.config().path(), "rows", rows, "rejected", rejected,
-                "reject_fraction", rows == 0 ? 0.0 : (double) rejected / rows)));
+        summary.put("inputs", Map.of(input.name(), Map.of("path", settings.config().redaction().text(input.config().path()),
+                "rows", rows, "rejected", rejected, "reject_fraction", rows == 0 ? 0.0 : (double) rejected / rows)));
         summary.put("rejects", Map.of("total", rejected, "by_input", Map.of(input.name(), rejected), "by_reason", reasons));
         committer.writeText("summary.json", SummaryJson.render(summary));
         return committer.keepFailed(settings.config().keepFailed());

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
@@ -65,8 +66,12 @@ public final class LeaderboardJob {
         }
     }
 
-    /** What was published: the folder, the rows in rating order and leaderboard.json's top-level figures. */
-    public record Result(String output, List<Standing> standings, Map<String, Object> figures) {
+    /** What was published: the folder, the rows in rating order, leaderboard.json's top-level figures and its warnings. */
+    public record Result(String output, List<Standing> standings, Map<String, Object> figures, List<String> warnings) {
+        public Result {
+            standings = List.copyOf(standings);
+            warnings = List.copyOf(warnings);
+        }
     }
 
     private final Settings settings;
@@ -121,13 +126,14 @@ public final class LeaderboardJob {
             for (String warning : warnings) {
                 LOG.warn("{}", warning);
             }
-            List<Standing> standings = standings(data, ratings, intervals);
+            boolean components = ratings.componentCount() > 1;
+            List<Standing> standings = standings(data, ratings, intervals, components);
             Map<String, Object> figures = figures(counts, data, ratings, warnings);
-            committer.writeText("leaderboard.csv", LeaderboardReport.csv(standings));
-            committer.writeText("leaderboard.json", LeaderboardReport.json(figures, standings));
+            committer.writeText("leaderboard.csv", LeaderboardReport.csv(standings, components));
+            committer.writeText("leaderboard.json", LeaderboardReport.json(figures, standings, components));
             committer.commit();
             LOG.info("published {} ({} models)", committer.target(), standings.size());
-            return new Result(committer.target().toString(), standings, figures);
+            return new Result(committer.target().toString(), standings, figures, warnings);
         }
         finally {
             committer.abort();
@@ -142,8 +148,10 @@ public final class LeaderboardJob {
         }
     }
 
-    // rating order, descending: unbounded above first, then finite, unbounded below, isolated (NaN) last; ties by name
-    private static List<Standing> standings(Comparisons data, RatingFitter.Ratings ratings, Bootstrap.Intervals intervals) {
+    // rating order, descending: unbounded above first, then finite, unbounded below, isolated (NaN) last; ties by name.
+    // With several groups of models that never met: by group first (1, 2, …; unbounded models, in no group, last)
+    private static List<Standing> standings(Comparisons data, RatingFitter.Ratings ratings, Bootstrap.Intervals intervals,
+            boolean byComponent) {
         Map<String, Comparisons.Tally> tallies = data.tallies();
         List<Standing> standings = new ArrayList<>();
         for (int i = 0; i < data.modelCount(); i++) {
@@ -152,9 +160,11 @@ public final class LeaderboardJob {
             boolean unbounded = ratings.bounds()[i] != Bound.FINITE;
             standings.add(new Standing(model, ratings.ratings()[i], intervals == null ? Double.NaN : intervals.lower()[i],
                     intervals == null ? Double.NaN : intervals.upper()[i], tally.battles(), tally.wins(), tally.losses(),
-                    tally.ties(), unbounded));
+                    tally.ties(), unbounded, unbounded ? OptionalInt.empty() : OptionalInt.of(ratings.components()[i])));
         }
-        standings.sort(Comparator.comparing((Standing standing) -> Double.isNaN(standing.rating()))
+        Comparator<Standing> byGroup = Comparator.comparingInt(standing -> standing.component().orElse(Integer.MAX_VALUE));
+        standings.sort((byComponent ? byGroup : Comparator.<Standing>comparingInt(standing -> 0))
+                .thenComparing((Standing standing) -> Double.isNaN(standing.rating()))
                 .thenComparing(Comparator.comparingDouble(Standing::rating).reversed())
                 .thenComparing(Standing::model));
         return standings;
@@ -169,6 +179,9 @@ public final class LeaderboardJob {
         figures.put("rejected", counts.rejected());
         figures.put("by_reason", counts.rejectedByReason());
         figures.put("model_count", data.modelCount());
+        if (ratings.componentCount() > 1) {
+            figures.put("components", ratings.componentCount());
+        }
         figures.put("l2", settings.l2());
         figures.put("scale", settings.scale());
         figures.put("base", settings.base());

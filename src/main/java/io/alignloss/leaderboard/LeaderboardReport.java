@@ -8,26 +8,35 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Renders leaderboard.csv and leaderboard.json; non-finite numbers become empty cells and JSON nulls. */
+/**
+ * Renders leaderboard.csv and leaderboard.json; non-finite numbers become empty cells and JSON nulls. When the
+ * battles form more than one group of models that never met, each row also names its group: a {@code component}
+ * column appended last in the CSV (empty for unbounded models) and a {@code component} field in the JSON.
+ */
 final class LeaderboardReport {
     static final String CSV_HEADER = "model,rating,lower,upper,battles";
+    static final String COMPONENT_COLUMN = "component";
 
     private LeaderboardReport() {
     }
 
-    static String csv(List<Standing> standings) {
-        StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
+    static String csv(List<Standing> standings, boolean components) {
+        StringBuilder csv = new StringBuilder(CSV_HEADER).append(components ? "," + COMPONENT_COLUMN : "").append('\n');
         for (Standing standing : standings) {
             csv.append(quote(standing.model())).append(',')
                     .append(number(standing.rating())).append(',')
                     .append(number(standing.lower())).append(',')
                     .append(number(standing.upper())).append(',')
-                    .append(standing.battles()).append('\n');
+                    .append(standing.battles());
+            if (components) {
+                csv.append(',').append(standing.component().isPresent() ? String.valueOf(standing.component().getAsInt()) : "");
+            }
+            csv.append('\n');
         }
         return csv.toString();
     }
 
-    static String json(Map<String, Object> figures, List<Standing> standings) {
+    static String json(Map<String, Object> figures, List<Standing> standings, boolean components) {
         List<Map<String, Object>> models = new ArrayList<>();
         for (Standing standing : standings) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -42,6 +51,9 @@ final class LeaderboardReport {
             row.put("unbounded", standing.unbounded());
             if (standing.unbounded()) {
                 row.put("unbounded_side", Double.isNaN(standing.rating()) ? "unidentified" : standing.rating() > 0 ? "above" : "below");
+            }
+            if (components) {
+                row.put(COMPONENT_COLUMN, standing.component().isPresent() ? standing.component().getAsInt() : null);
             }
             models.add(row);
         }

@@ -21,9 +21,12 @@ final class RatingFitter {
     /**
      * One fit's ratings, by model index of the data: finite, ±∞ for unbounded models, NaN for an isolated one
      * (no battles, or only against unbounded models). {@code anchored} is false when the anchor model is not finite (no shift could be applied).
+     * {@code components[i]} numbers the connected group of finite models that model i was fitted in (1, 2, … by first
+     * model in model order; ratings are comparable only within one), 0 for an unbounded model; {@code componentCount}
+     * is the number of groups.
      */
     record Ratings(List<String> models, double[] ratings, Bound[] bounds, NewtonSolver.Fit fit, boolean anchored,
-            List<String> warnings) {
+            List<String> warnings, int[] components, int componentCount) {
         Optional<Integer> indexOf(String model) {
             int index = models.indexOf(model);
             return index < 0 ? Optional.empty() : Optional.of(index);
@@ -70,6 +73,7 @@ final class RatingFitter {
 
         double[] ratings = new double[n];
         int[] groupOf = new int[n];
+        int[] components = new int[n];
         double[] groupSum = new double[Math.max(groupCount, 1)];
         int[] groupSize = new int[Math.max(groupCount, 1)];
         int j = 0;
@@ -82,6 +86,7 @@ final class RatingFitter {
             };
             if (bounds[i] == Bound.FINITE) {
                 groupOf[i] = groups[j];
+                components[i] = groups[j] + 1;
                 groupSum[groups[j]] += ratings[i];
                 groupSize[groups[j]]++;
                 j++;
@@ -107,7 +112,7 @@ final class RatingFitter {
                 shift(ratings, anchor.rating() - ratings[index]);
             }
         }
-        return new Ratings(data.models, ratings, bounds, fit, anchored, warnings);
+        return new Ratings(data.models, ratings, bounds, fit, anchored, warnings, components, groupCount);
     }
 
     private static String describe(List<String> models, int[] groups, int groupCount) {

@@ -25,13 +25,23 @@ import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.text.DecimalFormat;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The run report: one self-contained HTML page (plots embedded as PNG data URIs rendered with JFreeChart,
@@ -68,7 +78,7 @@ public final class HtmlReport {
         html.append("<h1>alignloss ").append(escape(summary.path("command").asText("run"))).append(" report</h1>\n");
         html.append("<p>alignloss ").append(escape(summary.path("alignloss_version").asText())).append(", Spark ")
                 .append(escape(summary.path("spark_version").asText())).append(", started ")
-                .append(escape(summary.path("started").asText())).append(", ").append(summary.path("seconds").asText())
+                .append(escape(startTime(summary.path("started").asText()))).append(", ").append(summary.path("seconds").asText())
                 .append(" s.</p>\n");
 
         html.append("<h2>Verdict</h2>\n<div class=\"verdict\">\n");
@@ -180,17 +190,29 @@ public final class HtmlReport {
         if (objectives.isEmpty()) {
             return;
         }
-        html.append("<h2>Objectives</h2>\n<table><tr><th>objective</th><th>type</th><th>loss</th><th>stderr</th><th>CI</th>")
-                .append("<th>count</th><th>reweighted</th><th>bias</th><th>importance-weighted</th></tr>\n");
+        // the reweighted, bias and importance-weighted columns only when some objective has that figure
+        boolean reweighted = anyNumber(objectives, "target", "reweighted_loss");
+        boolean bias = anyNumber(objectives, "target", "bias");
+        boolean shift = anyNumber(objectives, "shift", "weighted_loss");
+        html.append("<h2>Objectives</h2>\n<table><tr><th>objective</th><th>type</th><th>loss</th><th>stderr</th><th>CI</th><th>count</th>")
+                .append(reweighted ? "<th>reweighted</th>" : "").append(bias ? "<th>bias</th>" : "")
+                .append(shift ? "<th>importance-weighted</th>" : "").append("</tr>\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = objectives.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             JsonNode o = entry.getValue();
             html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>").append(escape(o.path("type").asText()))
                     .append("</td><td>").append(cell(o.path("loss"))).append("</td><td>").append(cell(o.path("stderr")))
-                    .append("</td><td>").append(interval(o.path("ci"))).append("</td><td>").append(o.path("count").asText())
-                    .append("</td><td>").append(cell(o.path("target").path("reweighted_loss"))).append("</td><td>")
-                    .append(cell(o.path("target").path("bias"))).append("</td><td>").append(cell(o.path("shift").path("weighted_loss")))
-                    .append("</td></tr>\n");
+                    .append("</td><td>").append(interval(o.path("ci"))).append("</td><td>").append(o.path("count").asText());
+            if (reweighted) {
+                html.append("</td><td>").append(cell(o.path("target").path("reweighted_loss")));
+            }
+            if (bias) {
+                html.append("</td><td>").append(cell(o.path("target").path("bias")));
+            }
+            if (shift) {
+                html.append("</td><td>").append(cell(o.path("shift").path("weighted_loss")));
+            }
+            html.append("</td></tr>\n");
         }
         html.append("</table>\n");
     }
@@ -275,7 +297,10 @@ public final class HtmlReport {
         marker(plot, figures.path("loss"), "overall", EMPIRICAL);
         marker(plot, figures.path("target").path("reweighted_loss"), "reweighted", TARGET);
         JsonNode gap = figures.path("group_gaps").path(column);
-        String caption = "Loss by " + column + " with " + confidence(figures) + " intervals; lines: overall and reweighted loss.";
+        String caption = "Loss by " + column + " with " + confidence(figures) + " intervals; "
+                + (figures.path("target").path("reweighted_loss").isNumber()
+                        ? "dashed lines: the overall loss and the loss reweighted to the target population."
+                        : "dashed line: the overall loss.");
         if (gap.isObject()) {
             caption += String.format(Locale.ROOT, " Largest gap %s (%s vs %s), CI %s.", number(gap.path("max_gap").asDouble()),
                     gap.path("highest").asText(), gap.path("lowest").asText(), intervalText(gap.path("ci")));
@@ -315,8 +340,10 @@ public final class HtmlReport {
         marker(plot, figures.path("target").path("reweighted_loss"), "reweighted (target)", TARGET);
         figure("plot-curve-" + objective, "Estimator learning curve of " + objective,
                 new JFreeChart(objective + ": estimator learning curve", plot),
-                "Empirical loss and its interval on nested subsamples (1% to 100%): the interval narrows like 1/√n, "
-                        + "the distance to the reweighted estimate does not.");
+                "Empirical loss and its " + confidence(figures) + " interval on nested subsamples (1% to 100% of the rows): "
+                        + (figures.path("target").path("reweighted_loss").isNumber()
+                        ? "the interval narrows like 1/√n, the distance to the reweighted estimate (dashed line) does not."
+                        : "the interval narrows like 1/√n. No target population is configured, so no bias is shown."));
     }
 
     private void estimatesPlot(String objective, JsonNode figures) {
@@ -424,6 +451,16 @@ public final class HtmlReport {
             }
         }
         html.append("</table>\n");
+        trainingCurve(history).ifPresent(chart -> figureWithLegend("plot-train", "Training curve", chart,
+                "The regularised training objective (for Adam: the mini-batch's)"
+                        + (chart.getXYPlot().getDataset().getSeriesCount() > 1 ? " and the validation loss" : "") + " per iteration."));
+    }
+
+    /**
+     * The training curve: the objective and (when recorded) the validation loss per iteration, with a legend; on a
+     * log axis labelled with plain numbers when every value is positive, on a linear one otherwise.
+     */
+    static Optional<JFreeChart> trainingCurve(JsonNode history) {
         XYSeries objective = new XYSeries("training objective");
         XYSeries validation = new XYSeries("validation loss");
         history.forEach(point -> {
@@ -435,7 +472,7 @@ public final class HtmlReport {
             }
         });
         if (objective.getItemCount() == 0) {
-            return;
+            return Optional.empty();
         }
         XYSeriesCollection series = new XYSeriesCollection(objective);
         if (validation.getItemCount() > 0) {
@@ -445,7 +482,9 @@ public final class HtmlReport {
         boolean positive = objective.getMinY() > 0 && (validation.getItemCount() == 0 || validation.getMinY() > 0);
         ValueAxis axis;
         if (positive) {
-            axis = new LogAxis("loss (log scale)");
+            LogAxis log = new LogAxis("loss (log scale)");
+            log.setNumberFormatOverride(new SignificantDigits(3));
+            axis = log;
         }
         else {
             NumberAxis linear = new NumberAxis("objective");
@@ -453,8 +492,7 @@ public final class HtmlReport {
             axis = linear;
         }
         XYPlot plot = new XYPlot(series, new NumberAxis("iteration"), axis, new XYLineAndShapeRenderer(true, false));
-        figure("plot-train", "Training curve", new JFreeChart("training curve", plot),
-                "The regularised training objective (for Adam: the mini-batch's) and the validation loss per iteration.");
+        return Optional.of(new JFreeChart("training curve", JFreeChart.DEFAULT_TITLE_FONT, plot, true));
     }
 
     private void drift(JsonNode drift) {
@@ -523,10 +561,15 @@ public final class HtmlReport {
     }
 
     private void figure(String id, String alt, JFreeChart chart, String caption) {
-        chart.setBackgroundPaint(Color.WHITE);
         if (chart.getLegend() != null) {
             chart.removeLegend();
         }
+        figureWithLegend(id, alt, chart, caption);
+    }
+
+    // a chart whose lines the caption alone does not tell apart keeps its legend
+    private void figureWithLegend(String id, String alt, JFreeChart chart, String caption) {
+        chart.setBackgroundPaint(Color.WHITE);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         try {
             ChartUtils.writeChartAsPNG(png, chart, WIDTH, HEIGHT);
@@ -539,6 +582,55 @@ public final class HtmlReport {
                 .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(png.toByteArray())).append("\"><figcaption>").append(escape(caption))
                 .append("</figcaption></figure>\n");
+    }
+
+    private static boolean anyNumber(JsonNode objectives, String block, String field) {
+        for (JsonNode objective : objectives) {
+            if (objective.path(block).path(field).isNumber()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** summary.json's start instant ({@code 2026-12-01T15:04:05.123456789Z}) to the second, in UTC. */
+    static String startTime(String instant) {
+        try {
+            return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC)
+                    .format(Instant.parse(instant));
+        }
+        catch (DateTimeParseException e) {
+            return instant;
+        }
+    }
+
+    /** Axis tick labels with a few significant digits ("0.692", "1.5e-05") instead of a log axis's "10^-0.16". */
+    static final class SignificantDigits extends NumberFormat {
+        private static final long serialVersionUID = 1L;
+        private final int digits;
+
+        SignificantDigits(int digits) {
+            this.digits = digits;
+        }
+
+        @Override
+        public StringBuffer format(double number, StringBuffer target, FieldPosition position) {
+            if (!Double.isFinite(number) || number == 0) {
+                return target.append(number == 0 ? "0" : String.valueOf(number));
+            }
+            return target.append(new BigDecimal(number).round(new MathContext(digits)).stripTrailingZeros().toString()
+                    .replace("E+", "e").replace("E", "e"));
+        }
+
+        @Override
+        public StringBuffer format(long number, StringBuffer target, FieldPosition position) {
+            return format((double) number, target, position);
+        }
+
+        @Override
+        public Number parse(String source, ParsePosition position) {
+            throw new UnsupportedOperationException("tick labels are not parsed");
+        }
     }
 
     private static String confidence(JsonNode figures) {

@@ -60,6 +60,29 @@ class LauncherIT {
                 .contains("stage scan input prefs").doesNotContain("INFO SparkContext");
     }
 
+    /**
+     * The launcher's build and classpath steps run Maven; Maven 3.8 prints a colour reset (ESC[0m) on each
+     * stream at exit even with -B -q. Run on a copy of the launcher beside an empty pom project (so the build
+     * takes seconds), whatever fails after Maven, its stderr holds no escape character.
+     */
+    @Test
+    void theBuildStepsPrintNoColourCodes() throws Exception {
+        Path root = Files.createDirectories(temp.resolve("root"));
+        Files.createDirectories(root.resolve("jobs"));
+        Files.createDirectories(root.resolve("src/main"));
+        Files.copy(Path.of("jobs/alignloss"), root.resolve("jobs/alignloss"));
+        Files.writeString(root.resolve("pom.xml"), """
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>test</groupId><artifactId>empty</artifactId><version>1</version><packaging>pom</packaging>
+                </project>
+                """);
+        Outcome outcome = run(root.resolve("jobs/alignloss").toString(), Map.of(), "--version");
+        assertThat(outcome.stderr()).contains("alignloss: building").contains("alignloss: resolving Spark's jars")
+                .doesNotContain("\u001b");
+        assertThat(outcome.stdout()).doesNotContain("\u001b");
+    }
+
     @Test
     void exitCodesPassThroughSparkSubmit() throws Exception {
         assertThat(launch(Map.of(), "--version").stdout()).contains("alignloss 0.1.0");

@@ -29,11 +29,12 @@ class LeaderboardCommandTest extends LocalSparkTest {
     Path temp;
 
     private final StringWriter err = new StringWriter();
+    private final StringWriter out = new StringWriter();
 
     /** Same error handling as Main.execute (AlignLossException → its code's exit status), without touching Main. */
     private int run(String... args) {
         CommandLine commandLine = new CommandLine(new LeaderboardCommand());
-        commandLine.setOut(new PrintWriter(new StringWriter(), true));
+        commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setExecutionExceptionHandler((error, line, parsed) -> {
             if (error instanceof AlignLossException failure) {
@@ -158,5 +159,53 @@ class LeaderboardCommandTest extends LocalSparkTest {
         assertThat(err.toString()).contains("column 'winner' is missing");
         assertThat(Files.exists(Path.of(out))).isFalse();
         assertThat(temp.toFile().list()).noneMatch(name -> name.contains("staging"));
+    }
+
+    /**
+     * {a, b} and {c, d} never met; each pair is 3 wins to 1 and z beat a once (so z never lost: unbounded). Without
+     * --l2 each group is fitted alone and centred on the base: ratings 1000 ± 200·log10(3) (the MLE gap is ln 3 in
+     * θ, 400·log10(3) in points). The CSV gets a component column last, rows go by component then rating, z (in no
+     * group) last, and the groups warning is printed on stdout.
+     */
+    @Test
+    void groupsThatNeverMetAreNamedInAComponentColumnAndWarnedAboutOnStdout() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (String[] pair : new String[][] {{"c", "d"}, {"a", "b"}}) {
+            for (int i = 0; i < 3; i++) {
+                rows.add(battle(pair[0], pair[1], "model_a"));
+            }
+            rows.add(battle(pair[0], pair[1], "model_b"));
+        }
+        rows.add(battle("z", "a", "model_a"));
+        String battles = writeBattles("islands", rows);
+        Path folder = temp.resolve("islands-out");
+        assertThat(run("--battles", battles, "--out", folder.toString(), "--bootstrap", "0")).as(err.toString()).isEqualTo(0);
+
+        double half = 200 * Math.log10(3);
+        List<String> csv = Files.readAllLines(folder.resolve("leaderboard.csv"));
+        assertThat(csv.get(0)).isEqualTo("model,rating,lower,upper,battles,component");
+        assertThat(csv.subList(1, csv.size())).extracting(line -> line.split(",", -1)[0]).containsExactly("a", "b", "c", "d", "z");
+        assertThat(csv.subList(1, csv.size())).extracting(line -> line.split(",", -1)[5]).containsExactly("1", "1", "2", "2", "");
+        assertThat(Double.parseDouble(csv.get(1).split(",")[1])).isCloseTo(1000 + half, org.assertj.core.api.Assertions.within(1e-3));
+        assertThat(Double.parseDouble(csv.get(2).split(",")[1])).isCloseTo(1000 - half, org.assertj.core.api.Assertions.within(1e-3));
+        assertThat(Double.parseDouble(csv.get(3).split(",")[1])).isCloseTo(1000 + half, org.assertj.core.api.Assertions.within(1e-3));
+
+        JsonNode json = SummaryJson.mapper().readTree(folder.resolve("leaderboard.json").toFile());
+        assertThat(json.get("components").asInt()).isEqualTo(2);
+        assertThat(json.get("models").get(0).get("component").asInt()).isEqualTo(1);
+        assertThat(json.get("models").get(4).get("component").isNull()).isTrue();
+        assertThat(out.toString()).contains("alignloss: warning: the battles form 2 separate groups of models that never met "
+                + "one another (a, b; c, d)").contains("alignloss: warning: model 'z' never lost")
+                .contains("alignloss: leaderboard of 5 models published at");
+    }
+
+    @Test
+    void oneGroupKeepsTheFiveColumns() throws Exception {
+        Path folder = temp.resolve("one-group");
+        assertThat(run("--battles", battlesWithRejects(), "--out", folder.toString(), "--bootstrap", "0")).isEqualTo(0);
+        assertThat(Files.readAllLines(folder.resolve("leaderboard.csv")).get(0)).isEqualTo("model,rating,lower,upper,battles");
+        assertThat(SummaryJson.mapper().readTree(folder.resolve("leaderboard.json").toFile()).get("models").get(0).has("component"))
+                .isFalse();
+        assertThat(out.toString()).doesNotContain("warning");
     }
 }

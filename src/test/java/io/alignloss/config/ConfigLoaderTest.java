@@ -1,5 +1,6 @@
 package io.alignloss.config;
 
+import com.typesafe.config.Config;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import io.alignloss.objective.ObjectiveType;
@@ -10,6 +11,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,13 +116,131 @@ class ConfigLoaderTest {
     void unknownTypeAndInputAndKindAreErrors() throws Exception {
         File badType = write(VALID.replace("type = bradley-terry", "type = bradley_terry"));
         assertThatThrownBy(() -> ConfigLoader.load(badType, List.of(), Optional.empty()))
-                .hasMessageContaining("Invalid objectives.bt.type: 'bradley_terry' (valid types: bradley-terry, sequence-likelihood, expected-utility, self-target)");
+                .hasMessageContaining("job.conf: 6): 'bradley_terry' (valid types: bradley-terry, "
+                        + "sequence-likelihood, expected-utility, self-target)");
         File badInput = write(VALID.replace("input = prefs }", "input = prefz }"));
         assertThatThrownBy(() -> ConfigLoader.load(badInput, List.of(), Optional.empty()))
                 .hasMessageContaining("no input named 'prefz' (inputs: prefs, seqs)");
         File badKind = write(VALID.replace("kind = preference", "kind = pairs"));
         assertThatThrownBy(() -> ConfigLoader.load(badKind, List.of(), Optional.empty()))
-                .hasMessageContaining("Invalid inputs.prefs.kind: 'pairs' (valid: preference, sequence, self-target)");
+                .hasMessageContaining("Invalid 'inputs.prefs.kind' (").hasMessageContaining("job.conf: 2): 'pairs' (valid: preference, sequence, self-target)");
+    }
+
+    @Test
+    void enumValueErrorsNameTheFileAndLine() throws Exception {
+        File badKind = write(VALID.replace("kind = preference", "kind = preferense"));
+        assertThatThrownBy(() -> ConfigLoader.load(badKind, List.of(), Optional.empty()))
+                .isInstanceOf(AlignLossException.class)
+                .hasMessage("Config " + badKind + ": Invalid 'inputs.prefs.kind' (" + badKind
+                        + ": 2): 'preferense' (valid: preference, sequence, self-target)");
+        File badFeatures = write(VALID + "features { type = bag-of-words }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(badFeatures, List.of(), Optional.empty()))
+                .hasMessageContaining("Invalid 'features.type' (").hasMessageContaining("job.conf: 12): 'bag-of-words' (valid: ");
+    }
+
+    @Test
+    void anIncludeIsReadRelativeToTheFileAndAMissingOneIsAnError() throws Exception {
+        Path shared = Files.createDirectories(temp.resolve("conf"));
+        Files.writeString(shared.resolve("base.conf"), VALID);
+        Path job = shared.resolve("job.conf");
+        Files.writeString(job, "include \"base.conf\"\nbootstrap = 7\n");
+        assertThat(ConfigLoader.load(job.toFile(), List.of(), Optional.empty()).diagnostics().bootstrap()).isEqualTo(7);
+        Files.writeString(job, "include \"base\"\nbootstrap = 8\n");
+        assertThat(ConfigLoader.load(job.toFile(), List.of(), Optional.empty()).diagnostics().bootstrap()).isEqualTo(8);
+
+        // plain HOCON ignores a missing plain include; here it is a config error (exit 2) naming the file
+        Files.writeString(job, "include \"bsae.conf\"\nbootstrap = 7\n");
+        assertThatThrownBy(() -> ConfigLoader.load(job.toFile(), List.of(), Optional.empty()))
+                .isInstanceOfSatisfying(AlignLossException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG))
+                .hasMessageContaining("Cannot read config " + job)
+                .hasMessageContaining("included file " + shared.resolve("bsae.conf") + " does not exist")
+                .hasMessageContaining("every include must exist here");
+        Files.writeString(job, "include file(\"" + shared.resolve("nowhere.conf") + "\")\n");
+        assertThatThrownBy(() -> ConfigLoader.load(job.toFile(), List.of(), Optional.empty()))
+                .hasMessageContaining(shared.resolve("nowhere.conf").toString());
+        Files.writeString(job, "include \"bsae\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(job.toFile(), List.of(), Optional.empty()))
+                .hasMessageContaining("included file " + shared.resolve("bsae") + " (.conf, .json or .properties) does not exist");
+    }
+
+    /** An environment holding a key pair and a bucket, as a scheduler would export them. */
+    private static final Map<String, String> ENV = Map.of("AWS_KEY", "AKIAEXAMPLE", "AWS_SECRET", "wJalrXUtnFEMI/K7MDENG",
+            "BUCKET", "team-bucket-7", "SHORT", "ab");
+
+    @Test
+    void valuesBuiltFromTheEnvironmentAreUsedButShownMasked() throws Exception {
+        File file = write("""
+                inputs {
+                  prefs { path = "s3a://"${BUCKET}"/lake/prefs", kind = preference }
+                  seqs { path = "data/"${SHORT}"/seqs", kind = sequence }
+                  logged { path = "s3a://"${AWS_KEY}":"${AWS_SECRET}"@other/logged", kind = sequence }
+                }
+                objectives = [ { name = bt, type = bradley-terry, input = prefs } ]
+                drift { previous = ${inputs.prefs.path}"/yesterday" }
+                output.path = "s3a://KEYID:s3cr3t@"${BUCKET}"/out"
+                reference { path = "s3a://ID2:pw2@plain-bucket/ref" }
+                """);
+        JobConfig config = ConfigLoader.load(file, List.of(), Optional.empty(), ENV);
+        // the job uses the real values
+        assertThat(config.inputs().get("prefs").path()).isEqualTo("s3a://team-bucket-7/lake/prefs");
+        assertThat(config.inputs().get("seqs").path()).isEqualTo("data/ab/seqs");
+        assertThat(config.inputs().get("logged").path()).isEqualTo("s3a://AKIAEXAMPLE:wJalrXUtnFEMI/K7MDENG@other/logged");
+        assertThat(config.outputPath()).contains("s3a://KEYID:s3cr3t@team-bucket-7/out");
+        assertThat(config.diagnostics().drift().get().previous()).isEqualTo("s3a://team-bucket-7/lake/prefs/yesterday");
+
+        Config shown = config.shownConfig();
+        assertThat(shown.getString("inputs.prefs.path")).isEqualTo("***");
+        assertThat(shown.getString("inputs.seqs.path")).isEqualTo("***");
+        assertThat(shown.getString("inputs.logged.path")).isEqualTo("***");
+        assertThat(shown.getString("drift.previous")).as("through a ${inputs.prefs.path} chain").isEqualTo("***");
+        assertThat(shown.getString("output.path")).isEqualTo("***");
+        assertThat(shown.getString("reference.path")).as("user-info of a literal URI").isEqualTo("s3a://***@plain-bucket/ref");
+        assertThat(shown.getString("inputs.prefs.kind")).isEqualTo("preference");
+        String rendered = shown.root().render();
+        for (String secret : List.of("AKIAEXAMPLE", "wJalrXUtnFEMI", "team-bucket-7", "s3cr3t", "pw2", "data/ab")) {
+            assertThat(rendered).doesNotContain(secret);
+        }
+
+        // in free text: whole values and the variables' values (4 characters or more) are masked, and user-info
+        Redaction redaction = config.redaction();
+        assertThat(redaction.text("Cannot read input 'prefs' at s3a://team-bucket-7/lake/prefs/part-0.parquet"))
+                .isEqualTo("Cannot read input 'prefs' at ***/part-0.parquet");
+        assertThat(redaction.text("listing s3a://team-bucket-7/elsewhere failed")).isEqualTo("listing s3a://***/elsewhere failed");
+        assertThat(redaction.text("s3a://u:p@host/x and data/ab/seqs, ab, 25 rounds")).isEqualTo("s3a://***@host/x and ***, ab, 25 rounds");
+    }
+
+    @Test
+    void keysThatLookSecretAreMaskedAsSparkDoes() throws Exception {
+        File file = write(VALID.replace("prefs {", "secret_prefs {").replace("input = prefs", "input = secret_prefs"));
+        JobConfig config = ConfigLoader.load(file, List.of(), Optional.empty(), Map.of());
+        assertThat(config.inputs().get("secret_prefs").path()).isEqualTo("hdfs://127.0.0.1:9000/lake/prefs");
+        assertThat(config.shownConfig().getString("inputs.secret_prefs.path")).isEqualTo("***");
+        assertThat(config.shownConfig().getString("inputs.seqs.path")).isEqualTo("data/seqs");
+        assertThat(Redaction.SECRET_KEY.matcher("fs.s3a.access.key").find()).isTrue();
+        assertThat(Redaction.SECRET_KEY.matcher("inputs.prefs.path").find()).isFalse();
+    }
+
+    @Test
+    void aConfigErrorDoesNotEchoAValueFromTheEnvironment() throws Exception {
+        File file = write(VALID.replace("kind = preference", "kind = ${KIND}"));
+        assertThatThrownBy(() -> ConfigLoader.load(file, List.of(), Optional.empty(), Map.of("KIND", "hunter2-token")))
+                .isInstanceOf(AlignLossException.class)
+                .hasMessageContaining("Invalid 'inputs.prefs.kind'").hasMessageContaining("'***'")
+                .hasMessageNotContaining("hunter2");
+        File run = write(VALID + "run_date = ${RUN}\ninputs.seqs.path = \"s3a://"+"\"${BUCKET}\"/${run_date}\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(run, List.of(), Optional.empty(), Map.of("RUN", "24.11.2026", "BUCKET", "team-bucket-7")))
+                .hasMessageContaining("Invalid 'run_date'").hasMessageNotContaining("24.11.2026");
+        JobConfig dated = ConfigLoader.load(run, List.of(), Optional.empty(), Map.of("RUN", "2026-11-24", "BUCKET", "team-bucket-7"));
+        assertThat(dated.inputs().get("seqs").path()).isEqualTo("s3a://team-bucket-7/2026-11-24");
+        assertThat(dated.shownConfig().getString("inputs.seqs.path")).isEqualTo("***");
+        assertThat(dated.redaction().text("at s3a://team-bucket-7/2026-11-24/part-1")).isEqualTo("at ***/part-1");
+    }
+
+    @Test
+    void withoutTheEnvironmentNothingIsMaskedButUserInfo() throws Exception {
+        JobConfig config = ConfigLoader.load(write(VALID), List.of(), Optional.empty(), Map.of("HOME", "/home/someone"));
+        assertThat(config.shownConfig().root().render()).isEqualTo(config.resolved().root().render());
+        assertThat(config.redaction().text("s3a://k:s@b/x, /home/someone")).isEqualTo("s3a://***@b/x, /home/someone");
     }
 
     @Test

@@ -4,12 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItemCollection;
+import org.jfree.chart.axis.AxisState;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogTick;
+import org.jfree.chart.axis.Tick;
+import org.jfree.chart.ui.RectangleEdge;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
+import java.awt.Graphics2D;
+import java.awt.font.TextAttribute;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.text.AttributedCharacterIterator;
+import java.text.CharacterIterator;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -149,5 +161,104 @@ class HtmlReportTest {
         assertThat(table).contains("joint-trained (joint, runs/joint-trained/model)").contains("conditional-trained (conditional,")
                 .contains(">3.250<").contains(">2.250<").contains(">4.500<");
         assertThat(html).doesNotContain("Model-generated targets");
+    }
+
+    private static final Pattern CAPTION = Pattern.compile("<figcaption>([^<]*)</figcaption>");
+
+    private static List<String> captions(String html) {
+        List<String> captions = new ArrayList<>();
+        Matcher matcher = CAPTION.matcher(html);
+        while (matcher.find()) {
+            captions.add(matcher.group(1));
+        }
+        return captions;
+    }
+
+    private static String objectivesTable(String html) {
+        int start = html.indexOf("<h2>Objectives</h2>");
+        return html.substring(start, html.indexOf("</table>", start));
+    }
+
+    /** Without a target (and without a reference), nothing speaks of a reweighted estimate, and its columns are gone. */
+    @Test
+    void withoutATargetCaptionsAndColumnsDescribeOnlyWhatIsShown() throws Exception {
+        ObjectNode summary = fixture();
+        for (JsonNode objective : summary.get("objectives")) {
+            ((ObjectNode) objective).remove(List.of("target", "shift"));
+        }
+        String html = HtmlReport.render(summary);
+        assertThat(captions(html)).isNotEmpty().noneMatch(caption -> caption.contains("reweighted"))
+                .anyMatch(caption -> caption.startsWith("Loss by language with 95% intervals; dashed line: the overall loss."))
+                .anyMatch(caption -> caption.contains("No target population is configured, so no bias is shown."));
+        assertThat(objectivesTable(html)).contains("<th>count</th></tr>").doesNotContain("reweighted").doesNotContain("bias")
+                .doesNotContain("importance-weighted");
+        assertThat(objectivesTable(html).split("<td>", -1)).as("6 cells per objective row").hasSize(1 + 3 * 6);
+
+        // with the target and the shift blocks of the fixture: all three columns and the reweighted lines
+        String full = HtmlReport.render(fixture());
+        assertThat(objectivesTable(full)).contains("<th>reweighted</th><th>bias</th><th>importance-weighted</th>");
+        assertThat(captions(full)).anyMatch(caption -> caption.contains("the loss reweighted to the target population"))
+                .anyMatch(caption -> caption.contains("the distance to the reweighted estimate (dashed line) does not"));
+
+        // only the shift block: the importance-weighted column alone
+        ObjectNode shiftOnly = fixture();
+        for (JsonNode objective : shiftOnly.get("objectives")) {
+            ((ObjectNode) objective).remove("target");
+        }
+        assertThat(objectivesTable(HtmlReport.render(shiftOnly))).contains("<th>count</th><th>importance-weighted</th></tr>");
+    }
+
+    @Test
+    void theStartTimeIsShownToTheSecond() throws Exception {
+        ObjectNode summary = fixture();
+        summary.put("started", "2026-12-01T14:03:07.123456789Z");
+        assertThat(HtmlReport.render(summary)).contains("started 2026-12-01 14:03:07 UTC,").doesNotContain("123456789");
+        assertThat(HtmlReport.startTime("not an instant")).isEqualTo("not an instant");
+    }
+
+    /**
+     * The training curve has a legend naming both lines, and its log axis is labelled with plain numbers: the ticks
+     * JFreeChart computes for a loss between 0.6 and 0.8 (a fraction of a decade) read e.g. "0.708", not "10^-0.15".
+     */
+    @Test
+    void theTrainingCurveHasALegendAndPlainTickLabels() {
+        ArrayNode history = new ObjectMapper().createArrayNode();
+        for (int i = 1; i <= 10; i++) {
+            history.addObject().put("iteration", i).put("objective", 0.8 - 0.02 * i).put("validation_loss", 0.79 - 0.015 * i);
+        }
+        JFreeChart chart = HtmlReport.trainingCurve(history).orElseThrow();
+        assertThat(chart.getLegend()).isNotNull();
+        LegendItemCollection items = chart.getXYPlot().getLegendItems();
+        assertThat(List.of(items.get(0).getLabel(), items.get(1).getLabel())).containsExactly("training objective", "validation loss");
+
+        BufferedImage image = new BufferedImage(760, 380, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g2 = image.createGraphics();
+        chart.draw(g2, new Rectangle2D.Double(0, 0, 760, 380));
+        LogAxis axis = (LogAxis) chart.getXYPlot().getRangeAxis();
+        List<? extends Tick> ticks = axis.refreshTicks(g2, new AxisState(), new Rectangle2D.Double(60, 20, 680, 320), RectangleEdge.LEFT);
+        g2.dispose();
+        List<String> labels = ticks.stream().map(HtmlReportTest::label).filter(text -> !text.isEmpty()).toList();
+        assertThat(labels).isNotEmpty().allSatisfy(label -> {
+            assertThat(label).doesNotContain("^").doesNotContain("10^");
+            assertThat(Double.parseDouble(label)).isBetween(0.5, 0.9);
+        });
+        assertThat(new HtmlReport.SignificantDigits(3).format(Math.pow(10, -0.16))).isEqualTo("0.692");
+        assertThat(new HtmlReport.SignificantDigits(3).format(1.5e-5)).isEqualTo("0.000015");
+    }
+
+    // a log axis's tick carries its label as an attributed string (superscripts for "10^x")
+    private static String label(Tick tick) {
+        if (!(tick instanceof LogTick logTick) || logTick.getAttributedLabel() == null) {
+            return tick.getText() == null ? "" : tick.getText();
+        }
+        AttributedCharacterIterator it = logTick.getAttributedLabel().getIterator();
+        StringBuilder text = new StringBuilder();
+        for (char c = it.first(); c != CharacterIterator.DONE; c = it.next()) {
+            if (it.getAttribute(TextAttribute.SUPERSCRIPT) != null && text.indexOf("^") < 0) {
+                text.append('^');
+            }
+            text.append(c);
+        }
+        return text.toString();
     }
 }
