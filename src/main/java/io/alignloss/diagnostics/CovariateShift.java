@@ -49,8 +49,10 @@ import static org.apache.spark.sql.functions.xxhash64;
  * dataset (label 0) from the reference (label 1). It is cross-fitted: rows are split in two folds by a
  * hash of their text, a model is fitted on each fold and predicts the other, so every prediction (the AUC's
  * and the weights') is out of sample. The AUC says how distinguishable they are (0.5 = no shift). The
- * odds give importance weights {@code ω(x) = p/(1−p)·n_data/n_ref} (the density
- * ratio reference/dataset), clipped at {@code clip}; the importance-weighted loss
+ * odds give importance weights {@code ω(x) = p/(1−p)·m_data/m_ref} (the density ratio reference/dataset),
+ * clipped at {@code clip}, where {@code m_data} and {@code m_ref} are the rows of each side the classifier and
+ * its calibration were fitted on (all of a side's rows up to {@link #MAX_TRAIN_ROWS}, a hash sample beyond it):
+ * the calibrated odds carry the class ratio of those rows, not of the full sides; the importance-weighted loss
  * {@code Σ ω·w·y / Σ ω·w·x} estimates the loss on the reference population, and Kish's effective sample
  * size {@code (Σ ω·w)² / Σ (ω·w)²} says how many rows that estimate is worth.
  */
@@ -58,6 +60,11 @@ public final class CovariateShift {
     private static final Logger LOG = LoggerFactory.getLogger(CovariateShift.class);
     /** Rows of each side used to fit the classifier (a seeded hash sample beyond this). */
     public static final long MAX_TRAIN_ROWS = 200_000;
+    /**
+     * System property that replaces {@link #MAX_TRAIN_ROWS}: a hook for tests and the coverage harness, which
+     * exercise the subsampled path on small data; not a user setting.
+     */
+    public static final String MAX_TRAIN_ROWS_PROPERTY = "alignloss.shift.max-train-rows";
     private static final int FEATURE_BITS = 14;
     /** L2 strength of the domain classifier; its overconfidence is corrected by Platt scaling. */
     private static final double REG_PARAM = 0.01;
@@ -66,11 +73,34 @@ public final class CovariateShift {
     }
 
     /**
-     * The two cross-fitted classifiers (each predicts the other's fold), the out-of-fold AUC, and the Platt
-     * calibration of the out-of-fold logits ({@code logit' = slope·logit + intercept}).
+     * The two cross-fitted classifiers (each predicts the other's fold), the out-of-fold AUC, the Platt
+     * calibration of the out-of-fold logits ({@code logit' = slope·logit + intercept}), the rows of each side,
+     * and the rows of each side they were fitted on ({@code m_data}, {@code m_ref}: all rows up to the cap, a
+     * hash sample beyond it, so not exactly the cap).
      */
     public record Fit(PipelineModel[] models, double auc, double slope, double intercept, long dataRows, long referenceRows,
-            long trainRows, List<String> textColumns) {
+            long dataTrainRows, long referenceTrainRows, List<String> textColumns) {
+        /** Rows the classifier was fitted on, both sides. */
+        public long trainRows() {
+            return dataTrainRows + referenceTrainRows;
+        }
+
+        /**
+         * The class ratio the calibrated odds carry, {@code m_data / m_ref}: {@code ω = p/(1−p)·m_data/m_ref} is
+         * the density ratio reference/dataset.
+         */
+        public double oddsToDensityRatio() {
+            return (double) dataTrainRows / Math.max(referenceTrainRows, 1);
+        }
+    }
+
+    /** The per-side training cap: {@link #MAX_TRAIN_ROWS} unless {@link #MAX_TRAIN_ROWS_PROPERTY} sets another. */
+    static long maxTrainRows() {
+        long cap = Long.getLong(MAX_TRAIN_ROWS_PROPERTY, MAX_TRAIN_ROWS);
+        if (cap < 1) {
+            throw new IllegalArgumentException(String.format("Invalid %s: %d (must be >= 1)", MAX_TRAIN_ROWS_PROPERTY, cap));
+        }
+        return cap;
     }
 
     // the classifier's logit: MLlib's binary rawPrediction is [−m, m]
@@ -143,14 +173,17 @@ public final class CovariateShift {
         Dataset<Row> ref = side(reference, referenceTexts, 1, seed);
         long dataRows = data.count();
         long referenceRows = ref.count();
-        // a seeded hash sample of each side, at most MAX_TRAIN_ROWS, split in two folds
-        Dataset<Row> both = sample(data, dataRows).unionByName(sample(ref, referenceRows));
+        // a seeded hash sample of each side, about the cap at most, split in two folds
+        long cap = maxTrainRows();
+        Dataset<Row> both = sample(data, dataRows, cap).unionByName(sample(ref, referenceRows, cap));
         PipelineModel[] models = new PipelineModel[2];
-        long trainRows = 0;
+        long[] trainRows = new long[2]; // by label: data, reference
         for (int f = 0; f < 2; f++) {
             Dataset<Row> train = both.filter(fold().equalTo(f)).cache();
             try {
-                trainRows += train.count();
+                for (Row count : train.groupBy(col("label")).count().collectAsList()) {
+                    trainRows[(int) count.getDouble(0)] += count.getLong(1);
+                }
                 models[f] = pipeline(textColumns.size()).fit(train);
             }
             finally {
@@ -169,20 +202,22 @@ public final class CovariateShift {
                     .fit(new VectorAssembler().setInputCols(new String[] {"logit"}).setOutputCol("logit_v")
                             .transform(outOfFold.select(col("label"), col("logit"))));
             double slope = platt.coefficients().apply(0);
-            LOG.info("covariate shift classifier for input {}: out-of-fold AUC {} ({} rows, 2 folds), calibration slope {}",
-                    input.name(), String.format("%.4f", auc), trainRows, String.format("%.3f", slope));
-            return new Fit(models, auc, slope, platt.intercept(), dataRows, referenceRows, trainRows, textColumns);
+            LOG.info("covariate shift classifier for input {}: out-of-fold AUC {} ({} of {} data rows, {} of {} reference rows, "
+                    + "2 folds), calibration slope {}", input.name(), String.format("%.4f", auc), trainRows[0], dataRows, trainRows[1],
+                    referenceRows, String.format("%.3f", slope));
+            return new Fit(models, auc, slope, platt.intercept(), dataRows, referenceRows, trainRows[0], trainRows[1], textColumns);
         }
         finally {
             outOfFold.unpersist();
         }
     }
 
-    private static Dataset<Row> sample(Dataset<Row> side, long rows) {
-        if (rows <= MAX_TRAIN_ROWS) {
+    // all rows up to the cap; beyond it the rows whose hash falls in the first cap/rows of its range
+    private static Dataset<Row> sample(Dataset<Row> side, long rows, long cap) {
+        if (rows <= cap) {
             return side;
         }
-        long keepPerMillion = MAX_TRAIN_ROWS * 1_000_000 / rows;
+        long keepPerMillion = cap * 1_000_000 / rows;
         return side.filter(pmod(col("_h").divide(1000).cast("long"), lit(1_000_000L)).lt(keepPerMillion));
     }
 
@@ -192,7 +227,7 @@ public final class CovariateShift {
      */
     public static Map<String, Map<String, Object>> weigh(PreparedInput input, List<Objective> objectives, Fit fit, double clip,
             long seed, int bootstrap, double confidence) {
-        double prior = (double) fit.dataRows() / Math.max(fit.referenceRows(), 1);
+        double prior = fit.oddsToDensityRatio();
         List<Column> texts = fit.textColumns().stream().map(column -> text(input, column)).toList();
         Dataset<Row> rows = input.rows().filter(input.accepted());
         List<Column> keep = new ArrayList<>();
@@ -208,7 +243,8 @@ public final class CovariateShift {
             keep.add(objectives.get(o).lossDenominator().orElse(lit(1.0)).as("x" + o));
         }
         Dataset<Row> scored = predict(fit.models(), rows.select(keep.toArray(Column[]::new)));
-        // ω = p/(1−p)·n_data/n_ref = exp(calibrated logit)·n_data/n_ref, clipped to [0, clip]; p = P(reference | x)
+        // ω = p/(1−p)·m_data/m_ref = exp(calibrated logit)·m_data/m_ref, clipped to [0, clip]; p = P(reference | x) among the
+        // m_data + m_ref rows the classifier and its calibration were fitted on
         Column calibrated = logit().multiply(fit.slope()).plus(fit.intercept());
         Column p = lit(1.0).divide(lit(1.0).plus(exp(negate(calibrated))));
         Column odds = exp(least(calibrated, lit(700.0))).multiply(prior);

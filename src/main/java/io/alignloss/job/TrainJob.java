@@ -87,6 +87,8 @@ public final class TrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
     /** Salt that makes the validation split independent of the mini-batch draws. */
     private static final long VALIDATION_SALT = 0x76616c6964L;
+    /** The checkpoint array holding the iterate with the best validation loss so far (early stopping keeps it). */
+    private static final String BEST_X = "best_x";
 
     /** Settings from the command line on top of the config. */
     public record Settings(JobConfig config, String out, Overwrite overwrite, double maxRejectFraction, long seed, boolean resume) {
@@ -824,6 +826,14 @@ public final class TrainJob {
             if (metadata.has("best_validation")) {
                 bestValidation = metadata.get("best_validation").asDouble();
                 sinceBest = metadata.get("since_best").asInt();
+                bestX = saved.get().extra(BEST_X).orElse(null);
+                if (bestX == null && train.patience() > 0) {
+                    String warning = format("checkpoint %s has no best weights (written by an older version): the run keeps the best "
+                            + "weights seen after resuming, or the last ones if none is better than %s", saved.get().path(),
+                            format("%.6g", bestValidation));
+                    LOG.warn(warning);
+                    warnings.add(warning);
+                }
             }
             LOG.info("resuming from checkpoint {} (iteration {}, objective {})", saved.get().path(), state.iteration(), state.value());
         }
@@ -842,7 +852,7 @@ public final class TrainJob {
                 step = optimizer.step(state, loss);
             }
             catch (DivergenceException e) {
-                String kept = save(checkpoints, state, fingerprint, history, bestValidation, sinceBest);
+                String kept = save(checkpoints, state, fingerprint, history, bestValidation, sinceBest, bestX);
                 throw new AlignLossException(ErrorCode.INTERNAL, format("Training diverged at iteration %d: %s. The last good state "
                         + "(iteration %d) is checkpointed in %s; lower train.lr (Adam) or raise train.l2, then train --resume",
                         e.iteration(), e.getMessage(), state.iteration(), kept), e);
@@ -914,7 +924,7 @@ public final class TrainJob {
             }
             listener.finished(state);
             if (train.checkpointEvery() > 0 && state.iteration() % train.checkpointEvery() == 0 && !state.stopped()) {
-                String path = save(checkpoints, state, fingerprint, history, bestValidation, sinceBest);
+                String path = save(checkpoints, state, fingerprint, history, bestValidation, sinceBest, bestX);
                 LOG.info("checkpoint {}", path);
             }
         }
@@ -944,8 +954,9 @@ public final class TrainJob {
         return figures;
     }
 
+    /** Checkpoints the state with the run's history and early-stopping record: the best validation loss and its weights. */
     private static String save(Checkpoints checkpoints, OptimizerState state, Map<String, Object> fingerprint,
-            List<Map<String, Object>> history, double bestValidation, int sinceBest) {
+            List<Map<String, Object>> history, double bestValidation, int sinceBest, double[] bestX) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("fingerprint", fingerprint);
         metadata.put("history", history);
@@ -953,7 +964,7 @@ public final class TrainJob {
             metadata.put("best_validation", bestValidation);
             metadata.put("since_best", sinceBest);
         }
-        return checkpoints.save(state, metadata).toString();
+        return checkpoints.save(state, bestX == null ? Map.of() : Map.of(BEST_X, bestX), metadata).toString();
     }
 
     /** What a checkpoint must match to be resumed: the objective, features, optimiser settings and data. */

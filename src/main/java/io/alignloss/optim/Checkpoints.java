@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -33,7 +34,9 @@ import static java.lang.String.format;
  * Optimiser checkpoints in a folder on any Hadoop file system. Each checkpoint is a folder
  * {@code iteration-NNNNNNNN/} holding {@code state.json} (the scalars, the names and lengths of the
  * arrays, and the caller's metadata) and {@code arrays.bin} (the arrays as big-endian IEEE-754 doubles in
- * that order: x, gradient, then the optimiser's own). It is written under a temporary name and renamed into
+ * that order: x, gradient, the optimiser's own ({@code arrays} in {@code state.json}), then the caller's
+ * ({@code extra_arrays}, e.g. the best iterate so far; absent in checkpoints written before they existed,
+ * which read as none)). It is written under a temporary name and renamed into
  * place, so a checkpoint folder that exists is complete; older ones are deleted after a new one lands
  * (the newest {@link #KEEP} are kept).
  */
@@ -61,12 +64,28 @@ public final class Checkpoints {
         return folder;
     }
 
-    /** A saved state and the metadata stored with it. */
-    public record Saved(OptimizerState state, JsonNode metadata, Path path) {
+    /** A saved state, the metadata and the caller's arrays stored with it. */
+    public record Saved(OptimizerState state, JsonNode metadata, Map<String, double[]> extras, Path path) {
+        public Saved {
+            extras = Collections.unmodifiableMap(new LinkedHashMap<>(extras));
+        }
+
+        /** The caller's array of that name, if the checkpoint has one. */
+        public Optional<double[]> extra(String name) {
+            return Optional.ofNullable(extras.get(name)).map(double[]::clone);
+        }
     }
 
     /** Writes a checkpoint atomically and deletes the older ones beyond {@link #KEEP}. */
     public Path save(OptimizerState state, Map<String, Object> metadata) {
+        return save(state, Map.of(), metadata);
+    }
+
+    /**
+     * Writes a checkpoint with arrays of the caller's besides the optimiser's (read back by
+     * {@link Saved#extra}) atomically, and deletes the older ones beyond {@link #KEEP}.
+     */
+    public Path save(OptimizerState state, Map<String, double[]> extras, Map<String, Object> metadata) {
         Path target = new Path(folder, format("%s%08d", PREFIX, state.iteration()));
         Path temporary = new Path(folder, "_tmp-" + UUID.randomUUID());
         try {
@@ -91,6 +110,13 @@ public final class Checkpoints {
                 lengths.put(name, array.length);
                 arrays.add(array);
             });
+            if (!extras.isEmpty()) {
+                ObjectNode extraLengths = header.putObject("extra_arrays");
+                extras.forEach((name, array) -> {
+                    extraLengths.put(name, array.length);
+                    arrays.add(array);
+                });
+            }
             header.set("metadata", MAPPER.valueToTree(metadata));
             try (FSDataOutputStream out = fs.create(new Path(temporary, "state.json"), false)) {
                 out.write(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(header).getBytes(StandardCharsets.UTF_8));
@@ -168,15 +194,11 @@ public final class Checkpoints {
                 header = MAPPER.readTree(in);
             }
             Map<String, double[]> arrays = new LinkedHashMap<>();
+            Map<String, double[]> extras = new LinkedHashMap<>();
             try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(fs.open(new Path(path, "arrays.bin")), 1 << 16))) {
-                Iterator<Map.Entry<String, JsonNode>> lengths = header.get("arrays").fields();
-                while (lengths.hasNext()) {
-                    Map.Entry<String, JsonNode> entry = lengths.next();
-                    double[] array = new double[entry.getValue().asInt()];
-                    for (int i = 0; i < array.length; i++) {
-                        array[i] = in.readDouble();
-                    }
-                    arrays.put(entry.getKey(), array);
+                readArrays(in, header.get("arrays"), arrays);
+                if (header.has("extra_arrays")) {
+                    readArrays(in, header.get("extra_arrays"), extras);
                 }
             }
             Map<String, Double> scalars = new LinkedHashMap<>();
@@ -186,10 +208,23 @@ public final class Checkpoints {
             Optional<String> stop = header.has("stop_reason") ? Optional.of(header.get("stop_reason").asText()) : Optional.empty();
             OptimizerState state = new OptimizerState(header.get("optimizer").asText(), header.get("iteration").asLong(), x,
                     header.get("value").asDouble(), gradient, arrays, scalars, stop, header.get("converged").asBoolean());
-            return new Saved(state, header.get("metadata"), path);
+            return new Saved(state, header.get("metadata"), extras, path);
         }
         catch (IOException | RuntimeException e) {
             throw new UncheckedIOException(new IOException(format("Cannot read checkpoint %s: %s", path, e.getMessage()), e));
+        }
+    }
+
+    // the arrays named in lengths ({name: length}), in that order
+    private static void readArrays(DataInputStream in, JsonNode lengths, Map<String, double[]> into) throws IOException {
+        Iterator<Map.Entry<String, JsonNode>> entries = lengths.fields();
+        while (entries.hasNext()) {
+            Map.Entry<String, JsonNode> entry = entries.next();
+            double[] array = new double[entry.getValue().asInt()];
+            for (int i = 0; i < array.length; i++) {
+                array[i] = in.readDouble();
+            }
+            into.put(entry.getKey(), array);
         }
     }
 

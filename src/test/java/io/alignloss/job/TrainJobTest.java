@@ -195,6 +195,60 @@ class TrainJobTest extends LocalSparkTest {
     }
 
     @Test
+    void aResumedRunWithEarlyStoppingKeepsTheBestWeightsOfTheUninterruptedRun() throws Exception {
+        // 30 noisy training pairs in 8 dimensions and little l2: the validation loss falls, then rises as the fit
+        // overfits, so early stopping returns an earlier iterate than the last one
+        String input = write(pairs(60, 11, false), "overfit.parquet");
+        JobConfig config = config(input, "l2 = 1e-4, tol = 1e-12, checkpoint-every = 1, validation-fraction = 0.5, "
+                + "early-stopping-patience = 3");
+        Path straightOut = temp.resolve("straight");
+        Map<String, Object> straight = block(train(config, straightOut, false, state -> { }));
+        List<?> history = (List<?>) straight.get("history");
+        int best = 0;
+        for (int i = 1; i < history.size(); i++) {
+            if (validationLoss(history.get(i)) < validationLoss(history.get(best))) {
+                best = i;
+            }
+        }
+        long bestIteration = ((Number) ((Map<?, ?>) history.get(best)).get("iteration")).longValue();
+        long lastIteration = ((Number) straight.get("iterations")).longValue();
+        assertThat((String) straight.get("stop_reason")).contains("early stopping");
+        assertThat(lastIteration).as("the best iterate is followed by patience = 3 worse ones").isEqualTo(bestIteration + 3);
+        double straightValidation = ((Number) ((Map<?, ?>) straight.get("validation")).get("loss")).doubleValue();
+        // the uninterrupted run returns the best iterate, not the last: its validation loss is the best one
+        assertThat(straightValidation).isCloseTo(validationLoss(history.get(best)), within(1e-12))
+                .isLessThan(validationLoss(history.get(history.size() - 1)) - 1e-3);
+
+        // killed after the checkpoint of iteration best + 1: the best iterate precedes the checkpoint
+        Path out = temp.resolve("killed");
+        long killAt = bestIteration + 2;
+        assertThatThrownBy(() -> train(config, out, false, state -> {
+            if (state.iteration() == killAt) {
+                throw new IllegalStateException("killed at iteration " + killAt);
+            }
+        })).hasMessageContaining("killed");
+        assertThat(temp.resolve("killed.checkpoints/" + String.format("iteration-%08d", bestIteration + 1))).exists();
+
+        Map<String, Object> resumed = block(train(config, out, true, state -> { }));
+        assertThat(resumed.get("resumed_from_iteration")).isEqualTo(bestIteration + 1);
+        assertThat(resumed.get("iterations")).isEqualTo(lastIteration);
+        double straightObjective = ((Number) straight.get("final_objective")).doubleValue();
+        double resumedObjective = ((Number) resumed.get("final_objective")).doubleValue();
+        assertThat(Math.abs(resumedObjective - straightObjective) / straightObjective).isLessThan(1e-12);
+        assertThat(((Number) ((Map<?, ?>) resumed.get("validation")).get("loss")).doubleValue()).isCloseTo(straightValidation, within(1e-12));
+        double[] expected = RewardModel.load(straightOut.resolve("model").toString(), spark.sparkContext().hadoopConfiguration()).weights();
+        double[] actual = RewardModel.load(out.resolve("model").toString(), spark.sparkContext().hadoopConfiguration()).weights();
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int j = 0; j < expected.length; j++) {
+            assertThat(actual[j]).isCloseTo(expected[j], within(1e-12 * Math.max(1, Math.abs(expected[j]))));
+        }
+    }
+
+    private static double validationLoss(Object historyEntry) {
+        return ((Number) ((Map<?, ?>) historyEntry).get("validation_loss")).doubleValue();
+    }
+
+    @Test
     void adamTrainsTowardsTheLbfgsOptimum() {
         String input = write(pairs(1000, 3, false), "pairs.parquet");
         double lbfgs = ((Number) block(train(config(input, "l2 = 1e-3, tol = 1e-12"), temp.resolve("lbfgs"), false, s -> { }))
