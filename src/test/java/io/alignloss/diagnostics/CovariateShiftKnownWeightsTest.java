@@ -76,7 +76,7 @@ class CovariateShiftKnownWeightsTest extends LocalSparkTest {
         Objective objective = new ExpectedUtilityObjective(Configs.objective("sequence",
                 "{ name = eu, type = expected-utility, input = in, utility { quality = 1 } }")).forInput(List.of(data.columns()));
         CovariateShift.Fit fit = new CovariateShift.Fit(new PipelineModel[] {lengthClassifier(), lengthClassifier()}, 0.5, 1.0,
-                Math.log(0.5), ROWS, ROWS, 2 * ROWS, List.of("prompt"));
+                Math.log(0.5), ROWS, ROWS, ROWS, ROWS, List.of("prompt"));
 
         Map<String, Object> figures = CovariateShift.weigh(input, List.of(objective), fit, CLIP, 7, 20, 0.95).get("eu");
 
