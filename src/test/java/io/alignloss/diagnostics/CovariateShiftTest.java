@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -281,6 +282,22 @@ class CovariateShiftTest extends LocalSparkTest {
     @EnabledIfSystemProperty(named = "alignloss.bench", matches = "true")
     void weightsOf500kRowsAgainstA50kReferenceHitTheKnownTarget() throws Exception {
         weightedLossHitsTheKnownTargetPastTheCap(500_000, 50_000, CovariateShift.MAX_TRAIN_ROWS);
+    }
+
+    @Test
+    void theTrainingCapHookTakesOnlyAPositiveRowCount() {
+        assertThat(System.getProperty(CovariateShift.MAX_TRAIN_ROWS_PROPERTY)).isNull();
+        assertThat(CovariateShift.maxTrainRows()).isEqualTo(200_000L);
+        try {
+            System.setProperty(CovariateShift.MAX_TRAIN_ROWS_PROPERTY, "5000");
+            assertThat(CovariateShift.maxTrainRows()).isEqualTo(5_000L);
+            System.setProperty(CovariateShift.MAX_TRAIN_ROWS_PROPERTY, "0");
+            assertThatThrownBy(CovariateShift::maxTrainRows).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("Invalid alignloss.shift.max-train-rows: 0 (must be >= 1)");
+        }
+        finally {
+            System.clearProperty(CovariateShift.MAX_TRAIN_ROWS_PROPERTY);
+        }
     }
 
     @Test
