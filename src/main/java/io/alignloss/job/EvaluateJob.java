@@ -247,7 +247,7 @@ public final class EvaluateJob {
                     if (input.clusterColumn().isPresent() && !objectivesOn(input.name()).isEmpty()) {
                         String column = input.clusterColumn().get();
                         Clustering clusters = new Clustering(column, timed("count clusters of input " + input.name(),
-                                () -> InputAggregation.clusters(input)));
+                                () -> InputAggregation.clusters(input, settings.seed())));
                         clustering.put(input.name(), clusters);
                         if (!clusters.reliable()) {
                             warnings.add(format("input '%s' has %d clusters of '%s' (< %d): the bootstrap intervals and stderr, which "

@@ -97,6 +97,7 @@ class ClusteredStderrTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void withOneClusterPerBucketTheStderrIsTheExactClusterFormScaledByBOverBMinusOne() {
         int clusters = 60;
         List<Row> rows = clusteredRows(clusters, 3);
@@ -104,7 +105,7 @@ class ClusteredStderrTest {
         for (int c = 0; c < clusters; c++) {
             buckets[c] = (c * 37) % B; // distinct buckets
         }
-        Map<String, Object> figures = estimate(cells(rows, buckets), Optional.of(new Clustering("prompt_id", clusters)), 0, 1);
+        Map<String, Object> figures = estimate(cells(rows, buckets), Optional.of(new Clustering("prompt_id", clusters)), 20, 1);
 
         // exact: sqrt(Σ_c e_c²) / Σwx; the bucket form adds B/(B−1) (its unbiasedness factor, tested below)
         for (String group : new String[]{null, "A", "B"}) {
@@ -119,6 +120,14 @@ class ClusteredStderrTest {
             rowSquares += Math.pow(row.w() * (row.y() - ratio * row.x()), 2);
         }
         assertThat((double) at(figures, "stderr")).isGreaterThan(1.5 * Math.sqrt(rowSquares) / weightedDenominator(rows, null));
+        // the curve: at 1% (bucket 0, cluster 0 alone) the full data's Σ_c e_c² scaled by 1/100, over the subsample's Σwx
+        double bucketZeroWx = rows.stream().filter(row -> row.cluster() == 0).mapToDouble(row -> row.w() * row.x()).sum();
+        double halfWidth = 1.959964 * Math.sqrt(0.01 * B / (B - 1) * exactClusterSquares(rows, null)) / bucketZeroWx;
+        List<Map<String, Object>> curve = at(figures, "curve");
+        List<Double> first = (List<Double>) curve.get(0).get("ci");
+        assertThat((first.get(1) - first.get(0)) / 2).isCloseTo(halfWidth, within(1e-6 * halfWidth));
+        List<Double> last = (List<Double>) curve.get(curve.size() - 1).get("ci");
+        assertThat((last.get(1) - last.get(0)) / 2).isCloseTo(1.959964 * (double) at(figures, "stderr"), within(1e-6));
         assertThat((String) at(figures, "ci_cluster")).isEqualTo("prompt_id");
         assertThat((Long) at(figures, "clusters")).isEqualTo(clusters);
     }
