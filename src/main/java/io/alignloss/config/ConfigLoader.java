@@ -39,7 +39,7 @@ import static java.lang.String.format;
 public final class ConfigLoader {
     public static final List<String> TOP_LEVEL_KEYS = List.of("inputs", "objectives", "groups", "output", "bootstrap",
             "confidence", "min-group-count", "target", "reference", "loss-bound", "shift", "drift", "preference-biases", "features", "train", "run_date");
-    public static final List<String> INPUT_KEYS = List.of("path", "kind", "position", "allow-empty");
+    public static final List<String> INPUT_KEYS = List.of("path", "kind", "position", "cluster", "allow-empty");
     public static final List<String> OUTPUT_KEYS = List.of("path", "per-example", "keep-failed");
     /** How many failed-run folders ({@code <out>.failed-<id>}) are kept per output by default. */
     public static final int DEFAULT_KEEP_FAILED = 5;
@@ -311,8 +311,13 @@ public final class ConfigLoader {
                 throw error(source, "Invalid '%s.position' (%s): only preference inputs have a position column", prefix,
                         where(config.getValue(prefix + ".position")));
             }
+            ClusterKey cluster = ClusterKey.DEFAULT;
+            if (config.hasPath(prefix + ".cluster")) {
+                String value = string(config, prefix + ".cluster", source);
+                cluster = ClusterKey.of(value, where(config.getValue(prefix + ".cluster")));
+            }
             boolean allowEmpty = config.hasPath(prefix + ".allow-empty") && flag(config, prefix + ".allow-empty", source);
-            inputs.put(name, new InputConfig(name, path, kind, position, allowEmpty));
+            inputs.put(name, new InputConfig(name, path, kind, position, cluster, allowEmpty));
         }
 
         if (!config.hasPath("objectives")) {

@@ -51,6 +51,9 @@ class PopquornGroupsTest extends LocalSparkTest {
         Path config = temp.resolve("popquorn.conf");
         Files.writeString(config, """
                 inputs.ratings { path = "%s", kind = sequence }
+                # every row has the same prompt: the default cluster would be one cluster; the annotators' ratings
+                # of one text are correlated, so resample texts
+                inputs.ratings.cluster = response
                 objectives = [ { name = offense, type = expected-utility, input = ratings, utility { offensiveness = -1 } } ]
                 groups = [ gender, race ]
                 min-group-count = 50
