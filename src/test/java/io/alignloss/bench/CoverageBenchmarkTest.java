@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The reduced coverage harness: every interval type the jobs report, over 50 seeded replicates drawn from
  * populations with a known truth and run through the real evaluate and leaderboard jobs, covers inside the
- * exact 99.9% binomial band around 0.95 (43–50 of 50), so a change that breaks an interval fails here.
+ * exact 99.9% binomial band around 0.95 (41–50 of 50), so a change that breaks an interval fails here.
  */
 class CoverageBenchmarkTest extends LocalSparkTest {
     static final int REPLICATES = 50;
