@@ -165,12 +165,13 @@ public final class EvaluateBenchmark {
                 groups = [ language ]
                 output.per-example = false
                 """, data);
-        // the evaluation pass with its bootstrap (the issue's comparison), the same without bootstrap (the
-        // bootstrap's cost), and the defaults (adding the preference-bias scans)
+        // the evaluation pass with its bootstrap (the issue's comparison), the same without bootstrap and with rows
+        // as clusters (no bucket key, no cluster count: the bootstrap's cost), and the defaults (adding the
+        // preference-bias scans)
         JobConfig jobConfig = ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench",
                 List.of("preference-biases=false"), Optional.empty());
         JobConfig noBootstrap = ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench",
-                List.of("preference-biases=false", "bootstrap=0"), Optional.empty());
+                List.of("preference-biases=false", "bootstrap=0", "inputs.prefs.cluster=none"), Optional.empty());
         JobConfig defaults = ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench", List.of(), Optional.empty());
 
         double[] baseline = new double[repeat];

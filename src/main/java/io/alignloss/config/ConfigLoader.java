@@ -36,7 +36,7 @@ import static java.lang.String.format;
 public final class ConfigLoader {
     public static final List<String> TOP_LEVEL_KEYS = List.of("inputs", "objectives", "groups", "output", "bootstrap",
             "confidence", "min-group-count", "target", "reference", "loss-bound", "shift", "drift", "preference-biases", "features", "train", "run_date");
-    public static final List<String> INPUT_KEYS = List.of("path", "kind", "position");
+    public static final List<String> INPUT_KEYS = List.of("path", "kind", "position", "cluster");
     public static final List<String> OUTPUT_KEYS = List.of("path", "per-example");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
@@ -233,7 +233,12 @@ public final class ConfigLoader {
                 throw error(source, "Invalid '%s.position' (%s): only preference inputs have a position column", prefix,
                         where(config.getValue(prefix + ".position")));
             }
-            inputs.put(name, new InputConfig(name, path, kind, position));
+            ClusterKey cluster = ClusterKey.DEFAULT;
+            if (config.hasPath(prefix + ".cluster")) {
+                String value = string(config, prefix + ".cluster", source);
+                cluster = ClusterKey.of(value, where(config.getValue(prefix + ".cluster")));
+            }
+            inputs.put(name, new InputConfig(name, path, kind, position, cluster));
         }
 
         if (!config.hasPath("objectives")) {

@@ -7,18 +7,29 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One configured input: {@code inputs.<name>.path}, {@code .kind} and, for preference inputs, the optional
- * {@code .position} column (in which position the chosen response was shown, for the position-bias figure).
+ * One configured input: {@code inputs.<name>.path}, {@code .kind}, for preference inputs the optional
+ * {@code .position} column (in which position the chosen response was shown, for the position-bias figure),
+ * and {@code .cluster}, the rows the bootstrap resamples together ({@link ClusterKey}).
  */
-public record InputConfig(String name, String path, InputKind kind, Optional<String> position) {
+public record InputConfig(String name, String path, InputKind kind, Optional<String> position, ClusterKey cluster) {
     public InputConfig {
         requireNonNull(name, "name is null");
         requireNonNull(path, "path is null");
         requireNonNull(kind, "kind is null");
         requireNonNull(position, "position is null");
+        requireNonNull(cluster, "cluster is null");
+    }
+
+    public InputConfig(String name, String path, InputKind kind, Optional<String> position) {
+        this(name, path, kind, position, ClusterKey.DEFAULT);
     }
 
     public InputConfig(String name, String path, InputKind kind) {
         this(name, path, kind, Optional.empty());
+    }
+
+    /** The same input with another cluster setting. */
+    public InputConfig withCluster(ClusterKey cluster) {
+        return new InputConfig(name, path, kind, position, cluster);
     }
 }

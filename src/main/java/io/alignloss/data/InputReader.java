@@ -1,5 +1,6 @@
 package io.alignloss.data;
 
+import io.alignloss.config.ClusterKey;
 import io.alignloss.config.InputConfig;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
@@ -62,6 +63,12 @@ public final class InputReader {
             if (known == null || spec.required()) {
                 specs.put(spec.name(), spec);
             }
+        }
+        if (input.cluster().choice() == ClusterKey.Choice.COLUMN && !fields.containsKey(input.cluster().column())) {
+            throw new AlignLossException(ErrorCode.CONFIG, format(
+                    "Invalid 'inputs.%s.cluster' (%s): column '%s' is not in input '%s' (%s); set a column of the input or \"%s\"; "
+                            + "columns present: %s", input.name(), input.cluster().origin(), input.cluster().column(), input.name(),
+                    input.path(), ClusterKey.NONE_VALUE, describe(schema)));
         }
         List<String> presentGroups = new ArrayList<>();
         for (String group : groups) {

@@ -1,5 +1,6 @@
 package io.alignloss.data;
 
+import io.alignloss.config.ClusterKey;
 import io.alignloss.config.InputConfig;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -9,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 import org.apache.spark.sql.functions;
@@ -38,6 +40,9 @@ public record PreparedInput(
         List<String> originalColumns,
         List<String> groupColumns,
         Map<String, Column> rules) {
+    /** The column of a prompt's identifier: the default cluster when an input has it. */
+    public static final String PROMPT_ID = "prompt_id";
+
     public PreparedInput {
         requireNonNull(config, "config is null");
         requireNonNull(rows, "rows is null");
@@ -83,12 +88,33 @@ public record PreparedInput(
     }
 
     /**
-     * The seeded hash that assigns a row to a resampling bucket (bootstrap, learning curve): of {@code id}
+     * The column whose equal values the bootstrap resamples together (see {@link ClusterKey}): the configured
+     * column; by default {@code prompt_id} when the input has it, else the prompt text ({@code prompt}, or
+     * {@code context} for self-target inputs); empty for {@code cluster = none} (rows are resampled).
+     */
+    public Optional<String> clusterColumn() {
+        return switch (config.cluster().choice()) {
+            case NONE -> Optional.empty();
+            case COLUMN -> Optional.of(config.cluster().column());
+            case DEFAULT -> Optional.of(originalColumns.contains(PROMPT_ID) ? PROMPT_ID
+                    : config.kind() == InputKind.SELF_TARGET ? InputContract.CONTEXT : InputContract.PROMPT);
+        };
+    }
+
+    /**
+     * The seeded hash that assigns a row to a resampling bucket (bootstrap, learning curve, stderr). With a
+     * cluster column, {@code xxhash64(seed, string(cluster value))}: rows of one cluster share a bucket (the
+     * text form makes a numeric {@code prompt_id} hash as the policy evaluation's candidate sets do; a null
+     * value is one cluster of its own). With {@code cluster = none}, as before clusters existed: of {@code id}
      * when the input has an id column, else of the response text alone ({@code chosen}, {@code response}, or
-     * the self-target {@code context}). Rows with the same response text share a bucket and are resampled
-     * together, which only matters for exact duplicates.
+     * the self-target {@code context}); rows with the same response text then share a bucket, which only
+     * matters for exact duplicates.
      */
     public Column bucketHash(long seed) {
+        Optional<String> cluster = clusterColumn();
+        if (cluster.isPresent()) {
+            return xxhash64(lit(seed), column(cluster.get()).cast("string"));
+        }
         if (originalColumns.contains(InputContract.ID)) {
             return xxhash64(lit(seed), col(InputContract.ID));
         }

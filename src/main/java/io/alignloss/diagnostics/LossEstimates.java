@@ -1,5 +1,6 @@
 package io.alignloss.diagnostics;
 
+import io.alignloss.config.ClusterKey;
 import io.alignloss.config.DiagnosticsConfig;
 import io.alignloss.objective.Json;
 import io.alignloss.objective.LossStats;
@@ -11,10 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.function.Function;
 
 import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
 
 /**
  * Turns the cells of one objective into its estimate figures: the empirical loss with its bootstrap
@@ -34,9 +37,22 @@ public final class LossEstimates {
      * @param minGroupCount a target group with fewer rows counts as not covered
      * @param target        target shares per column (only columns among the group columns are used)
      * @param lossBound     range of a per-example loss, for the range of the expected loss
+     * @param clustering    the clusters the buckets hold (their rows were hashed by cluster): {@code stderr} and the
+     *                      learning curve's intervals are then cluster-robust; empty for row resampling
+     *                      ({@code cluster = none}: the row-level {@link LossStats#stderr()})
      */
     public record Settings(int bootstrap, double confidence, long seed, int minGroupCount,
-            Map<String, Map<String, Double>> target, Optional<DiagnosticsConfig.LossBound> lossBound) {
+            Map<String, Map<String, Double>> target, Optional<DiagnosticsConfig.LossBound> lossBound,
+            Optional<Clustering> clustering) {
+        public Settings {
+            requireNonNull(clustering, "clustering is null");
+        }
+
+        /** Row resampling ({@code cluster = none}). */
+        public Settings(int bootstrap, double confidence, long seed, int minGroupCount,
+                Map<String, Map<String, Double>> target, Optional<DiagnosticsConfig.LossBound> lossBound) {
+            this(bootstrap, confidence, seed, minGroupCount, target, lossBound, Optional.empty());
+        }
     }
 
     /** Sums of a subset of the rows, per bucket and in total. */
@@ -64,6 +80,28 @@ public final class LossEstimates {
 
         double[] replicates(double[][] weights) {
             return Resampling.replicateRatios(wy, wx, weights);
+        }
+
+        /** {@code Σ_c e_c²} of the slice's clusters at its own L̂, from its buckets ({@link Resampling#clusterSquares}). */
+        double clusterSquares() {
+            return Resampling.clusterSquares(wy, wx, stats.numeratorSum() / stats.denominatorSum());
+        }
+
+        /** Whether the slice has a loss and rows in at least two buckets (one bucket has no spread to measure). */
+        boolean spread() {
+            int filled = 0;
+            for (LossStats bucket : buckets) {
+                filled += bucket == null ? 0 : 1;
+            }
+            return stats.denominatorSum() > 0 && filled >= 2;
+        }
+
+        /**
+         * Cluster-robust linearised standard error of the slice's loss from its buckets:
+         * {@code sqrt(B/(B−1)·Σ_b (wy_b − L̂·wx_b)²) / Σwx}; empty without {@link #spread()}.
+         */
+        OptionalDouble clusterStderr() {
+            return spread() ? OptionalDouble.of(Math.sqrt(clusterSquares()) / stats.denominatorSum()) : OptionalDouble.empty();
         }
 
         /** The statistics of replicate r: Σ_b W_rb·stats_b. */
@@ -120,6 +158,9 @@ public final class LossEstimates {
     /** The slice's base figures, each resampled figure replaced by {@code { value, ci }}. */
     private Map<String, Object> sliceFigures(Slice slice) {
         Map<String, Object> result = new LinkedHashMap<>(figures.apply(slice.stats));
+        if (settings.clustering().isPresent()) {
+            result.replace("stderr", Json.number(slice.clusterStderr()));
+        }
         Map<String, Double> values = resampled.apply(slice.stats);
         if (values.isEmpty()) {
             return result;
@@ -165,6 +206,9 @@ public final class LossEstimates {
         result.put("ci", interval(allReplicates));
         result.put("confidence", settings.confidence());
         result.put("bootstrap", settings.bootstrap());
+        // without clusters every row is resampled on its own: G = the rows
+        result.put("ci_cluster", settings.clustering().map(Clustering::column).orElse(ClusterKey.NONE_VALUE));
+        result.put("clusters", settings.clustering().map(Clustering::clusters).orElse(all.stats.count()));
 
         Map<String, Object> groups = new LinkedHashMap<>();
         Map<String, Object> gaps = new LinkedHashMap<>();
@@ -208,7 +252,7 @@ public final class LossEstimates {
             point.put("fraction", Resampling.CURVE_FRACTIONS[k]);
             point.put("n", levels[k].stats.count());
             point.put("loss", Json.number(levels[k].loss()));
-            point.put("ci", normalInterval(levels[k].stats));
+            point.put("ci", normalInterval(levels[k].stats.loss(), curveStderr(all, levels[k], k)));
             if (target.isPresent()) {
                 int buckets = Resampling.bucketsIn(Resampling.CURVE_FRACTIONS[k]);
                 point.put("reweighted_loss", Json.number(target.get().reweighted(cells.stream()
@@ -252,17 +296,34 @@ public final class LossEstimates {
     }
 
     /**
+     * The standard error of the learning curve's subsample at {@code CURVE_FRACTIONS[k]}, its buckets
+     * {@code 0 .. n_k − 1}. Rows resampled: the subsample's own row-level {@link LossStats#stderr()}. Clusters:
+     * its own buckets are too few to measure a spread (1% is one bucket), so the full data's
+     * {@code Σ_c e_c²} is scaled to the subsample's share of the clusters, {@code n_k/B} (the subsample is a
+     * uniform random share of them): {@code sqrt(n_k/B · Σ_c e_c²) / Σ_{sub} wx}.
+     */
+    private OptionalDouble curveStderr(Slice all, Slice level, int k) {
+        if (settings.clustering().isEmpty()) {
+            return level.stats.stderr();
+        }
+        if (!all.spread() || !(level.stats.denominatorSum() > 0)) {
+            return OptionalDouble.empty();
+        }
+        double share = (double) Resampling.bucketsIn(Resampling.CURVE_FRACTIONS[k]) / BUCKETS;
+        return OptionalDouble.of(Math.sqrt(share * all.clusterSquares()) / level.stats.denominatorSum());
+    }
+
+    /**
      * {@code L̂ ± z·stderr} from the linearised standard error: the learning curve's subsamples are made of
      * few buckets (1% is one), too few to resample, so their intervals are normal ones.
      */
-    private List<Double> normalInterval(LossStats stats) {
-        if (settings.bootstrap() == 0 || stats.loss().isEmpty() || stats.stderr().isEmpty()) {
+    private List<Double> normalInterval(OptionalDouble loss, OptionalDouble stderr) {
+        if (settings.bootstrap() == 0 || loss.isEmpty() || stderr.isEmpty()) {
             return null;
         }
         double z = new NormalDistribution().inverseCumulativeProbability((1 + settings.confidence()) / 2);
-        double loss = stats.loss().getAsDouble();
-        double halfWidth = z * stats.stderr().getAsDouble();
-        return List.of(loss - halfWidth, loss + halfWidth);
+        double halfWidth = z * stderr.getAsDouble();
+        return List.of(loss.getAsDouble() - halfWidth, loss.getAsDouble() + halfWidth);
     }
 
     private List<Double> interval(double[] replicates) {

@@ -82,6 +82,25 @@ public final class Resampling {
     }
 
     /**
+     * The sum of squared cluster residuals {@code Σ_c e_c²}, {@code e_c = Σ_{i∈c} w_i(y_i − L̂·x_i)}, estimated
+     * from per-bucket sums when every cluster lies in one bucket:
+     * {@code B/(B−1) · Σ_b S_b²} with {@code S_b = wy_b − L̂·wx_b} and {@code B = }{@link #BUCKETS}. With the
+     * clusters hashed uniformly into the B buckets and {@code Σ_c e_c = 0} at {@code L̂}, the cross terms of
+     * two clusters sharing a bucket have expectation {@code −Σ_c e_c²/B}, so the estimate is unbiased; it is
+     * noisier than the exact sum (about B − 1 degrees of freedom when G ≫ B).
+     *
+     * @param ratio the L̂ the residuals are taken at
+     */
+    public static double clusterSquares(double[] wy, double[] wx, double ratio) {
+        double squares = 0;
+        for (int b = 0; b < BUCKETS; b++) {
+            double residual = wy[b] - ratio * wx[b];
+            squares += residual * residual;
+        }
+        return (double) BUCKETS / (BUCKETS - 1) * squares;
+    }
+
+    /**
      * The percentile interval of replicate values at the confidence level; null when the values are missing
      * or more than 5% of the replicates are undefined (NaN: a replicate that drew no weight for the slice).
      */

@@ -10,6 +10,7 @@ import io.alignloss.data.InputContract;
 import io.alignloss.data.InputReader;
 import io.alignloss.data.PreparedInput;
 import io.alignloss.data.InputKind;
+import io.alignloss.diagnostics.Clustering;
 import io.alignloss.diagnostics.CovariateShift;
 import io.alignloss.diagnostics.Drift;
 import io.alignloss.diagnostics.DriftThresholds;
@@ -20,6 +21,7 @@ import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import io.alignloss.lm.LanguageModel;
 import io.alignloss.lm.LanguageModelFolder;
+import io.alignloss.model.PolicyData;
 import io.alignloss.model.PolicyEvaluation;
 import io.alignloss.model.RewardModel;
 import io.alignloss.objective.BradleyTerryObjective;
@@ -127,6 +129,8 @@ public final class EvaluateJob {
     private Map<String, Map<String, Object>> shift = Map.of();
     /** A trained policy's figures on its objective's candidate sets, per objective with {@code model = …}. */
     private Map<String, Map<String, Object>> policies = Map.of();
+    /** The clusters each input's bootstrap resamples; absent for {@code cluster = none}. */
+    private Map<String, Clustering> clustering = Map.of();
     /** Preference-data bias figures per input. */
     private Map<String, Map<String, Object>> biases = Map.of();
     private org.apache.hadoop.conf.Configuration hadoopConf;
@@ -226,8 +230,9 @@ public final class EvaluateJob {
             Map<String, InputStats> stats = new LinkedHashMap<>();
             for (PreparedInput input : inputs.values()) {
                 List<Objective> on = objectivesOn(input.name());
+                // clusters need their buckets for the cluster-robust stderr even without bootstrap replicates
                 InputStats inputStats = timed("scan input " + input.name(), () -> InputAggregation.run(input, on, input.originalColumns().contains(InputContract.WEIGHT), settings.seed(),
-                        on.stream().anyMatch(objective -> resampling(objective).bootstrap() > 0)));
+                        input.clusterColumn().isPresent() || on.stream().anyMatch(objective -> resampling(objective).bootstrap() > 0)));
                 LOG.info("input {}: {} rows read, {} rejected ({})", input.name(), inputStats.rows(), inputStats.rejected(),
                         format("%.4f%%", 100 * inputStats.rejectFraction()));
                 stats.put(input.name(), inputStats);
@@ -235,6 +240,23 @@ public final class EvaluateJob {
                     warnings.add(format("input '%s' has no rows", input.name()));
                 }
             }
+
+            Map<String, Clustering> clustering = new LinkedHashMap<>();
+            if (settings.mode() == Mode.EVALUATE) {
+                for (PreparedInput input : inputs.values()) {
+                    if (input.clusterColumn().isPresent() && !objectivesOn(input.name()).isEmpty()) {
+                        String column = input.clusterColumn().get();
+                        Clustering clusters = new Clustering(column, timed("count clusters of input " + input.name(),
+                                () -> InputAggregation.clusters(input)));
+                        clustering.put(input.name(), clusters);
+                        if (!clusters.reliable()) {
+                            warnings.add(format("input '%s' has %d clusters of '%s' (< %d): the bootstrap intervals and stderr, which "
+                                    + "resample clusters, are unreliable", input.name(), clusters.clusters(), column, Clustering.MIN_RELIABLE));
+                        }
+                    }
+                }
+            }
+            this.clustering = clustering;
 
             Map<String, Map<String, Long>> reasons = new LinkedHashMap<>();
 
@@ -270,7 +292,7 @@ public final class EvaluateJob {
                     DiagnosticsConfig diagnostics = resampling(objective);
                     policies.put(objective.name(), timed("evaluate policy of objective " + objective.name(), () -> PolicyEvaluation.evaluate(
                             input.rows().filter(input.accepted()), expectedUtility.policy().get(), expectedUtility.utilityOf(), settings.seed(),
-                            diagnostics.bootstrap(), diagnostics.confidence())));
+                            diagnostics.bootstrap(), diagnostics.confidence(), input.clusterColumn().orElse(PolicyData.PROMPT_ID))));
                     LOG.info("objective {}: policy mean utility {} (uniform {}) over {} prompts", objective.name(),
                             policies.get(objective.name()).get("mean_utility"), policies.get(objective.name()).get("uniform_mean_utility"),
                             policies.get(objective.name()).get("prompts"));
@@ -532,7 +554,8 @@ public final class EvaluateJob {
         }
         DiagnosticsConfig diagnostics = resampling(objective);
         LossEstimates.Settings estimateSettings = new LossEstimates.Settings(diagnostics.bootstrap(), diagnostics.confidence(),
-                settings.seed(), diagnostics.minGroupCount(), target, diagnostics.lossBound());
+                settings.seed(), diagnostics.minGroupCount(), target, diagnostics.lossBound(),
+                Optional.ofNullable(clustering.get(config.input())));
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("type", config.type().configName());
         figures.put("input", config.input());

@@ -146,4 +146,17 @@ public final class InputAggregation {
         }
         return new InputStats(total, rejectedTotal, groups, byObjective);
     }
+
+    /**
+     * The exact number of distinct values of the input's cluster column among its accepted rows, in the text
+     * form the bucket hash reads (a null value is one cluster): a {@code distinct().count()} over that one
+     * column, whose partial aggregation leaves one row per cluster and partition for the shuffle. An
+     * approximate count ({@code approx_count_distinct}) would save that shuffle, but G enters the reliability
+     * warning and users compare it with their data.
+     */
+    public static long clusters(PreparedInput input) {
+        String column = input.clusterColumn().orElseThrow(() -> new IllegalArgumentException(
+                "Cannot count clusters of input '" + input.name() + "': it has cluster = none"));
+        return input.rows().filter(input.accepted()).select(PreparedInput.column(column).cast("string")).distinct().count();
+    }
 }

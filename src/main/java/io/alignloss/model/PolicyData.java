@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -27,7 +28,7 @@ import static org.apache.spark.sql.functions.xxhash64;
  */
 public final class PolicyData {
     /** The column whose equal values make one candidate set. */
-    public static final String PROMPT_ID = "prompt_id";
+    public static final String PROMPT_ID = PreparedInput.PROMPT_ID;
     /** A sequence row's precomputed response embedding (embedding features). */
     public static final String EMBEDDING = "embedding";
     /** Logged data: true on the candidate that was shown. */
@@ -46,7 +47,16 @@ public final class PolicyData {
      * @param utility U(x, y) of a row, e.g. {@code ExpectedUtilityObjective.utilityOf()}
      */
     public static JavaRDD<PolicyBlock> blocks(Dataset<Row> accepted, Featurizer featurizer, Column utility, long seed) {
-        return blocks(accepted, featurizer, utility, lit(Double.NaN), seed);
+        return blocks(accepted, featurizer, utility, lit(Double.NaN), seed, PROMPT_ID);
+    }
+
+    /**
+     * The same, each set's resampling hash taken of {@code cluster} (a column constant within a candidate set,
+     * e.g. a topic; the set takes its first candidate's value) instead of its {@code prompt_id}: the input's
+     * cluster column, so that the policy's bootstrap resamples the clusters the scan's buckets hold.
+     */
+    public static JavaRDD<PolicyBlock> blocks(Dataset<Row> accepted, Featurizer featurizer, Column utility, long seed, String cluster) {
+        return blocks(accepted, featurizer, utility, lit(Double.NaN), seed, cluster);
     }
 
     /**
@@ -56,17 +66,23 @@ public final class PolicyData {
     public static JavaRDD<PolicyBlock> loggedBlocks(Dataset<Row> accepted, Featurizer featurizer, Column utility, long seed) {
         Column shown = coalesce(PreparedInput.column(LOGGED), lit(false));
         return blocks(accepted, featurizer, when(shown, utility).otherwise(lit(0.0)),
-                when(shown, PreparedInput.column(BEHAVIOR_PROB)).otherwise(lit(Double.NaN)), seed);
+                when(shown, PreparedInput.column(BEHAVIOR_PROB)).otherwise(lit(Double.NaN)), seed, PROMPT_ID);
     }
 
-    private static JavaRDD<PolicyBlock> blocks(Dataset<Row> accepted, Featurizer featurizer, Column utility, Column behavior, long seed) {
+    // h = xxhash64(seed, string(cluster)): with cluster = prompt_id the hash of the set's key, as the scan's bucket hash
+    private static JavaRDD<PolicyBlock> blocks(Dataset<Row> accepted, Featurizer featurizer, Column utility, Column behavior, long seed,
+            String cluster) {
         boolean embedded = featurizer.spec().type() == FeatureType.EMBEDDING;
         Column candidate = struct(col(InputContract.PROMPT).as("p"), col(InputContract.RESPONSE).as("r"),
                 utility.cast("double").as("u"), (embedded ? col(EMBEDDING).cast("array<double>") : lit(null).cast("array<double>")).as("e"),
                 behavior.cast("double").as("b"));
-        Dataset<Row> sets = accepted.groupBy(PreparedInput.column(PROMPT_ID).cast("string").as("x"))
-                .agg(collect_list(candidate).as("c"), avg(col(InputContract.WEIGHT)).as("w"))
-                .withColumn("h", xxhash64(lit(seed), col("x")));
+        Column key = PreparedInput.column(cluster).cast("string");
+        Dataset<Row> sets = cluster.equals(PROMPT_ID)
+                ? accepted.groupBy(key.as("x")).agg(collect_list(candidate).as("c"), avg(col(InputContract.WEIGHT)).as("w"))
+                        .withColumn("h", xxhash64(lit(seed), col("x")))
+                : accepted.groupBy(PreparedInput.column(PROMPT_ID).cast("string").as("x"))
+                        .agg(collect_list(candidate).as("c"), avg(col(InputContract.WEIGHT)).as("w"), first(key).as("k"))
+                        .withColumn("h", xxhash64(lit(seed), col("k")));
         int dimension = featurizer.dimension();
         boolean dense = featurizer.spec().type() != FeatureType.TEXT_HASH;
         return sets.select(col("c"), col("w"), col("h")).javaRDD().mapPartitions(partition -> {

@@ -112,9 +112,18 @@ public final class PolicyEvaluation {
      */
     public static Map<String, Object> evaluate(Dataset<Row> accepted, RewardModel policy, Column utility, long seed, int bootstrap,
             double confidence) {
+        return evaluate(accepted, policy, utility, seed, bootstrap, confidence, PolicyData.PROMPT_ID);
+    }
+
+    /**
+     * The same, the bootstrap resampling the candidate sets by the input's cluster column (a prompt is the
+     * smallest unit: with {@code cluster = none} or {@code prompt_id} the sets are resampled by prompt).
+     */
+    public static Map<String, Object> evaluate(Dataset<Row> accepted, RewardModel policy, Column utility, long seed, int bootstrap,
+            double confidence, String cluster) {
         Featurizer featurizer = policy.featurizer();
         double[] theta = policy.weights();
-        JavaRDD<PolicyBlock> blocks = PolicyData.blocks(accepted, featurizer, utility, seed);
+        JavaRDD<PolicyBlock> blocks = PolicyData.blocks(accepted, featurizer, utility, seed, cluster);
         Sums sums = blocks.aggregate(new Sums(), (partial, block) -> partial.add(block, theta), Sums::merge);
         return figures(sums, seed, bootstrap, confidence);
     }

@@ -52,6 +52,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void clusterIsTheDefaultNoneOrAColumnWithWhereItWasSet() throws Exception {
+        JobConfig config = ConfigLoader.load(write(VALID + "\ninputs.prefs.cluster = none\ninputs.seqs.cluster = conversation\n"),
+                List.of(), Optional.empty());
+        assertThat(config.inputs().get("prefs").cluster().choice()).isEqualTo(ClusterKey.Choice.NONE);
+        ClusterKey seqs = config.inputs().get("seqs").cluster();
+        assertThat(seqs.choice()).isEqualTo(ClusterKey.Choice.COLUMN);
+        assertThat(seqs.column()).isEqualTo("conversation");
+        assertThat(seqs.origin()).endsWith("job.conf: 14");
+        assertThat(ConfigLoader.load(write(VALID), List.of(), Optional.empty()).inputs().get("prefs").cluster())
+                .isEqualTo(ClusterKey.DEFAULT);
+        File empty = write(VALID + "\ninputs.prefs.cluster = \"\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(empty, List.of(), Optional.empty()))
+                .isInstanceOf(AlignLossException.class)
+                .hasMessageContaining("Invalid 'inputs.prefs.cluster' (")
+                .hasMessageContaining("job.conf: 13): empty");
+    }
+
+    @Test
     void unknownKeyListsTheValidKeysAndNamesTheFileAndLine() throws Exception {
         File file = write(VALID + "\noutptu.path = x\n");
         assertThatThrownBy(() -> ConfigLoader.load(file, List.of(), Optional.empty()))

@@ -1,6 +1,7 @@
 package io.alignloss.job;
 
 import com.typesafe.config.ConfigFactory;
+import io.alignloss.config.ClusterKey;
 import io.alignloss.config.InputConfig;
 import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.data.ColumnSpec;
@@ -42,6 +43,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class InputAggregationTest extends LocalSparkTest {
     private static final long SEED = 7;
+    /** These inputs have no prompt: rows are resampled by id (the row-level bucket hash these tests check). */
+    private static final InputConfig ROW_RESAMPLED = new InputConfig("in", "unused", InputKind.PREFERENCE)
+            .withCluster(ClusterKey.of(ClusterKey.NONE_VALUE, "test"));
 
     /** An objective that reads its terms from columns, so the expected sums are plain arithmetic. */
     private record ColumnObjective(String name, boolean withDenominator) implements Objective {
@@ -113,7 +117,7 @@ class InputAggregationTest extends LocalSparkTest {
     }
 
     private static PreparedInput input(Dataset<Row> rows, List<String> groups) {
-        return new PreparedInput(new InputConfig("in", "unused", InputKind.PREFERENCE), rows, List.of(rows.columns()), groups,
+        return new PreparedInput(ROW_RESAMPLED, rows, List.of(rows.columns()), groups,
                 Map.of("flagged", col("flag")));
     }
 
@@ -216,7 +220,7 @@ class InputAggregationTest extends LocalSparkTest {
         // two partitions of ~10,000 combinations each: no task overflows, the total does
         Dataset<Row> rows = spark.range(0, InputAggregation.MAX_GROUPS + 1, 1, 2).select(col("id").cast("string").as("id"),
                 col("id").cast("string").as("lang"), col("id").cast("double").as("y"), col("id").cast("double").as("s"));
-        PreparedInput input = new PreparedInput(new InputConfig("in", "unused", InputKind.PREFERENCE), rows, List.of(rows.columns()),
+        PreparedInput input = new PreparedInput(ROW_RESAMPLED, rows, List.of(rows.columns()),
                 List.of("lang"), Map.of());
         assertThatThrownBy(() -> InputAggregation.run(input, List.of(new ColumnObjective("mean", false)), false, SEED, true))
                 .isInstanceOf(AlignLossException.class)

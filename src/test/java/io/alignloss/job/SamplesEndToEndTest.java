@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,10 +25,17 @@ class SamplesEndToEndTest extends LocalSparkTest {
     @TempDir
     Path temp;
 
+    /**
+     * With {@code cluster = none} the bootstrap resamples rows by id and {@code stderr} is the row-level
+     * linearised form, as before clusters existed: the figures below are the pre-cluster ones.
+     */
     @Test
     void evaluateOnSamplesMatchesAPlainJavaComputation() throws Exception {
         Path out = temp.resolve("run");
-        int status = Main.execute("evaluate", "--config", "conf/samples.conf", "--out", out.toString());
+        Path config = temp.resolve("samples-rows.conf");
+        Files.writeString(config, Files.readString(Path.of("conf/samples.conf"))
+                + "\ninputs.prefs.cluster = none\ninputs.seqs.cluster = none\n");
+        int status = Main.execute("evaluate", "--config", config.toString(), "--out", out.toString());
         assertThat(status).isEqualTo(0);
         assertThat(out.resolve("_SUCCESS")).exists();
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
@@ -67,6 +75,8 @@ class SamplesEndToEndTest extends LocalSparkTest {
         assertThat(bt.get("loss").asDouble()).isCloseTo(mean, within(1e-12));
         assertThat(bt.get("stderr").asDouble()).isCloseTo(Math.sqrt(squares) / sw, within(1e-12));
         assertThat(bt.get("count").asLong()).isEqualTo(prefs.size());
+        assertThat(bt.get("ci_cluster").asText()).isEqualTo("none");
+        assertThat(bt.get("clusters").asLong()).isEqualTo(prefs.size());
         assertThat(bt.get("weight_sum").asDouble()).isCloseTo(sw, within(1e-9));
         assertThat(bt.get("accuracy").asDouble()).isCloseTo(correct / decided, within(1e-12));
 
