@@ -27,7 +27,7 @@ import java.util.stream.Stream;
                 + "'bench scale': 20M rows evaluated and 10 L-BFGS iterations on 2M x 384 pairs, with a cluster projection. "
                 + "'bench lm': language-model training tokens/s against the floor of its own arithmetic (FLOPs per token at the "
                 + "machine's measured rate), with the ratio. "
-                + "'bench coverage': the coverage of every reported 95% interval over replicate datasets drawn from populations with a "
+                + "'bench coverage': the coverage of every reported 95%% interval over replicate datasets drawn from populations with a "
                 + "known expected loss, run through the real evaluate and leaderboard jobs.")
 final class BenchCommand implements Callable<Integer> {
     @Spec
