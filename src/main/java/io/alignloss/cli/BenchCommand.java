@@ -1,5 +1,6 @@
 package io.alignloss.cli;
 
+import io.alignloss.bench.CoverageBenchmark;
 import io.alignloss.bench.EvaluateBenchmark;
 import io.alignloss.bench.LmBenchmark;
 import io.alignloss.bench.TrainBenchmark;
@@ -26,15 +27,17 @@ import java.util.stream.Stream;
                 + "'bench train': seconds per L-BFGS iteration against MLlib LogisticRegression and a plain Java loop. "
                 + "'bench scale': 20M rows evaluated and 10 L-BFGS iterations on 2M x 384 pairs, with a cluster projection. "
                 + "'bench lm': language-model training tokens/s against the floor of its own arithmetic (FLOPs per token at the "
-                + "machine's measured rate), with the ratio.")
+                + "machine's measured rate), with the ratio. "
+                + "'bench coverage': the coverage of every reported 95%% interval over replicate datasets drawn from populations with a "
+                + "known expected loss, run through the real evaluate and leaderboard jobs.")
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate, train, scale or lm.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate, train, scale, lm or coverage.")
     String name;
 
-    @Option(names = "--rows", paramLabel = "N", description = "Generated rows (default: 5,000,000 for evaluate, 1,000,000 pairs for train; lm: every Alpaca row, "
+    @Option(names = "--rows", paramLabel = "N", description = "Generated rows (default: 5,000,000 for evaluate, 1,000,000 pairs for train; coverage: the shift case's data rows, 500,000; lm: every Alpaca row, "
             + "cycled when more are asked, or 5,000 synthetic rows).")
     Long rows;
 
@@ -61,15 +64,29 @@ final class BenchCommand implements Callable<Integer> {
             + "without one, rows are identified and bucketed by hashing their text.")
     boolean withId;
 
+    @Option(names = "--replicates", paramLabel = "R", defaultValue = "200", description = "coverage: replicate datasets per interval type "
+            + "(default: ${DEFAULT-VALUE}; the shift case uses at most 50).")
+    int replicates;
+
+    @Option(names = "--cases", paramLabel = "A,B", split = ",", description = "coverage: the cases to run (default: all of "
+            + "preference, sequence, leaderboard, drift, shift, clustered).")
+    List<String> cases;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "coverage: folder for coverage.json (default: only the table on stdout).")
+    Path out;
+
     @Option(names = "--keep", description = "Keep the generated data and outputs (in a temporary folder it names).")
     boolean keep;
 
     @Override
     public Integer call() throws Exception {
-        if (!name.equals("evaluate") && !name.equals("train") && !name.equals("scale") && !name.equals("lm")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown benchmark '" + name + "' (valid: evaluate, train, scale, lm)");
+        if (!List.of("evaluate", "train", "scale", "lm", "coverage").contains(name)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown benchmark '" + name + "' (valid: evaluate, train, scale, lm, coverage)");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (name.equals("coverage")) {
+            return coverage(out);
+        }
         if (name.equals("lm")) {
             Optional<Path> data = Files.isRegularFile(LmBenchmark.ALPACA) ? Optional.of(LmBenchmark.ALPACA) : Optional.empty();
             LmBenchmark.Settings settings = new LmBenchmark.Settings(rows == null ? 0 : rows, partitions == null ? 0 : partitions, repeat,
@@ -105,6 +122,36 @@ final class BenchCommand implements Callable<Integer> {
         try (SparkSessions session = SparkSessions.open("alignloss bench evaluate")) {
             EvaluateBenchmark.Results results = EvaluateBenchmark.run(session.spark(), rows, partitions, repeat, seed, work, out, withId);
             EvaluateBenchmark.report(results, rows, out);
+        }
+        finally {
+            if (keep) {
+                out.println("kept " + work);
+            }
+            else {
+                try (Stream<Path> paths = Files.walk(work)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+        }
+        return 0;
+    }
+
+    private int coverage(PrintWriter out) throws Exception {
+        CoverageBenchmark.Settings settings;
+        try {
+            settings = new CoverageBenchmark.Settings(replicates, seed, cases == null ? CoverageBenchmark.Settings.allCases() : cases, 1.0,
+                    rows == null ? 500_000 : rows);
+        }
+        catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path work = EvaluateBenchmark.workFolder();
+        try (SparkSessions session = SparkSessions.open("alignloss bench coverage")) {
+            CoverageBenchmark.Report report = CoverageBenchmark.run(session.spark(), settings, work, out);
+            CoverageBenchmark.print(report, out);
+            if (this.out != null) {
+                out.println("wrote " + CoverageBenchmark.write(report, this.out));
+            }
         }
         finally {
             if (keep) {
