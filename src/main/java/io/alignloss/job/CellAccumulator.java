@@ -22,6 +22,11 @@ import java.util.Map;
  * <p>Reads the projected rows of {@link InputAggregation} by ordinal: group values (strings, never null),
  * the bucket hash (long), accepted (boolean; null counts as rejected), then the value columns as doubles (may be
  * null). A sum skips a product with a null factor, as Spark's {@code sum} skips a null.
+ *
+ * <p>When asked to count clusters it also keeps the distinct bucket hashes of the accepted rows
+ * ({@link DistinctHashes}) and sends them per bucket, sorted, next to the cells: {@link ScanKey} tells a group's
+ * cells from a bucket's hashes in the one {@code reduceByKey}, which unites each bucket's hashes
+ * ({@link ClusterHashes#merge}).
  */
 final class CellAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -37,6 +42,7 @@ final class CellAccumulator implements Serializable {
     private final int[][] extras;
     private final int sumsPerCell;
     private final int maxGroups;
+    private final boolean countClusters;
 
     /**
      * @param groups       number of group columns (ordinals 0 .. groups − 1; then bucket hash, accepted; a
@@ -46,8 +52,10 @@ final class CellAccumulator implements Serializable {
      * @param denominators per objective, ordinal of the loss denominator x, or −1 for x = 1
      * @param extras       per objective, ordinals of its named sums
      * @param maxGroups    most group-value combinations a partition may hold before it stops with an overflow
+     * @param countClusters whether to collect the distinct bucket hashes of the accepted rows (one per cluster)
      */
-    CellAccumulator(int groups, int weight, int[] numerators, int[] denominators, int[][] extras, int maxGroups) {
+    CellAccumulator(int groups, int weight, int[] numerators, int[] denominators, int[][] extras, int maxGroups,
+                    boolean countClusters) {
         this.groups = groups;
         this.weight = weight;
         this.numerators = numerators.clone();
@@ -59,6 +67,7 @@ final class CellAccumulator implements Serializable {
         }
         this.sumsPerCell = size;
         this.maxGroups = maxGroups;
+        this.countClusters = countClusters;
     }
 
     /** Doubles per cell: the counts, then every objective's sums. */
@@ -90,11 +99,79 @@ final class CellAccumulator implements Serializable {
     }
 
     /**
+     * The key of what a partition sends: a group-value combination's cells ({@code bucket = -1}), or one bucket's
+     * distinct cluster hashes ({@code group} empty).
+     */
+    record ScanKey(List<String> group, int bucket) implements Serializable {
+        static ScanKey cells(List<String> group) {
+            return new ScanKey(group, -1);
+        }
+
+        static ScanKey clusters(int bucket) {
+            return new ScanKey(List.of(), bucket);
+        }
+
+        boolean isClusters() {
+            return bucket >= 0;
+        }
+    }
+
+    /** What a partition sends under a {@link ScanKey}; two parts under one key merge. */
+    sealed interface Part extends Serializable permits GroupCells, ClusterHashes {
+        /** The merge of two parts sent under one key (so of one kind). */
+        static Part merge(Part a, Part b) {
+            if (a instanceof GroupCells cells) {
+                return cells.merge((GroupCells) b);
+            }
+            return ((ClusterHashes) a).merge((ClusterHashes) b);
+        }
+
+        /** What the driver needs of a merged part: the cells; of a bucket's hashes only their count. */
+        Part collected();
+    }
+
+    /**
+     * One bucket's distinct cluster hashes, ascending, and their number. The driver receives only the number
+     * ({@link #collected}): every cluster lies in one bucket, so the buckets' numbers add up to the clusters.
+     */
+    record ClusterHashes(long[] sorted, long count) implements Part {
+        static ClusterHashes of(long[] sorted) {
+            return new ClusterHashes(sorted, sorted.length);
+        }
+
+        /** The sorted union of two buckets' sorted distinct hashes. */
+        ClusterHashes merge(ClusterHashes other) {
+            long[] a = sorted;
+            long[] b = other.sorted;
+            long[] merged = new long[a.length + b.length];
+            int i = 0;
+            int j = 0;
+            int k = 0;
+            while (i < a.length || j < b.length) {
+                long next = j == b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
+                merged[k++] = next;
+                while (i < a.length && a[i] == next) {
+                    i++;
+                }
+                while (j < b.length && b[j] == next) {
+                    j++;
+                }
+            }
+            return of(Arrays.copyOf(merged, k));
+        }
+
+        @Override
+        public ClusterHashes collected() {
+            return new ClusterHashes(new long[0], count);
+        }
+    }
+
+    /**
      * One group-value combination's rows read and rejected, and its non-empty cells: their buckets, ascending,
      * and for each its accepted count and sums, packed side by side ({@code cellSize} doubles a cell). A
      * partition sends one of these per group, not one record per cell.
      */
-    record GroupCells(long rows, long rejected, int cellSize, int[] buckets, double[] cells) implements Serializable {
+    record GroupCells(long rows, long rejected, int cellSize, int[] buckets, double[] cells) implements Part {
         /** A marker for a partition that met more group-value combinations than allowed. */
         static GroupCells overflow() {
             return new GroupCells(0, 0, 0, new int[]{-1}, new double[0]);
@@ -131,6 +208,11 @@ final class CellAccumulator implements Serializable {
             }
             return new GroupCells(rows + other.rows, rejected + other.rejected, cellSize, Arrays.copyOf(mergedBuckets, k),
                     Arrays.copyOf(merged, k * cellSize));
+        }
+
+        @Override
+        public GroupCells collected() {
+            return this;
         }
     }
 
@@ -175,8 +257,8 @@ final class CellAccumulator implements Serializable {
         }
     }
 
-    /** Accumulates a partition's rows and returns its non-empty cells. */
-    Iterator<Tuple2<List<String>, GroupCells>> accumulate(Iterator<InternalRow> rows) {
+    /** Accumulates a partition's rows and returns its non-empty cells, then (if asked) its cluster hashes by bucket. */
+    Iterator<Tuple2<ScanKey, Part>> accumulate(Iterator<InternalRow> rows) {
         Map<GroupKey, double[]> table = new HashMap<>();
         GroupKey probe = new GroupKey(groups);
         double[] single = groups == 0 ? newGroup() : null;
@@ -186,9 +268,11 @@ final class CellAccumulator implements Serializable {
         int cellSize = cellSize();
         int hashOrdinal = groups;
         int acceptedOrdinal = groups + 1;
+        DistinctHashes clusters = countClusters ? new DistinctHashes() : null;
         while (rows.hasNext()) {
             InternalRow row = rows.next();
-            int cell = HEAD + Resampling.bucketOf(row.getLong(hashOrdinal)) * cellSize;
+            long hash = row.getLong(hashOrdinal);
+            int cell = HEAD + Resampling.bucketOf(hash) * cellSize;
             double[] group = single;
             if (group == null) {
                 for (int g = 0; g < groups; g++) {
@@ -198,7 +282,7 @@ final class CellAccumulator implements Serializable {
                 group = table.get(probe);
                 if (group == null) {
                     if (table.size() >= maxGroups) {
-                        return List.of(new Tuple2<List<String>, GroupCells>(List.of(), GroupCells.overflow())).iterator();
+                        return List.of(new Tuple2<ScanKey, Part>(ScanKey.cells(List.of()), GroupCells.overflow())).iterator();
                     }
                     group = newGroup();
                     table.put(probe.copy(), group);
@@ -212,8 +296,20 @@ final class CellAccumulator implements Serializable {
             }
             group[cell]++;
             add(row, group, cell + COUNTS);
+            if (clusters != null) {
+                clusters.add(hash);
+            }
         }
-        return cells(table);
+        List<Tuple2<ScanKey, Part>> parts = cells(table);
+        if (clusters != null) {
+            long[][] byBucket = clusters.byBucket();
+            for (int b = 0; b < byBucket.length; b++) {
+                if (byBucket[b].length > 0) {
+                    parts.add(new Tuple2<>(ScanKey.clusters(b), ClusterHashes.of(byBucket[b])));
+                }
+            }
+        }
+        return parts.iterator();
     }
 
     // per objective: Σw, Σw·x, Σw·y, Σw²·x², Σw²·x·y, Σw²·y², and Σ of each named sum
@@ -252,9 +348,9 @@ final class CellAccumulator implements Serializable {
         }
     }
 
-    private Iterator<Tuple2<List<String>, GroupCells>> cells(Map<GroupKey, double[]> table) {
+    private List<Tuple2<ScanKey, Part>> cells(Map<GroupKey, double[]> table) {
         int cellSize = cellSize();
-        List<Tuple2<List<String>, GroupCells>> groupCells = new ArrayList<>();
+        List<Tuple2<ScanKey, Part>> groupCells = new ArrayList<>();
         for (Map.Entry<GroupKey, double[]> entry : table.entrySet()) {
             List<String> key = new ArrayList<>(groups);
             for (UTF8String value : entry.getKey().values) {
@@ -271,9 +367,9 @@ final class CellAccumulator implements Serializable {
                     buckets[present++] = b;
                 }
             }
-            groupCells.add(new Tuple2<>(List.copyOf(key), new GroupCells((long) group[0], (long) group[1], cellSize,
+            groupCells.add(new Tuple2<>(ScanKey.cells(List.copyOf(key)), new GroupCells((long) group[0], (long) group[1], cellSize,
                     Arrays.copyOf(buckets, present), Arrays.copyOf(cells, present * cellSize))));
         }
-        return groupCells.iterator();
+        return groupCells;
     }
 }

@@ -250,9 +250,12 @@ public final class EvaluateJob {
             Map<String, InputStats> stats = new LinkedHashMap<>();
             for (PreparedInput input : inputs.values()) {
                 List<Objective> on = objectivesOn(input.name());
-                // clusters need their buckets for the cluster-robust stderr even without bootstrap replicates
+                // clusters need their buckets for the cluster-robust stderr even without bootstrap replicates; the scan
+                // counts them for the summary
+                boolean countClusters = settings.mode() == Mode.EVALUATE && input.clusterColumn().isPresent() && !on.isEmpty();
                 InputStats inputStats = timed("scan input " + input.name(), () -> InputAggregation.run(input, on, input.originalColumns().contains(InputContract.WEIGHT), settings.seed(),
-                        input.clusterColumn().isPresent() || on.stream().anyMatch(objective -> resampling(objective).bootstrap() > 0)));
+                        input.clusterColumn().isPresent() || on.stream().anyMatch(objective -> resampling(objective).bootstrap() > 0),
+                        countClusters));
                 LOG.info("input {}: {} rows read, {} rejected ({})", input.name(), inputStats.rows(), inputStats.rejected(),
                         format("%.4f%%", 100 * inputStats.rejectFraction()));
                 stats.put(input.name(), inputStats);
@@ -266,8 +269,7 @@ public final class EvaluateJob {
                 for (PreparedInput input : inputs.values()) {
                     if (input.clusterColumn().isPresent() && !objectivesOn(input.name()).isEmpty()) {
                         String column = input.clusterColumn().get();
-                        Clustering clusters = new Clustering(column, timed("count clusters of input " + input.name(),
-                                () -> InputAggregation.clusters(input, settings.seed())));
+                        Clustering clusters = new Clustering(column, stats.get(input.name()).clusters().orElseThrow());
                         clustering.put(input.name(), clusters);
                         if (!clusters.reliable()) {
                             warnings.add(format("input '%s' has %d clusters of '%s' (< %d): the bootstrap intervals and stderr, which "

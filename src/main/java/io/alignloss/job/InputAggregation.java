@@ -12,16 +12,14 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import scala.Tuple2;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static java.lang.String.format;
 import static org.apache.spark.sql.functions.coalesce;
@@ -48,6 +46,9 @@ import static org.apache.spark.sql.functions.lit;
  * <p>Cells are keyed by a resampling bucket from a seeded hash of the row's {@code id} (see
  * {@link Resampling}), so the bootstrap and the estimator learning curve need no further pass and do not
  * depend on partitioning.
+ *
+ * <p>The same scan counts the clusters the bootstrap resamples (when asked): the distinct bucket hashes of the
+ * accepted rows, sent per bucket next to the cells and united per bucket in the same {@code reduceByKey}.
  */
 public final class InputAggregation {
     /**
@@ -55,6 +56,12 @@ public final class InputAggregation {
      * sees it, and its cells go to the driver.
      */
     public static final int MAX_GROUPS = 20_000;
+    /*
+     * Memory besides the group buffers: counting clusters keeps, per task, a set of the distinct bucket hashes its
+     * partition's accepted rows have (8 bytes a distinct cluster, in a table at most half full: 16–32 bytes), then
+     * sends them sorted per bucket (8 bytes a cluster); each reduce task holds its buckets' union (8 bytes a
+     * cluster). A partition of 10 million distinct clusters needs up to ~320 MB of task memory for its set.
+     */
     /** Text standing for a null group value in the summary. */
     public static final String NULL_GROUP = "(null)";
 
@@ -68,6 +75,26 @@ public final class InputAggregation {
      *                 row is in bucket 0 and the hash is not computed
      */
     public static InputStats run(PreparedInput input, List<Objective> objectives, boolean weighted, long seed, boolean resample) {
+        return run(input, objectives, weighted, seed, resample, false);
+    }
+
+    /**
+     * As {@link #run(PreparedInput, List, boolean, long, boolean)}, and with {@code countClusters} also the number
+     * of clusters the bootstrap resamples ({@link InputStats#clusters}): distinct values of the bucket hash
+     * {@code xxhash64(seed, string(cluster value))} among the accepted rows (a null value is one cluster). Two
+     * values whose 64-bit hashes collide (probability about G²/2^65: 3·10⁻⁶ for ten million clusters) share every
+     * bucket and move together in every replicate, so this counts exactly the units the bootstrap resamples.
+     *
+     * <p>Counted in the scan: each task keeps its distinct hashes ({@link DistinctHashes}) and sends them sorted
+     * per bucket; the scan's {@code reduceByKey} unites each bucket's (a sorted-array union) and only the 100
+     * counts come to the driver. Requires a cluster column and {@code resample}.
+     */
+    public static InputStats run(PreparedInput input, List<Objective> objectives, boolean weighted, long seed, boolean resample,
+                                 boolean countClusters) {
+        if (countClusters && (input.clusterColumn().isEmpty() || !resample)) {
+            throw new IllegalArgumentException(format("Cannot count clusters of input '%s': %s", input.name(),
+                    input.clusterColumn().isEmpty() ? "it has cluster = none" : "its rows are not hashed into buckets"));
+        }
         List<Column> projected = new ArrayList<>();
         List<String> groups = input.groupColumns();
         for (int g = 0; g < groups.size(); g++) {
@@ -106,14 +133,25 @@ public final class InputAggregation {
         }
         Dataset<Row> values = input.rows().select(columns);
 
-        CellAccumulator accumulator = new CellAccumulator(groups.size(), weight, numerators, denominators, extras, MAX_GROUPS);
+        CellAccumulator accumulator = new CellAccumulator(groups.size(), weight, numerators, denominators, extras, MAX_GROUPS,
+                countClusters);
         SparkSession spark = input.rows().sparkSession();
         int partitions = Math.max(1, Math.min(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")),
                 spark.sparkContext().defaultParallelism()));
-        List<Tuple2<List<String>, CellAccumulator.GroupCells>> collected = values.queryExecution().toRdd().toJavaRDD()
+        List<Tuple2<CellAccumulator.ScanKey, CellAccumulator.Part>> parts = values.queryExecution().toRdd().toJavaRDD()
                 .mapPartitionsToPair(accumulator::accumulate)
-                .reduceByKey(CellAccumulator.GroupCells::merge, partitions)
+                .reduceByKey(CellAccumulator.Part::merge, partitions)
+                .mapValues(CellAccumulator.Part::collected)
                 .collect();
+        List<Tuple2<List<String>, CellAccumulator.GroupCells>> collected = new ArrayList<>();
+        long clusters = 0;
+        for (Tuple2<CellAccumulator.ScanKey, CellAccumulator.Part> part : parts) {
+            if (part._1().isClusters()) {
+                clusters += ((CellAccumulator.ClusterHashes) part._2()).count();
+            } else {
+                collected.add(new Tuple2<>(part._1().group(), (CellAccumulator.GroupCells) part._2()));
+            }
+        }
         if (collected.size() > MAX_GROUPS || collected.stream().anyMatch(group -> group._2().overflowed())) {
             throw new AlignLossException(ErrorCode.CONFIG, format(
                     "Cannot compute per-group figures for input '%s': group columns %s have more than %,d distinct combinations; "
@@ -147,87 +185,7 @@ public final class InputAggregation {
                 }
             }
         }
-        return new InputStats(total, rejectedTotal, groups, byObjective);
-    }
-
-    /**
-     * The number of clusters the bootstrap resamples: distinct values of the bucket hash
-     * {@code xxhash64(seed, string(cluster value))} among the accepted rows (a null value is one cluster). Two
-     * values whose 64-bit hashes collide (probability about G²/2^65: 3·10⁻⁶ for ten million clusters) share every
-     * bucket and move together in every replicate, so this counts exactly the units the bootstrap resamples.
-     *
-     * <p>One more job: it reads the cluster column and the rule columns again; each partition sends, per bucket,
-     * its sorted distinct hashes (8 bytes a cluster), a {@code reduceByKey} over the 100 buckets unites them, and
-     * only the 100 counts come back. Spark's {@code distinct().count()} did the same over 200 shuffle partitions
-     * and cost 2.5–3× the scan in {@code bench evaluate} (on prompt texts instead of hashes, 3–5×).
-     */
-    public static long clusters(PreparedInput input, long seed) {
-        if (input.clusterColumn().isEmpty()) {
-            throw new IllegalArgumentException("Cannot count clusters of input '" + input.name() + "': it has cluster = none");
-        }
-        SparkSession spark = input.rows().sparkSession();
-        int partitions = Math.max(1, Math.min(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")),
-                spark.sparkContext().defaultParallelism()));
-        return input.rows().filter(input.accepted()).select(input.bucketHash(seed)).queryExecution().toRdd().toJavaRDD()
-                .mapPartitionsToPair(InputAggregation::distinctHashesByBucket)
-                .reduceByKey(InputAggregation::union, partitions)
-                .map(bucket -> (long) bucket._2().length)
-                .fold(0L, Long::sum);
-    }
-
-    // a partition's distinct hashes, sorted, per bucket
-    private static Iterator<Tuple2<Integer, long[]>> distinctHashesByBucket(Iterator<InternalRow> rows) {
-        long[] hashes = new long[1024];
-        int size = 0;
-        while (rows.hasNext()) {
-            if (size == hashes.length) {
-                hashes = Arrays.copyOf(hashes, 2 * size);
-            }
-            hashes[size++] = rows.next().getLong(0);
-        }
-        Arrays.sort(hashes, 0, size);
-        long[][] byBucket = new long[Resampling.BUCKETS][];
-        int[] counts = new int[Resampling.BUCKETS];
-        for (int i = 0; i < size; i++) {
-            if (i == 0 || hashes[i] != hashes[i - 1]) {
-                counts[Resampling.bucketOf(hashes[i])]++;
-            }
-        }
-        List<Tuple2<Integer, long[]>> buckets = new ArrayList<>();
-        for (int b = 0; b < Resampling.BUCKETS; b++) {
-            byBucket[b] = new long[counts[b]];
-            counts[b] = 0;
-        }
-        for (int i = 0; i < size; i++) {
-            if (i == 0 || hashes[i] != hashes[i - 1]) {
-                int b = Resampling.bucketOf(hashes[i]);
-                byBucket[b][counts[b]++] = hashes[i];
-            }
-        }
-        for (int b = 0; b < Resampling.BUCKETS; b++) {
-            if (byBucket[b].length > 0) {
-                buckets.add(new Tuple2<>(b, byBucket[b]));
-            }
-        }
-        return buckets.iterator();
-    }
-
-    // the sorted union of two sorted arrays of distinct values
-    static long[] union(long[] a, long[] b) {
-        long[] merged = new long[a.length + b.length];
-        int i = 0;
-        int j = 0;
-        int k = 0;
-        while (i < a.length || j < b.length) {
-            long next = j == b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
-            merged[k++] = next;
-            while (i < a.length && a[i] == next) {
-                i++;
-            }
-            while (j < b.length && b[j] == next) {
-                j++;
-            }
-        }
-        return Arrays.copyOf(merged, k);
+        return new InputStats(total, rejectedTotal, groups, byObjective,
+                countClusters ? OptionalLong.of(clusters) : OptionalLong.empty());
     }
 }

@@ -5,6 +5,7 @@ import io.alignloss.objective.LossStats;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -16,11 +17,20 @@ import static java.util.Objects.requireNonNull;
  * @param rejected     rows that failed at least one rule
  * @param groupColumns the group columns of the cells, in cell-key order
  * @param cells        objective name → list of cells
+ * @param clusters     the number of clusters the bootstrap resamples (distinct bucket hashes among the accepted
+ *                     rows), when the scan counted them
  */
-public record InputStats(long rows, long rejected, List<String> groupColumns, Map<String, List<Cell>> cells) {
+public record InputStats(long rows, long rejected, List<String> groupColumns, Map<String, List<Cell>> cells,
+                         OptionalLong clusters) {
     public InputStats {
         groupColumns = List.copyOf(groupColumns);
         requireNonNull(cells, "cells is null");
+        requireNonNull(clusters, "clusters is null");
+    }
+
+    /** Stats of a scan that did not count clusters. */
+    public InputStats(long rows, long rejected, List<String> groupColumns, Map<String, List<Cell>> cells) {
+        this(rows, rejected, groupColumns, cells, OptionalLong.empty());
     }
 
 

@@ -216,6 +216,71 @@ class InputAggregationTest extends LocalSparkTest {
         }
     }
 
+    /**
+     * Rows whose cluster key {@code topic} repeats (a few hundred values, some rows null), with the same random
+     * rule verdicts (some null) as {@link #rows}: column 8.
+     */
+    private Dataset<Row> clusteredRows(int n, long seed, int partitions) {
+        Random random = new Random(seed + 1);
+        List<Row> rows = new ArrayList<>();
+        for (Row row : rows(n, seed, 1).collectAsList()) {
+            Object[] values = new Object[row.length() + 1];
+            for (int i = 0; i < row.length(); i++) {
+                values[i] = row.get(i);
+            }
+            // clusters of a few rows each and a long tail of singletons; a null topic is one more cluster
+            int draw = random.nextInt(100);
+            values[row.length()] = draw < 3 ? null : draw < 80 ? "topic-" + random.nextInt(n / 8) : "single-" + random.nextLong();
+            rows.add(RowFactory.create(values));
+        }
+        StructType schema = rows(0, seed, 1).schema().add("topic", DataTypes.StringType);
+        return spark.createDataFrame(rows, schema).repartition(partitions);
+    }
+
+    @Test
+    void theScanCountsDistinctClustersOfAcceptedRowsForAnyPartitioning() {
+        InputConfig byTopic = new InputConfig("in", "unused", InputKind.PREFERENCE).withCluster(ClusterKey.of("topic", "test"));
+        List<Objective> objectives = List.of(new ColumnObjective("mean", false), new ColumnObjective("ratio", true));
+        for (int partitions : new int[]{1, 5}) {
+            Dataset<Row> rows = clusteredRows(6000, 23, partitions);
+            PreparedInput input = new PreparedInput(byTopic, rows, List.of(rows.columns()), List.of("lang", "tier"),
+                    Map.of("flagged", col("flag")));
+            List<Row> collected = rows.collectAsList();
+            // plain Java: distinct topics (null one of them) among rows the rule accepts (flag false; null or true rejects)
+            java.util.Set<String> accepted = new java.util.HashSet<>();
+            java.util.Set<String> all = new java.util.HashSet<>();
+            boolean acceptedNull = false;
+            for (Row row : collected) {
+                all.add(row.isNullAt(8) ? null : row.getString(8));
+                if (!row.isNullAt(7) && !row.getBoolean(7)) {
+                    accepted.add(row.isNullAt(8) ? null : row.getString(8));
+                    acceptedNull |= row.isNullAt(8);
+                }
+            }
+            // the data exercise what the count must get right: rejected-only clusters, a null key, repeats
+            assertThat(acceptedNull).isTrue();
+            assertThat(all.size()).isGreaterThan(accepted.size());
+            assertThat(accepted.size()).isBetween(1000, 5000);
+
+            InputStats counted = InputAggregation.run(input, objectives, true, SEED, true, true);
+            assertThat(counted.clusters()).as("%d partitions", partitions).hasValue(accepted.size());
+
+            // counting leaves the cells as they are
+            List<Row> withBuckets = rows.withColumn("b", Resampling.bucket(input.bucketHash(SEED))).drop("topic").collectAsList();
+            assertCells(counted, expected(withBuckets, true), objectives);
+            assertThat(InputAggregation.run(input, objectives, true, SEED, true).clusters()).isEmpty();
+        }
+    }
+
+    @Test
+    void countingClustersNeedsAClusterColumn() {
+        Dataset<Row> rows = rows(10, 3, 1);
+        assertThatThrownBy(() -> InputAggregation.run(input(rows, List.of()), List.of(new ColumnObjective("mean", false)), false,
+                SEED, true, true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cluster = none");
+    }
+
     @Test
     void tooManyGroupCombinationsIsAClearError() {
         // two partitions of ~10,000 combinations each: no task overflows, the total does
