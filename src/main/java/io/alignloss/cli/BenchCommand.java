@@ -124,14 +124,7 @@ final class BenchCommand implements Callable<Integer> {
             EvaluateBenchmark.report(results, rows, out);
         }
         finally {
-            if (keep) {
-                out.println("kept " + work);
-            }
-            else {
-                try (Stream<Path> paths = Files.walk(work)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-                }
-            }
+            removeUnlessKept(work, out);
         }
         return 0;
     }
@@ -154,15 +147,19 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         finally {
-            if (keep) {
-                out.println("kept " + work);
-            }
-            else {
-                try (Stream<Path> paths = Files.walk(work)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-                }
-            }
+            removeUnlessKept(work, out);
         }
         return 0;
+    }
+
+    /** The benchmark's work folder is deleted after the run unless {@code --keep} asks to keep it. */
+    private void removeUnlessKept(Path work, PrintWriter out) throws java.io.IOException {
+        if (keep) {
+            out.println("kept " + work);
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(work)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 }
