@@ -55,7 +55,7 @@ class ClusterIT {
     }
 
     private static final List<String> TRAIN = List.of("train", "--config", "conf/train-reward.conf", "--set", "train.tol=1e-12",
-            "--set", "train.max-iter=60", "--set", "train.l2=1e-5");
+            "--set", "train.max-iter=30", "--set", "train.l2=1e-5");
     private Double localTrain;
 
     /** The final objective of TRAIN in local mode, uninterrupted (computed once). */
