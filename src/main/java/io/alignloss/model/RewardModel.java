@@ -1,5 +1,6 @@
 package io.alignloss.model;
 
+import io.alignloss.config.FeatureSpec;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import org.apache.hadoop.conf.Configuration;

@@ -1,5 +1,6 @@
 package io.alignloss.model;
 
+import io.alignloss.config.FeatureSpec;
 import io.alignloss.lm.Tokens;
 import org.apache.spark.unsafe.hash.Murmur3_x86_32;
 

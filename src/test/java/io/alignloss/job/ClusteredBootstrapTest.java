@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alignloss.cli.Main;
 import io.alignloss.config.ClusterKey;
 import io.alignloss.config.InputConfig;
-import io.alignloss.data.InputKind;
+import io.alignloss.config.InputKind;
 import io.alignloss.data.InputReader;
 import io.alignloss.data.PreparedInput;
 import io.alignloss.diagnostics.Resampling;
