@@ -6,6 +6,7 @@ import io.alignloss.data.ColumnType;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
+import io.alignloss.summary.Json;
 import org.apache.spark.sql.Column;
 
 import io.alignloss.model.RewardModel;

@@ -16,6 +16,7 @@ import io.alignloss.error.ErrorCode;
 import io.alignloss.model.PolicyData;
 import io.alignloss.model.PolicyEvaluation;
 import io.alignloss.model.RewardModel;
+import io.alignloss.summary.Json;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
