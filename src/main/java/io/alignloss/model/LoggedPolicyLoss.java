@@ -1,8 +1,8 @@
 package io.alignloss.model;
 
-import io.alignloss.objective.EffectiveSampleSize;
 import io.alignloss.optim.Evaluation;
 import io.alignloss.optim.TrainingLoss;
+import io.alignloss.stats.EffectiveSampleSize;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;

@@ -1,8 +1,8 @@
 package io.alignloss.model;
 
-import io.alignloss.diagnostics.Resampling;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.stats.Resampling;
 import io.alignloss.summary.Json;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;

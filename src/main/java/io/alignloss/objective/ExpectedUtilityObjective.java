@@ -16,6 +16,8 @@ import io.alignloss.error.ErrorCode;
 import io.alignloss.model.PolicyData;
 import io.alignloss.model.PolicyEvaluation;
 import io.alignloss.model.RewardModel;
+import io.alignloss.stats.EffectiveSampleSize;
+import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
