@@ -5,6 +5,7 @@ import io.alignloss.cli.Main;
 import io.alignloss.summary.SummaryJson;
 import io.alignloss.synth.SampleData;
 import io.alignloss.testing.LocalSparkTest;
+import io.alignloss.text.Tokens;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
