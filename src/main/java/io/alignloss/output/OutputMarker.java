@@ -1,4 +1,4 @@
-package io.alignloss.report;
+package io.alignloss.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.summary.SummaryJson;
