@@ -1,6 +1,6 @@
 package io.alignloss.bench;
 
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;

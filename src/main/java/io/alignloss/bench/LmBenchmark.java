@@ -13,7 +13,7 @@ import io.alignloss.optim.Adam;
 import io.alignloss.optim.Evaluation;
 import io.alignloss.optim.Lbfgs;
 import io.alignloss.optim.OptimizerState;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import io.alignloss.synth.SampleData;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;

@@ -192,7 +192,7 @@ final class PreferenceCoverage {
         }
         tallies.put("gap language", tally("group_gaps language", "max_g L_g − min_g L_g", gap(true)));
         tallies.put("gap domain", tally("group_gaps domain", "max_g L_g − min_g L_g", gap(false)));
-        double[] fractions = io.alignloss.diagnostics.Resampling.CURVE_FRACTIONS;
+        double[] fractions = io.alignloss.stats.Resampling.CURVE_FRACTIONS;
         for (double fraction : fractions) {
             tallies.put("curve " + fraction, tally(format("curve ci at %s", fraction), "E[wℓ]/E[w]", overall));
         }

@@ -200,7 +200,7 @@ public final class TrainBenchmark {
                 z += weights[j] * data[offset + j];
             }
             double p = labels[i];
-            loss += p >= 0.5 ? io.alignloss.objective.Expressions.softplus(-z) : io.alignloss.objective.Expressions.softplus(z);
+            loss += p >= 0.5 ? io.alignloss.stats.Expressions.softplus(-z) : io.alignloss.stats.Expressions.softplus(z);
             double g = 1 / (1 + Math.exp(-z)) - p;
             for (int j = 0; j < dimension; j++) {
                 gradient[j] += g * data[offset + j];

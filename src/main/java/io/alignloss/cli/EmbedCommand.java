@@ -1,10 +1,10 @@
 package io.alignloss.cli;
 
+import io.alignloss.config.FeatureSpec;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import io.alignloss.job.EmbedJob;
 import io.alignloss.job.SparkSessions;
-import io.alignloss.model.FeatureSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

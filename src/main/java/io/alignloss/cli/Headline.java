@@ -1,7 +1,7 @@
 package io.alignloss.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import org.apache.hadoop.fs.Path;
 
 import java.io.PrintWriter;

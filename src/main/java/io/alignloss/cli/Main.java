@@ -2,7 +2,7 @@ package io.alignloss.cli;
 
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.Failures;
-import io.alignloss.job.Version;
+import io.alignloss.output.Version;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

@@ -1,6 +1,6 @@
 package io.alignloss.cli;
 
-import io.alignloss.report.Overwrite;
+import io.alignloss.output.Overwrite;
 import picocli.CommandLine.Option;
 
 /** {@code --overwrite} and {@code --force-overwrite}, on every command that publishes an output folder it names. */

@@ -11,10 +11,8 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
-import io.alignloss.data.InputKind;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.objective.ObjectiveType;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -387,7 +385,7 @@ public final class ConfigLoader {
         for (ObjectiveConfig objective : objectives) {
             resampling(objective.options(), objective.key(""), diagnostics, source);
         }
-        Optional<io.alignloss.model.FeatureSpec> features = config.hasPath("features")
+        Optional<FeatureSpec> features = config.hasPath("features")
                 ? Optional.of(TrainConfig.features(config, "features", source)) : Optional.empty();
         for (ObjectiveConfig objective : objectives) {
             if (objective.options().hasPath("features")) {

@@ -1,7 +1,5 @@
 package io.alignloss.config;
 
-import io.alignloss.data.InputKind;
-
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;

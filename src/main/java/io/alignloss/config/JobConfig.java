@@ -36,7 +36,7 @@ public record JobConfig(
         boolean perExample,
         int keepFailed,
         DiagnosticsConfig diagnostics,
-        Optional<io.alignloss.model.FeatureSpec> features,
+        Optional<FeatureSpec> features,
         TrainConfig train,
         String source,
         Config resolved,

@@ -1,7 +1,6 @@
 package io.alignloss.config;
 
 import com.typesafe.config.Config;
-import io.alignloss.objective.ObjectiveType;
 
 import static java.util.Objects.requireNonNull;
 

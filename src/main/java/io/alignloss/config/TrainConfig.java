@@ -1,9 +1,6 @@
 package io.alignloss.config;
 
 import com.typesafe.config.Config;
-import io.alignloss.model.FeatureSpec;
-import io.alignloss.model.FeatureType;
-import io.alignloss.objective.ObjectiveType;
 
 import java.util.List;
 import java.util.Optional;

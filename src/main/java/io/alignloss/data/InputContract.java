@@ -1,5 +1,7 @@
 package io.alignloss.data;
 
+import io.alignloss.config.InputKind;
+
 import java.util.ArrayList;
 import java.util.List;
 

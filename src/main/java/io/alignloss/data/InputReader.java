@@ -2,6 +2,7 @@ package io.alignloss.data;
 
 import io.alignloss.config.ClusterKey;
 import io.alignloss.config.InputConfig;
+import io.alignloss.config.InputKind;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import io.alignloss.error.Failures;

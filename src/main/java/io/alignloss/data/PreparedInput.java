@@ -2,6 +2,7 @@ package io.alignloss.data;
 
 import io.alignloss.config.ClusterKey;
 import io.alignloss.config.InputConfig;
+import io.alignloss.config.InputKind;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -1,6 +1,6 @@
 package io.alignloss.diagnostics;
 
-import io.alignloss.objective.LossStats;
+import io.alignloss.stats.LossStats;
 
 import java.util.List;
 

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * The clusters an objective's bootstrap resamples: the input's cluster column and the exact number G of its
  * distinct values among the accepted rows (a null value counts as one cluster, as it hashes to one bucket).
- * The bucket hash is taken of the cluster value, so a cluster lies in one of the {@link Resampling#BUCKETS}
+ * The bucket hash is taken of the cluster value, so a cluster lies in one of the {@link io.alignloss.stats.Resampling#BUCKETS}
  * buckets and all its rows move together in every replicate.
  *
  * @param column   the cluster column

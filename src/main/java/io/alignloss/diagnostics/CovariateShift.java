@@ -1,11 +1,12 @@
 package io.alignloss.diagnostics;
 
+import io.alignloss.config.InputKind;
 import io.alignloss.data.InputContract;
-import io.alignloss.data.InputKind;
 import io.alignloss.data.PreparedInput;
-import io.alignloss.objective.EffectiveSampleSize;
-import io.alignloss.objective.Json;
 import io.alignloss.objective.Objective;
+import io.alignloss.stats.EffectiveSampleSize;
+import io.alignloss.stats.Resampling;
+import io.alignloss.summary.Json;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;

@@ -2,8 +2,9 @@ package io.alignloss.diagnostics;
 
 import io.alignloss.config.ClusterKey;
 import io.alignloss.config.DiagnosticsConfig;
-import io.alignloss.objective.Json;
-import io.alignloss.objective.LossStats;
+import io.alignloss.stats.LossStats;
+import io.alignloss.stats.Resampling;
+import io.alignloss.summary.Json;
 import org.apache.commons.math3.distribution.NormalDistribution;
 
 import java.util.ArrayList;

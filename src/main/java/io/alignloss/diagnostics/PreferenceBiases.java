@@ -6,7 +6,7 @@ import io.alignloss.data.Rules;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import io.alignloss.objective.BradleyTerryObjective;
-import io.alignloss.objective.Json;
+import io.alignloss.summary.Json;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -1,6 +1,6 @@
 package io.alignloss.job;
 
-import io.alignloss.diagnostics.Resampling;
+import io.alignloss.stats.Resampling;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.Tuple2;

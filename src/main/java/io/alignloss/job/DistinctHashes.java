@@ -1,6 +1,6 @@
 package io.alignloss.job;
 
-import io.alignloss.diagnostics.Resampling;
+import io.alignloss.stats.Resampling;
 
 import java.util.Arrays;
 

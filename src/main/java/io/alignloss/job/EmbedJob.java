@@ -1,14 +1,14 @@
 package io.alignloss.job;
 
+import io.alignloss.config.FeatureSpec;
+import io.alignloss.config.FeatureType;
 import io.alignloss.data.InputContract;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import io.alignloss.error.Failures;
 import io.alignloss.model.EncoderFeatures;
-import io.alignloss.model.FeatureSpec;
-import io.alignloss.model.FeatureType;
-import io.alignloss.report.OutputCommitter;
-import io.alignloss.report.Overwrite;
+import io.alignloss.output.OutputCommitter;
+import io.alignloss.output.Overwrite;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;

@@ -1,7 +1,7 @@
 package io.alignloss.job;
 
 import io.alignloss.diagnostics.Cell;
-import io.alignloss.objective.LossStats;
+import io.alignloss.stats.LossStats;
 
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,12 @@
 package io.alignloss.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alignloss.config.FeatureSpec;
+import io.alignloss.config.FeatureType;
 import io.alignloss.config.InputConfig;
 import io.alignloss.config.JobConfig;
 import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.config.ObjectiveType;
 import io.alignloss.config.TrainConfig;
 import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.ColumnType;
@@ -13,8 +16,6 @@ import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.model.FeatureSpec;
-import io.alignloss.model.FeatureType;
 import io.alignloss.model.Featurizer;
 import io.alignloss.model.PairBlock;
 import io.alignloss.model.PairData;
@@ -22,8 +23,6 @@ import io.alignloss.model.PairLoss;
 import io.alignloss.model.PairLossAggregate;
 import io.alignloss.model.RewardModel;
 import io.alignloss.model.RewardScoring;
-import io.alignloss.objective.Json;
-import io.alignloss.objective.ObjectiveType;
 import io.alignloss.optim.Adam;
 import io.alignloss.optim.Checkpoints;
 import io.alignloss.optim.DivergenceException;
@@ -48,9 +47,11 @@ import io.alignloss.model.PolicyData;
 import io.alignloss.model.PolicyLoss;
 import io.alignloss.model.PolicyLossAggregate;
 import io.alignloss.objective.ExpectedUtilityObjective;
-import io.alignloss.report.OutputCommitter;
-import io.alignloss.report.Overwrite;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.output.OutputCommitter;
+import io.alignloss.output.Overwrite;
+import io.alignloss.output.Version;
+import io.alignloss.summary.Json;
+import io.alignloss.summary.SummaryJson;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -316,7 +317,7 @@ public final class TrainJob {
         List<String> warnings = new ArrayList<>();
         JavaRDD<PolicyBlock> blocks = null;
         try {
-            if (inputConfig.kind() != io.alignloss.data.InputKind.SEQUENCE) {
+            if (inputConfig.kind() != io.alignloss.config.InputKind.SEQUENCE) {
                 throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: training expected-utility objective '%s' needs a sequence "
                         + "input (rows = candidate responses with %s), but '%s' is a %s input", config.source(), objective.name(),
                         PolicyData.PROMPT_ID, inputConfig.name(), inputConfig.kind().configName()));

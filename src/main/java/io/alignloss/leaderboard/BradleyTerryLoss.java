@@ -1,6 +1,6 @@
 package io.alignloss.leaderboard;
 
-import static io.alignloss.objective.Expressions.softplus;
+import static io.alignloss.stats.Expressions.softplus;
 
 /**
  * Item-level Bradley-Terry loss of strengths θ (one per model) with an L2 penalty:

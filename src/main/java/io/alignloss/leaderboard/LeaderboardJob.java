@@ -2,10 +2,10 @@ package io.alignloss.leaderboard;
 
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.job.Version;
 import io.alignloss.leaderboard.ComparisonGraph.Bound;
-import io.alignloss.report.OutputCommitter;
-import io.alignloss.report.Overwrite;
+import io.alignloss.output.OutputCommitter;
+import io.alignloss.output.Overwrite;
+import io.alignloss.output.Version;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

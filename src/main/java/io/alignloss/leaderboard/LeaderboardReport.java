@@ -1,6 +1,6 @@
 package io.alignloss.leaderboard;
 
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package io.alignloss.lm;
 
+import io.alignloss.text.Tokens;
+
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.SplittableRandom;

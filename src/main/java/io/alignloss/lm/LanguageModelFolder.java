@@ -2,7 +2,8 @@ package io.alignloss.lm;
 
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.model.ModelFiles;
+import io.alignloss.output.ModelFiles;
+import io.alignloss.text.Tokens;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;

@@ -1,6 +1,7 @@
 package io.alignloss.lm;
 
 import io.alignloss.data.InputContract;
+import io.alignloss.text.Tokens;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;

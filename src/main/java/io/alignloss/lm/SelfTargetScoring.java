@@ -1,5 +1,6 @@
 package io.alignloss.lm;
 
+import io.alignloss.text.Tokens;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;

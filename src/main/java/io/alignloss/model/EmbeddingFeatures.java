@@ -1,5 +1,7 @@
 package io.alignloss.model;
 
+import io.alignloss.config.FeatureSpec;
+
 /** f(x, y) = the response's precomputed embedding (checked for length and finiteness by a row rule). */
 final class EmbeddingFeatures implements Featurizer {
     private final FeatureSpec spec;

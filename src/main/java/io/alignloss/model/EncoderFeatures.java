@@ -3,6 +3,7 @@ package io.alignloss.model;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import io.alignloss.config.FeatureSpec;
 
 import java.util.ArrayList;
 import java.util.List;

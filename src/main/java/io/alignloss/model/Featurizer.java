@@ -1,5 +1,7 @@
 package io.alignloss.model;
 
+import io.alignloss.config.FeatureSpec;
+
 import java.io.Serializable;
 
 /** Computes f(x, y) for one prompt and response; serialisable so executors run it. */

@@ -1,8 +1,8 @@
 package io.alignloss.model;
 
-import io.alignloss.objective.EffectiveSampleSize;
 import io.alignloss.optim.Evaluation;
 import io.alignloss.optim.TrainingLoss;
+import io.alignloss.stats.EffectiveSampleSize;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -237,11 +237,11 @@ public final class LoggedPolicyLoss implements TrainingLoss {
             figures.put("logged", logged);
             figures.put("weight_sum", weightSum);
             double estimate = estimate(selfNormalised);
-            figures.put("mean_utility", io.alignloss.objective.Json.number(estimate));
-            figures.put("loss", io.alignloss.objective.Json.number(-estimate));
-            figures.put("ips", io.alignloss.objective.Json.number(estimate(false)));
-            figures.put("snips", io.alignloss.objective.Json.number(estimate(true)));
-            figures.put("ess", io.alignloss.objective.Json.number(new EffectiveSampleSize(weighted, squares).value()));
+            figures.put("mean_utility", io.alignloss.summary.Json.number(estimate));
+            figures.put("loss", io.alignloss.summary.Json.number(-estimate));
+            figures.put("ips", io.alignloss.summary.Json.number(estimate(false)));
+            figures.put("snips", io.alignloss.summary.Json.number(estimate(true)));
+            figures.put("ess", io.alignloss.summary.Json.number(new EffectiveSampleSize(weighted, squares).value()));
             return figures;
         }
     }

@@ -1,5 +1,7 @@
 package io.alignloss.model;
 
+import io.alignloss.config.FeatureSpec;
+import io.alignloss.config.FeatureType;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.PreparedInput;
 import org.apache.spark.api.java.JavaRDD;

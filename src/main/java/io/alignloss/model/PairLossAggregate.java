@@ -1,6 +1,6 @@
 package io.alignloss.model;
 
-import io.alignloss.objective.Expressions;
+import io.alignloss.stats.Expressions;
 
 import java.io.Serializable;
 

@@ -1,5 +1,6 @@
 package io.alignloss.model;
 
+import io.alignloss.config.FeatureType;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.PreparedInput;
 import org.apache.spark.api.java.JavaRDD;

@@ -1,9 +1,9 @@
 package io.alignloss.model;
 
-import io.alignloss.diagnostics.Resampling;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.objective.Json;
+import io.alignloss.stats.Resampling;
+import io.alignloss.summary.Json;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;

@@ -1,7 +1,9 @@
 package io.alignloss.model;
 
+import io.alignloss.config.FeatureSpec;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.output.ModelFiles;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;

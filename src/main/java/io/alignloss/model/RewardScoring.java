@@ -1,5 +1,7 @@
 package io.alignloss.model;
 
+import io.alignloss.config.FeatureSpec;
+import io.alignloss.config.FeatureType;
 import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.ColumnType;
 import io.alignloss.data.InputContract;

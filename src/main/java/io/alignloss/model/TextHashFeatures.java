@@ -1,6 +1,7 @@
 package io.alignloss.model;
 
-import io.alignloss.lm.Tokens;
+import io.alignloss.config.FeatureSpec;
+import io.alignloss.text.Tokens;
 import org.apache.spark.unsafe.hash.Murmur3_x86_32;
 
 import java.util.Arrays;

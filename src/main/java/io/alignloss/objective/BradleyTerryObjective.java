@@ -6,6 +6,9 @@ import io.alignloss.data.ColumnType;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
+import io.alignloss.stats.Expressions;
+import io.alignloss.stats.LossStats;
+import io.alignloss.summary.Json;
 import org.apache.spark.sql.Column;
 
 import io.alignloss.model.RewardModel;

@@ -3,6 +3,7 @@ package io.alignloss.objective;
 import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.RowRule;
+import io.alignloss.stats.LossStats;
 import org.apache.spark.sql.Column;
 
 import java.util.List;

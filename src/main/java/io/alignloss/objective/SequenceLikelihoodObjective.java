@@ -11,6 +11,8 @@ import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import io.alignloss.lm.LanguageModel;
 import io.alignloss.lm.LanguageModelScoring;
+import io.alignloss.stats.LossStats;
+import io.alignloss.summary.Json;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -1,10 +1,10 @@
 package io.alignloss.bench;
 
 import io.alignloss.lm.SequenceBlock;
-import io.alignloss.lm.Tokens;
 import io.alignloss.lm.Vocabulary;
 import io.alignloss.synth.SampleData;
 import io.alignloss.testing.LocalSparkTest;
+import io.alignloss.text.Tokens;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 

@@ -155,7 +155,7 @@ class MainTest extends LocalSparkTest {
         assertThat(run("evaluate", "--config", file.toString(), "--out", o.toString())).as(err.toString()).isEqualTo(0);
         String summary = Files.readString(o.resolve("summary.json"));
         assertThat(summary).doesNotContain(pwd + "/data-samples");
-        com.fasterxml.jackson.databind.JsonNode json = io.alignloss.report.SummaryJson.mapper().readTree(summary);
+        com.fasterxml.jackson.databind.JsonNode json = io.alignloss.summary.SummaryJson.mapper().readTree(summary);
         assertThat(json.at("/inputs/prefs/path").asText()).isEqualTo("***");
         assertThat(json.at("/config/inputs/prefs/path").asText()).isEqualTo("***");
         assertThat(json.at("/inputs/prefs/rows").asLong()).isEqualTo(3000);

@@ -1,7 +1,7 @@
 package io.alignloss.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import io.alignloss.testing.LocalSparkTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,7 +2,7 @@ package io.alignloss.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.config.Redaction;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 

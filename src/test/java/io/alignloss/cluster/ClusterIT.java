@@ -1,7 +1,7 @@
 package io.alignloss.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.alignloss.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.cli.Main;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import io.alignloss.testing.LocalSparkTest;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;

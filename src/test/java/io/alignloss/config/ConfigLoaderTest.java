@@ -3,7 +3,6 @@ package io.alignloss.config;
 import com.typesafe.config.Config;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.objective.ObjectiveType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package io.alignloss.diagnostics;
 
 import io.alignloss.config.InputConfig;
-import io.alignloss.data.InputKind;
+import io.alignloss.config.InputKind;
 import io.alignloss.data.PreparedInput;
 import io.alignloss.objective.ExpectedUtilityObjective;
 import io.alignloss.objective.Objective;

@@ -3,7 +3,7 @@ package io.alignloss.diagnostics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,7 @@
 package io.alignloss.diagnostics;
 
-import io.alignloss.objective.LossStats;
+import io.alignloss.stats.LossStats;
+import io.alignloss.stats.Resampling;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

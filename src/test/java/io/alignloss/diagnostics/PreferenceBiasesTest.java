@@ -2,7 +2,7 @@ package io.alignloss.diagnostics;
 
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import io.alignloss.testing.LocalSparkTest;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -1,7 +1,7 @@
 package io.alignloss.job;
 
+import io.alignloss.config.FeatureSpec;
 import io.alignloss.data.RowRule;
-import io.alignloss.model.FeatureSpec;
 import io.alignloss.model.RewardModel;
 import io.alignloss.testing.Configs;
 import io.alignloss.testing.LocalSparkTest;

@@ -2,9 +2,9 @@ package io.alignloss.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.cli.Main;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.config.FeatureSpec;
+import io.alignloss.summary.SummaryJson;
 import io.alignloss.testing.LocalSparkTest;
-import io.alignloss.model.FeatureSpec;
 import io.alignloss.model.RewardModel;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;

@@ -3,7 +3,7 @@ package io.alignloss.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alignloss.cli.Main;
-import io.alignloss.objective.Expressions;
+import io.alignloss.stats.Expressions;
 import io.alignloss.testing.LocalSparkTest;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import io.alignloss.config.JobConfig;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import io.alignloss.model.RewardModel;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import io.alignloss.testing.Configs;
 import io.alignloss.testing.LocalSparkTest;
 import org.apache.spark.ml.classification.LogisticRegression;

@@ -1,6 +1,6 @@
 package io.alignloss.job;
 
-import io.alignloss.model.FeatureSpec;
+import io.alignloss.config.FeatureSpec;
 import io.alignloss.model.RewardModel;
 import io.alignloss.testing.Configs;
 import io.alignloss.testing.LocalSparkTest;

@@ -2,7 +2,7 @@ package io.alignloss.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.cli.Main;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import io.alignloss.testing.LocalSparkTest;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.alignloss.leaderboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import io.alignloss.testing.LocalSparkTest;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;

@@ -2,7 +2,7 @@ package io.alignloss.lm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.cli.Main;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import io.alignloss.synth.SampleData;
 import io.alignloss.testing.BruteForceNll;
 import io.alignloss.testing.LocalSparkTest;

@@ -1,5 +1,6 @@
 package io.alignloss.lm;
 
+import io.alignloss.text.Tokens;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

@@ -2,9 +2,10 @@ package io.alignloss.lm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.cli.Main;
-import io.alignloss.report.SummaryJson;
+import io.alignloss.summary.SummaryJson;
 import io.alignloss.synth.SampleData;
 import io.alignloss.testing.LocalSparkTest;
+import io.alignloss.text.Tokens;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;

@@ -1,5 +1,6 @@
 package io.alignloss.model;
 
+import io.alignloss.config.FeatureSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.alignloss.model;
 
+import io.alignloss.config.FeatureSpec;
+import io.alignloss.config.FeatureType;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -2,6 +2,8 @@ package io.alignloss.objective;
 
 import io.alignloss.diagnostics.Cell;
 import io.alignloss.diagnostics.LossEstimates;
+import io.alignloss.stats.LossStats;
+import io.alignloss.summary.Json;
 import io.alignloss.testing.Configs;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
 package io.alignloss.objective;
 
 import io.alignloss.error.AlignLossException;
+import io.alignloss.stats.LossStats;
 import io.alignloss.testing.Configs;
 import io.alignloss.testing.LocalSparkTest;
 import org.apache.spark.sql.Row;

@@ -1,7 +1,7 @@
 package io.alignloss.testing;
 
 import io.alignloss.lm.LanguageModel;
-import io.alignloss.lm.Tokens;
+import io.alignloss.text.Tokens;
 import org.apache.spark.sql.Row;
 
 import java.util.Arrays;

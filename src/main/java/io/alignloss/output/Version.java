@@ -1,4 +1,4 @@
-package io.alignloss.job;
+package io.alignloss.output;
 
 import java.io.IOException;
 import java.io.InputStream;

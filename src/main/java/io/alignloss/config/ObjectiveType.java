@@ -1,6 +1,5 @@
-package io.alignloss.objective;
+package io.alignloss.config;
 
-import io.alignloss.data.InputKind;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 

@@ -1,4 +1,4 @@
-package io.alignloss.report;
+package io.alignloss.output;
 
 /**
  * Whether a run may replace an output folder that already exists: never (the default), only a folder alignloss

@@ -1,4 +1,4 @@
-package io.alignloss.report;
+package io.alignloss.output;
 
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;

@@ -1,4 +1,4 @@
-package io.alignloss.model;
+package io.alignloss.config;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;

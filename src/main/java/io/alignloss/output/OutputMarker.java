@@ -1,6 +1,7 @@
-package io.alignloss.report;
+package io.alignloss.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alignloss.summary.SummaryJson;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;

@@ -1,4 +1,4 @@
-package io.alignloss.diagnostics;
+package io.alignloss.stats;
 
 import io.alignloss.testing.LocalSparkTest;
 import org.apache.spark.sql.Row;

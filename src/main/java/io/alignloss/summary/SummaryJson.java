@@ -1,4 +1,4 @@
-package io.alignloss.report;
+package io.alignloss.summary;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

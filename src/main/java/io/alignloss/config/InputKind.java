@@ -1,4 +1,4 @@
-package io.alignloss.data;
+package io.alignloss.config;
 
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;

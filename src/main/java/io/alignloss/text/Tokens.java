@@ -1,4 +1,4 @@
-package io.alignloss.lm;
+package io.alignloss.text;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;

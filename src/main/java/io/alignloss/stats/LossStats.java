@@ -1,4 +1,4 @@
-package io.alignloss.objective;
+package io.alignloss.stats;
 
 import java.util.Collections;
 import java.util.Map;

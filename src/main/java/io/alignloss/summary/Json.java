@@ -1,4 +1,4 @@
-package io.alignloss.objective;
+package io.alignloss.summary;
 
 import java.util.OptionalDouble;
 

@@ -1,4 +1,4 @@
-package io.alignloss.model;
+package io.alignloss.output;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

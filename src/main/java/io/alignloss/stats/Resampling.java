@@ -1,4 +1,4 @@
-package io.alignloss.diagnostics;
+package io.alignloss.stats;
 
 import org.apache.spark.sql.Column;
 

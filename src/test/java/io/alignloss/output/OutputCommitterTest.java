@@ -1,4 +1,4 @@
-package io.alignloss.report;
+package io.alignloss.output;
 
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
