@@ -189,7 +189,8 @@ public final class TrainBenchmark {
         out.flush();
     }
 
-    // one pass of Σ softplus and its gradient, the way a straightforward hand-written loop would do it
+    // one pass of Σ softplus and its gradient, the way a straightforward hand-written loop would do it (hard labels,
+    // naive σ): the timing floor, written out on purpose rather than through BradleyTerry
     static double floorPass(float[] data, float[] labels, int dimension, double[] weights) {
         double[] gradient = new double[dimension];
         double loss = 0;

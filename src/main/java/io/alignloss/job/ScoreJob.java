@@ -8,7 +8,7 @@ import io.alignloss.model.FeatureSpec;
 import io.alignloss.model.FeatureType;
 import io.alignloss.model.RewardModel;
 import io.alignloss.model.RewardScoring;
-import io.alignloss.objective.BradleyTerryObjective;
+import io.alignloss.objective.bradleyterry.BradleyTerryObjective;
 import io.alignloss.report.OutputCommitter;
 import io.alignloss.report.Overwrite;
 import org.apache.spark.sql.Dataset;
