@@ -2,6 +2,7 @@ package io.alignloss.bench;
 
 import io.alignloss.model.PairBlock;
 import io.alignloss.model.PairLoss;
+import io.alignloss.objective.bradleyterry.BradleyTerry;
 import io.alignloss.optim.Lbfgs;
 import io.alignloss.optim.Optimizer;
 import io.alignloss.optim.OptimizerState;
@@ -201,7 +202,7 @@ public final class TrainBenchmark {
                 z += weights[j] * data[offset + j];
             }
             double p = labels[i];
-            loss += p >= 0.5 ? io.alignloss.objective.Expressions.softplus(-z) : io.alignloss.objective.Expressions.softplus(z);
+            loss += p >= 0.5 ? BradleyTerry.softplus(-z) : BradleyTerry.softplus(z);
             double g = 1 / (1 + Math.exp(-z)) - p;
             for (int j = 0; j < dimension; j++) {
                 gradient[j] += g * data[offset + j];
