@@ -191,7 +191,7 @@ public final class TrainBenchmark {
     }
 
     // one pass of Σ softplus and its gradient, the way a straightforward hand-written loop would do it (hard labels,
-    // naive σ): the timing floor, written out on purpose rather than through BradleyTerry
+    // naive σ): the timing floor, written out on purpose rather than through BradleyTerry.loss/derivative
     static double floorPass(float[] data, float[] labels, int dimension, double[] weights) {
         double[] gradient = new double[dimension];
         double loss = 0;
