@@ -1,6 +1,7 @@
 package io.alignloss.bench;
 
 import io.alignloss.error.AlignLossException;
+import io.alignloss.objective.bradleyterry.BradleyTerry;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -56,9 +57,9 @@ final class ClusteredCoverage {
         }
     }
 
-    // ℓ(u, e) = softplus(−(μ + u + e)) with u = ±1 (prompt) and e = ±1 (pair) in units of their effects
+    // ℓ(u, e) = ℓ(μ + u + e, label 1) = softplus(−(μ + u + e)) with u = ±1 (prompt) and e = ±1 (pair) in units of their effects
     private static double loss(int u, int e) {
-        return Population.softplus(-(MEAN + u * PROMPT_EFFECT + e * PAIR_EFFECT));
+        return BradleyTerry.loss(MEAN + u * PROMPT_EFFECT + e * PAIR_EFFECT, 1.0);
     }
 
     static double truth() {

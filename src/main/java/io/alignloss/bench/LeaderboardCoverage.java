@@ -2,6 +2,7 @@ package io.alignloss.bench;
 
 import io.alignloss.leaderboard.LeaderboardJob;
 import io.alignloss.leaderboard.Standing;
+import io.alignloss.objective.bradleyterry.BradleyTerry;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -45,7 +46,7 @@ final class LeaderboardCoverage {
             for (int i = 0; i < this.rows; i++) {
                 int a = random.nextInt(n);
                 int b = (a + 1 + random.nextInt(n - 1)) % n;
-                boolean aWins = random.nextDouble() < Population.sigmoid(STRENGTHS[a] - STRENGTHS[b]);
+                boolean aWins = random.nextDouble() < BradleyTerry.sigmoid(STRENGTHS[a] - STRENGTHS[b]);
                 rows.add(new Object[] {model(a), model(b), aWins ? "model_a" : "model_b"});
             }
             return rows;

@@ -25,14 +25,4 @@ interface Population extends Serializable {
         }
         return probabilities.length - 1;
     }
-
-    // σ(z) = 1 / (1 + e^−z)
-    static double sigmoid(double z) {
-        return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-    }
-
-    // softplus(z) = log(1 + e^z) = max(z, 0) + log1p(e^−|z|)
-    static double softplus(double z) {
-        return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-    }
 }

@@ -1,5 +1,6 @@
 package io.alignloss.bench;
 
+import io.alignloss.objective.bradleyterry.BradleyTerry;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -67,7 +68,7 @@ final class PreferenceCoverage {
                 int b = random.nextDouble() < CODE_SHARE[a] ? 0 : 1;
                 double weight = random.nextDouble() < HEAVY_SHARE[b] ? 3 : 1;
                 double margin = MEAN_MARGIN[b] + (random.nextBoolean() ? SPREAD : -SPREAD);
-                double label = random.nextDouble() < Population.sigmoid(CALIBRATION[a] * margin) ? 1 : 0;
+                double label = random.nextDouble() < BradleyTerry.sigmoid(CALIBRATION[a] * margin) ? 1 : 0;
                 double rejected = random.nextDouble() * 2 - 1;
                 rows.add(new Object[] {replicate + "-" + i, "prompt " + i, "chosen " + i, "rejected " + i, rejected + margin, rejected,
                         label, weight, LANGUAGES[a], DOMAINS[b]});
@@ -76,13 +77,13 @@ final class PreferenceCoverage {
         }
     }
 
-    /** L_c = ½ Σ_± E[ℓ | μ_b ± s] with q = σ(κ_a·m). */
+    /** L_c = ½ Σ_± E[ℓ | μ_b ± s] with E[ℓ | m] = ℓ(m, q) (a soft label), q = σ(κ_a·m). */
     static double cellLoss(int a, int b) {
         double total = 0;
         for (double sign : new double[] {-1, 1}) {
             double m = MEAN_MARGIN[b] + sign * SPREAD;
-            double q = Population.sigmoid(CALIBRATION[a] * m);
-            total += 0.5 * (q * Population.softplus(-m) + (1 - q) * Population.softplus(m));
+            double q = BradleyTerry.sigmoid(CALIBRATION[a] * m);
+            total += 0.5 * BradleyTerry.loss(m, q);
         }
         return total;
     }

@@ -1,5 +1,6 @@
 package io.alignloss.bench;
 
+import io.alignloss.objective.bradleyterry.BradleyTerry;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -65,20 +66,20 @@ final class ShiftCoverage {
                     continue;
                 }
                 double margin = MEAN_MARGIN[marked ? 0 : 1] + (random.nextBoolean() ? SPREAD : -SPREAD);
-                double label = random.nextDouble() < Population.sigmoid(CALIBRATION * margin) ? 1 : 0;
+                double label = random.nextDouble() < BradleyTerry.sigmoid(CALIBRATION * margin) ? 1 : 0;
                 rows.add(new Object[] {replicate + "-" + i, prompt.toString(), "an answer", "another answer", margin, 0.0, label});
             }
             return rows;
         }
     }
 
-    /** L_m = ½ Σ_± E[ℓ | μ_m ± s] with E[ℓ | m] = q·softplus(−m) + (1 − q)·softplus(m), q = σ(0.7m). */
+    /** L_m = ½ Σ_± E[ℓ | μ_m ± s] with E[ℓ | m] = q·softplus(−m) + (1 − q)·softplus(m) = ℓ(m, q), q = σ(0.7m). */
     static double loss(int marked) {
         double total = 0;
         for (double sign : new double[] {-1, 1}) {
             double m = MEAN_MARGIN[marked] + sign * SPREAD;
-            double q = Population.sigmoid(CALIBRATION * m);
-            total += 0.5 * (q * Population.softplus(-m) + (1 - q) * Population.softplus(m));
+            double q = BradleyTerry.sigmoid(CALIBRATION * m);
+            total += 0.5 * BradleyTerry.loss(m, q);
         }
         return total;
     }

@@ -2,6 +2,7 @@ package io.alignloss.bench;
 
 import io.alignloss.model.PairBlock;
 import io.alignloss.model.PairLoss;
+import io.alignloss.objective.bradleyterry.BradleyTerry;
 import io.alignloss.optim.Lbfgs;
 import io.alignloss.optim.Optimizer;
 import io.alignloss.optim.OptimizerState;
@@ -189,7 +190,8 @@ public final class TrainBenchmark {
         out.flush();
     }
 
-    // one pass of Σ softplus and its gradient, the way a straightforward hand-written loop would do it
+    // one pass of Σ softplus and its gradient, the way a straightforward hand-written loop would do it (hard labels,
+    // naive σ): the timing floor, written out on purpose rather than through BradleyTerry.loss/derivative
     static double floorPass(float[] data, float[] labels, int dimension, double[] weights) {
         double[] gradient = new double[dimension];
         double loss = 0;
@@ -200,7 +202,7 @@ public final class TrainBenchmark {
                 z += weights[j] * data[offset + j];
             }
             double p = labels[i];
-            loss += p >= 0.5 ? io.alignloss.stats.Expressions.softplus(-z) : io.alignloss.stats.Expressions.softplus(z);
+            loss += p >= 0.5 ? BradleyTerry.softplus(-z) : BradleyTerry.softplus(z);
             double g = 1 / (1 + Math.exp(-z)) - p;
             for (int j = 0; j < dimension; j++) {
                 gradient[j] += g * data[offset + j];

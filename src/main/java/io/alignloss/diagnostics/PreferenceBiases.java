@@ -5,7 +5,8 @@ import io.alignloss.data.PreparedInput;
 import io.alignloss.data.Rules;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.objective.BradleyTerryObjective;
+import io.alignloss.objective.bradleyterry.BradleyTerryColumns;
+import io.alignloss.objective.bradleyterry.BradleyTerryObjective;
 import io.alignloss.summary.Json;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -108,8 +109,8 @@ public final class PreferenceBiases {
         projection.add(length(col(InputContract.CHOSEN)).minus(length(col(InputContract.REJECTED))).as(LENGTH_DIFF));
         if (scored) {
             // m = chosen_score − rejected_score; null unless finite (scores are only checked when an objective reads them)
-            Column margin = col(BradleyTerryObjective.CHOSEN_SCORE).cast("double")
-                    .minus(col(BradleyTerryObjective.REJECTED_SCORE).cast("double"));
+            Column margin = BradleyTerryColumns.margin(col(BradleyTerryObjective.CHOSEN_SCORE).cast("double"),
+                    col(BradleyTerryObjective.REJECTED_SCORE).cast("double"));
             projection.add(when(not(Rules.notFinite(margin)), margin).as(MARGIN));
         }
         positionColumn.ifPresent(name -> projection.add(PreparedInput.column(name).cast("string").as(POSITION)));

@@ -26,7 +26,7 @@ import io.alignloss.lm.LanguageModelFolder;
 import io.alignloss.model.PolicyData;
 import io.alignloss.model.PolicyEvaluation;
 import io.alignloss.model.RewardModel;
-import io.alignloss.objective.BradleyTerryObjective;
+import io.alignloss.objective.bradleyterry.BradleyTerryObjective;
 import io.alignloss.objective.ExpectedUtilityObjective;
 import io.alignloss.objective.SelfTargetObjective;
 import io.alignloss.objective.SequenceLikelihoodObjective;

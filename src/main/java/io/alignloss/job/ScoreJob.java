@@ -8,7 +8,7 @@ import io.alignloss.error.ErrorCode;
 import io.alignloss.error.Failures;
 import io.alignloss.model.RewardModel;
 import io.alignloss.model.RewardScoring;
-import io.alignloss.objective.BradleyTerryObjective;
+import io.alignloss.objective.bradleyterry.BradleyTerryObjective;
 import io.alignloss.output.OutputCommitter;
 import io.alignloss.output.Overwrite;
 import org.apache.spark.sql.Dataset;

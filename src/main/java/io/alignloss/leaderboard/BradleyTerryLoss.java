@@ -1,10 +1,11 @@
 package io.alignloss.leaderboard;
 
-import static io.alignloss.stats.Expressions.softplus;
+import io.alignloss.objective.bradleyterry.BradleyTerry;
 
 /**
  * Item-level Bradley-Terry loss of strengths θ (one per model) with an L2 penalty:
- * {@code f(θ) = (1/N) Σ_k c_k ℓ(y_k, θ_a − θ_b) + (λ/2)·||θ||²}, P(a beats b) = σ(θ_a − θ_b) (Bradley and Terry 1952).
+ * {@code f(θ) = (1/N) Σ_k c_k ℓ(θ_a − θ_b, y_k) + (λ/2)·||θ||²}, P(a beats b) = σ(θ_a − θ_b) (Bradley and Terry 1952),
+ * with ℓ, ∂ℓ/∂d = σ(d) − y and ∂²ℓ/∂d² = σ(d)σ(−d) from {@link BradleyTerry}.
  * A tie is one battle with label ½. The penalty is on the mean loss, like the {@code train} command and MLlib's regParam.
  */
 final class BradleyTerryLoss {
@@ -30,25 +31,11 @@ final class BradleyTerryLoss {
         return l2;
     }
 
-    // ℓ = y·softplus(−d) + (1−y)·softplus(d), d = θ_a − θ_b   (= −[y log σ(d) + (1−y) log σ(−d)])
-    static double battleLoss(double y, double d) {
-        return y * softplus(-d) + (1 - y) * softplus(d);
-    }
-
-    // σ(d) = 1 / (1 + e^−d), evaluated without overflow on either side
-    static double sigmoid(double d) {
-        if (d >= 0) {
-            return 1 / (1 + Math.exp(-d));
-        }
-        double e = Math.exp(d);
-        return e / (1 + e);
-    }
-
-    // f(θ) = (1/N) Σ c_k ℓ(y_k, θ_a − θ_b) + (λ/2) ||θ||²
+    // f(θ) = (1/N) Σ c_k ℓ(θ_a − θ_b, y_k) + (λ/2) ||θ||²
     double value(double[] theta) {
         double sum = 0;
         for (int k = 0; k < data.size(); k++) {
-            sum += data.count[k] * battleLoss(data.y[k], theta[data.a[k]] - theta[data.b[k]]);
+            sum += data.count[k] * BradleyTerry.loss(theta[data.a[k]] - theta[data.b[k]], data.y[k]);
         }
         return sum / data.total + 0.5 * l2 * squaredNorm(theta);
     }
@@ -57,7 +44,7 @@ final class BradleyTerryLoss {
     double[] gradient(double[] theta) {
         double[] gradient = new double[dimension()];
         for (int k = 0; k < data.size(); k++) {
-            double residual = data.count[k] * (sigmoid(theta[data.a[k]] - theta[data.b[k]]) - data.y[k]);
+            double residual = data.count[k] * BradleyTerry.derivative(theta[data.a[k]] - theta[data.b[k]], data.y[k]);
             gradient[data.a[k]] += residual;
             gradient[data.b[k]] -= residual;
         }
@@ -67,13 +54,12 @@ final class BradleyTerryLoss {
         return gradient;
     }
 
-    // ∇²f = (1/N) Σ c_k σ(d_k)(1 − σ(d_k)) (e_a − e_b)(e_a − e_b)ᵀ + λI
+    // ∇²f = (1/N) Σ c_k σ(d_k)σ(−d_k) (e_a − e_b)(e_a − e_b)ᵀ + λI
     double[][] hessian(double[] theta) {
         int n = dimension();
         double[][] hessian = new double[n][n];
         for (int k = 0; k < data.size(); k++) {
-            double p = sigmoid(theta[data.a[k]] - theta[data.b[k]]);
-            double w = data.count[k] * p * (1 - p) / data.total;
+            double w = data.count[k] * BradleyTerry.curvature(theta[data.a[k]] - theta[data.b[k]]) / data.total;
             int a = data.a[k];
             int b = data.b[k];
             hessian[a][a] += w;

@@ -1,13 +1,13 @@
 package io.alignloss.model;
 
-import io.alignloss.stats.Expressions;
+import io.alignloss.objective.bradleyterry.BradleyTerry;
 
 import java.io.Serializable;
 
 /**
  * Running sums of the weighted Bradley-Terry loss of a linear reward model over pairs, and of its gradient
  * (in the style of MLlib's loss aggregators: division by the weight sum only when read). Per pair, with
- * {@code z = φ·Δf − δ} (δ the margin offset) and soft label {@code p}:
+ * {@code z = φ·Δf − δ} (δ the margin offset) and soft label {@code p}, with {@link BradleyTerry}'s loss and derivative:
  * <pre>
  *   ℓ = p·softplus(−z) + (1 − p)·softplus(z) + c·(φ·(f_w + f_l))²
  *   ∇ℓ = (σ(z) − p)·Δf + 2c·(φ·(f_w + f_l))·(f_w + f_l)
@@ -41,9 +41,9 @@ public final class PairLossAggregate implements Serializable {
             double p = block.label[i];
             double margin = block.delta.dot(i, weights);
             double z = margin - block.offset[i];
-            lossSum += w * pairLoss(z, p);
+            lossSum += w * BradleyTerry.loss(z, p);
             if (withGradient) {
-                block.delta.addTo(i, w * (sigmoid(z) - p), gradient);
+                block.delta.addTo(i, w * BradleyTerry.derivative(z, p), gradient);
             }
             if (block.sum != null) {
                 double s = block.sum.dot(i, weights);
@@ -54,9 +54,9 @@ public final class PairLossAggregate implements Serializable {
             }
             weightSum += w;
             count++;
-            if (p != 0.5) {
+            if (BradleyTerry.decided(p)) {
                 decidedWeight += w;
-                if ((p > 0.5 && margin > 0) || (p < 0.5 && margin < 0)) {
+                if (BradleyTerry.correct(margin, p)) {
                     correctWeight += w;
                 }
             }
@@ -81,20 +81,6 @@ public final class PairLossAggregate implements Serializable {
         decidedWeight += other.decidedWeight;
         count += other.count;
         return this;
-    }
-
-    // ℓ = p·softplus(−z) + (1 − p)·softplus(z), with one softplus: p ≥ ½: softplus(−z) + (1 − p)·z, else softplus(z) − p·z
-    static double pairLoss(double z, double p) {
-        return p >= 0.5 ? Expressions.softplus(-z) + (1 - p) * z : Expressions.softplus(z) - p * z;
-    }
-
-    // σ(z) = 1 / (1 + e^−z), evaluated without overflow
-    static double sigmoid(double z) {
-        if (z >= 0) {
-            return 1 / (1 + Math.exp(-z));
-        }
-        double e = Math.exp(z);
-        return e / (1 + e);
     }
 
     /** Σ w·ℓ / Σ w (data loss, without the L2 term). */

@@ -1,6 +1,7 @@
 package io.alignloss.objective;
 
 import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.objective.bradleyterry.BradleyTerryObjective;
 
 /** Builds the objective a config entry names. */
 public final class Objectives {

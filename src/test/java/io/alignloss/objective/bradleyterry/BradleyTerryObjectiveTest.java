@@ -1,4 +1,4 @@
-package io.alignloss.objective;
+package io.alignloss.objective.bradleyterry;
 
 import io.alignloss.testing.Configs;
 import io.alignloss.testing.LocalSparkTest;

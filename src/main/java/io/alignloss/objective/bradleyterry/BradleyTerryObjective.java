@@ -1,4 +1,4 @@
-package io.alignloss.objective;
+package io.alignloss.objective.bradleyterry;
 
 import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.data.ColumnSpec;
@@ -6,13 +6,12 @@ import io.alignloss.data.ColumnType;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
-import io.alignloss.stats.Expressions;
-import io.alignloss.stats.LossStats;
-import io.alignloss.summary.Json;
-import org.apache.spark.sql.Column;
-
 import io.alignloss.model.RewardModel;
 import io.alignloss.model.RewardScoring;
+import io.alignloss.summary.Json;
+import io.alignloss.stats.LossStats;
+import io.alignloss.objective.Objective;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -22,15 +21,13 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.negate;
 import static org.apache.spark.sql.functions.when;
 
 /**
  * Reward-model Bradley-Terry loss from logged rewards, with soft labels:
  * {@code ℓ = −(label·log σ(m) + (1 − label)·log σ(−m))}, {@code m = r(x, y_chosen) − r(x, y_rejected)}
- * (Bradley and Terry 1952; Ouyang et al. 2022, eq. 1). {@code label} is the probability that
- * {@code chosen} is preferred (1 when absent, 0.5 a tie).
+ * (Bradley and Terry 1952; Ouyang et al. 2022, eq. 1), as {@link BradleyTerryColumns} writes {@link BradleyTerry}'s
+ * formula. {@code label} is the probability that {@code chosen} is preferred (1 when absent, 0.5 a tie).
  *
  * <p>The rewards are the logged {@code chosen_score}/{@code rejected_score}, or, with {@code model =
  * "<path>"} (or a model just trained), computed by a linear reward model from its features.
@@ -106,24 +103,17 @@ public final class BradleyTerryObjective implements Objective {
 
     // m = r(x, y_chosen) − r(x, y_rejected)
     Column margin() {
-        return col(chosenScore).minus(col(rejectedScore));
+        return BradleyTerryColumns.margin(col(chosenScore), col(rejectedScore));
     }
 
-    // ℓ = label·softplus(−m) + (1 − label)·softplus(m)  =  −(label·log σ(m) + (1 − label)·log σ(−m)),
-    // evaluated with one softplus via softplus(m) = softplus(−m) + m:
-    //   label ≥ ½: ℓ = softplus(−m) + (1 − label)·m      label < ½: ℓ = softplus(m) − label·m
-    // (exact for hard labels 0 and 1, no cancellation for the others)
+    // ℓ = label·softplus(−m) + (1 − label)·softplus(m), see BradleyTerry#loss
     Column loss() {
-        Column label = col(InputContract.LABEL);
-        Column m = margin();
-        return when(label.geq(0.5), Expressions.softplus(negate(m)).plus(lit(1.0).minus(label).multiply(m)))
-                .otherwise(Expressions.softplus(m).minus(label.multiply(m)));
+        return BradleyTerryColumns.loss(margin(), col(InputContract.LABEL));
     }
 
     // correct: m > 0 when label > 0.5, m < 0 when label < 0.5; null for ties
     Column correct() {
-        Column label = col(InputContract.LABEL);
-        return when(label.gt(0.5), margin().gt(0)).when(label.lt(0.5), margin().lt(0));
+        return BradleyTerryColumns.correct(margin(), col(InputContract.LABEL));
     }
 
     @Override
@@ -156,7 +146,7 @@ public final class BradleyTerryObjective implements Objective {
         Column weight = col(InputContract.WEIGHT);
         Map<String, Column> sums = new LinkedHashMap<>();
         sums.put("w_margin", weight.multiply(margin()));
-        sums.put("w_decided", when(col(InputContract.LABEL).notEqual(0.5), weight).otherwise(0.0));
+        sums.put("w_decided", when(BradleyTerryColumns.decided(col(InputContract.LABEL)), weight).otherwise(0.0));
         sums.put("w_correct", when(correct(), weight).otherwise(0.0));
         return sums;
     }
