@@ -32,7 +32,7 @@ class ArchitectureTest {
             List.of("cli"),
             List.of("bench"),
             List.of("job", "leaderboard"),
-            List.of("diagnostics", "report"),
+            List.of("diagnostics", "report", "train"),
             List.of("objective"),
             List.of("model", "lm"),
             List.of("data", "optim", "stats", "text", "output"),
