@@ -7,7 +7,10 @@ import io.alignloss.testing.GoldenFiles;
 import io.alignloss.testing.JsonNumbers;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -103,5 +106,23 @@ class GoldenComparisonTest {
         bt(changed).put("loss", loss * (1 + 1e-5));
         assertThat(GoldenFiles.differences(NAME, golden(), changed, GoldenSummaryTest.TRAINED, GoldenSummaryTest.VOLATILE))
                 .containsExactly(NAME + " /objectives/bt/loss: expected " + loss + ", actual " + loss * (1 + 1e-5));
+    }
+
+    @Test
+    void everyConfigIsRunAndEveryRunHasItsGoldenFiles() throws Exception {
+        List<String> configured;
+        try (Stream<Path> files = Files.list(Path.of("conf"))) {
+            configured = files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".conf")).sorted().toList();
+        }
+        List<String> run = GoldenSummaryTest.RUNS.stream().flatMap(r -> r.args().stream())
+                .filter(arg -> arg.startsWith("conf/")).map(arg -> arg.substring("conf/".length())).distinct().sorted().toList();
+        assertThat(run).isEqualTo(configured);
+        for (GoldenSummaryTest.Run r : GoldenSummaryTest.RUNS) {
+            String stem = r.published() == GoldenSummaryTest.Published.LEADERBOARD ? "leaderboard.json" : r.name() + ".summary.json";
+            assertThat(GoldenFiles.FOLDER.resolve(stem)).exists();
+            if (r.trained()) {
+                assertThat(GoldenFiles.FOLDER.resolve(r.name() + ".model.json")).exists();
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alignloss.testing.GoldenFiles;
+import io.alignloss.testing.JsonNumbers;
 import io.alignloss.testing.JsonNumbers.Tolerance;
 import io.alignloss.testing.JsonNumbers.Tolerances;
 import io.alignloss.testing.WeightsDigest;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -40,7 +42,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * <p>Tolerances: evaluate figures 1e-12 relative with a 1e-15 floor; runs that train, or evaluate a trained model,
  * 1e-6 relative (the optimiser's sums are merged by tree aggregation in task completion order); model weights 1e-4
- * relative. Timings, dates, versions, paths and the {@code run} block are not compared.
+ * relative. Timings, dates, versions and the {@code run} block (its id) are not compared; paths are, with the machine's
+ * folders written as {@code {runs}} and {@code {project}}.
  *
  * <p>{@code -Dalignloss.golden.update=true} rewrites the golden files from this run instead of comparing;
  * {@code -Dalignloss.golden.master=local[N]} runs on another local master (default {@code local[2]});
@@ -128,7 +131,6 @@ class GoldenSummaryTest {
                     List.of("evaluate", "--config", "conf/samples-bad.conf", "--out", "{out}", "--max-reject-fraction", "0.1")),
             Run.nightly("2026-11-24"),
             Run.nightly("2026-11-25"), // compares with 2026-11-24: the drift block is filled
-
             Run.evaluate("evaluate-logged"),
             Run.train("train-reward"),
             Run.train("train-policy"),
@@ -196,7 +198,9 @@ class GoldenSummaryTest {
             case LEADERBOARD -> failures.addAll(check("leaderboard.json", folder.resolve("leaderboard.json"), run.tolerances()));
         }
         if (run.trained()) {
-            failures.addAll(GoldenFiles.check(run.name() + ".model.json", model(folder.resolve("model")), WEIGHTS, VOLATILE));
+            JsonNode model = model(folder.resolve("model"));
+            reportDigits(run.name() + ".model.json", model);
+            failures.addAll(GoldenFiles.check(run.name() + ".model.json", model, WEIGHTS, VOLATILE));
         }
         if (!failures.isEmpty()) {
             fail(failures.size() + " difference(s) from the golden files of " + run.name() + " (JSON path: expected golden, actual this run):\n"
@@ -205,7 +209,29 @@ class GoldenSummaryTest {
     }
 
     private List<String> check(String goldenName, Path document, Tolerances tolerances) throws IOException {
-        return GoldenFiles.check(goldenName, placeholders(GoldenFiles.read(document)), tolerances, VOLATILE);
+        JsonNode actual = placeholders(GoldenFiles.read(document));
+        reportDigits(goldenName, actual);
+        return GoldenFiles.check(goldenName, actual, tolerances, VOLATILE);
+    }
+
+    /** Prints how many numbers differ from the golden file at all, and the largest relative difference: the tolerances' headroom. */
+    private static void reportDigits(String goldenName, JsonNode actual) throws IOException {
+        Path golden = GoldenFiles.FOLDER.resolve(goldenName);
+        if (GoldenFiles.updating() || !Files.exists(golden)) {
+            return;
+        }
+        JsonNode expected = GoldenFiles.read(golden);
+        double largest = 0;
+        int differing = 0;
+        for (JsonNumbers.Difference difference : JsonNumbers.differences(expected, actual, new Tolerance(0, 0), VOLATILE)) {
+            JsonNode a = expected.at(difference.path());
+            JsonNode b = actual.at(difference.path());
+            if (a.isNumber() && b.isNumber()) {
+                differing++;
+                largest = Math.max(largest, Math.abs(a.doubleValue() - b.doubleValue()) / Math.max(Math.abs(a.doubleValue()), Math.abs(b.doubleValue())));
+            }
+        }
+        System.out.printf("golden %s: %d numbers not bit-identical, largest relative difference %.3g%n", goldenName, differing, largest);
     }
 
     /** The document with the machine's folders written as {@code {runs}} (the runs' temporary folder) and {@code {project}}. */
@@ -217,7 +243,7 @@ class GoldenSummaryTest {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 

@@ -3,11 +3,15 @@ package io.alignloss.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -59,21 +63,21 @@ public final class GoldenFiles {
      * A copy of {@code node} in which every text value has each {@code placeholders} key (a machine path, say)
      * replaced by its value, so that a golden file holds {@code {runs}/samples} where the run wrote {@code /tmp/…/samples}.
      */
-    public static JsonNode withPlaceholders(JsonNode node, java.util.Map<String, String> placeholders) {
+    public static JsonNode withPlaceholders(JsonNode node, Map<String, String> placeholders) {
         if (node.isTextual()) {
             String text = node.asText();
-            for (java.util.Map.Entry<String, String> entry : placeholders.entrySet()) {
+            for (Map.Entry<String, String> entry : placeholders.entrySet()) {
                 text = text.replace(entry.getKey(), entry.getValue());
             }
-            return com.fasterxml.jackson.databind.node.TextNode.valueOf(text);
+            return TextNode.valueOf(text);
         }
         if (node.isObject()) {
-            com.fasterxml.jackson.databind.node.ObjectNode copy = MAPPER.createObjectNode();
+            ObjectNode copy = MAPPER.createObjectNode();
             node.fields().forEachRemaining(field -> copy.set(field.getKey(), withPlaceholders(field.getValue(), placeholders)));
             return copy;
         }
         if (node.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode copy = MAPPER.createArrayNode();
+            ArrayNode copy = MAPPER.createArrayNode();
             node.forEach(element -> copy.add(withPlaceholders(element, placeholders)));
             return copy;
         }

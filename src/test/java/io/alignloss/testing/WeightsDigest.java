@@ -1,6 +1,7 @@
 package io.alignloss.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -9,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * A model's weights file ({@code *.f64}: little-endian doubles; or {@code *.i32} ints) as JSON for a golden file, read with plain
@@ -44,7 +47,7 @@ public final class WeightsDigest {
         }
         int[] ints = new int[bytes.length / Integer.BYTES];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(ints);
-        return java.util.Arrays.stream(ints).asDoubleStream().toArray();
+        return Arrays.stream(ints).asDoubleStream().toArray();
     }
 
     public static JsonNode of(double[] values) {
@@ -54,7 +57,7 @@ public final class WeightsDigest {
             values(digest.putArray("values"), values);
             return digest;
         }
-        int[] nonZero = java.util.stream.IntStream.range(0, values.length).filter(i -> values[i] != 0).toArray();
+        int[] nonZero = IntStream.range(0, values.length).filter(i -> values[i] != 0).toArray();
         double sum = 0;
         double absolute = 0;
         double squares = 0;
@@ -76,7 +79,7 @@ public final class WeightsDigest {
         return digest;
     }
 
-    private static void values(com.fasterxml.jackson.databind.node.ArrayNode into, double[] values) {
+    private static void values(ArrayNode into, double[] values) {
         for (double value : values) {
             into.add(value);
         }
