@@ -413,6 +413,45 @@ public final class SampleData {
         return p.length - 1;
     }
 
+    public static final StructType BATTLE_SCHEMA = new StructType()
+            .add("model_a", DataTypes.StringType)
+            .add("model_b", DataTypes.StringType)
+            .add("winner", DataTypes.StringType);
+    /** The models of the battle sample and their hidden Bradley-Terry strengths θ (Σθ = 0). */
+    private static final String[] BATTLE_MODELS = {"atlas-7b", "borealis-13b", "cirrus-8x7b", "dune-70b", "ember-3b"};
+    private static final double[] BATTLE_STRENGTHS = {0.1, 0.4, 0.2, 0.8, -1.5};
+    /** Share of battles that end in a tie; a quarter of those are "tie (bothbad)". */
+    private static final double TIE_SHARE = 0.15;
+
+    /**
+     * Arena battles for the leaderboard: each row pairs two distinct models drawn uniformly (in random order as
+     * model_a, model_b); with probability 0.15 the battle is a tie ({@code "tie"}, or {@code "tie (bothbad)"} for a
+     * quarter of them), otherwise model_a wins with probability σ(θ_a − θ_b) for the hidden strengths θ. Three rows
+     * at the end are rejected by the leaderboard, one per reason (missing_model, same_model, unknown_winner).
+     */
+    public static List<Row> battles(int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int n = BATTLE_MODELS.length;
+        List<Row> rows = new ArrayList<>(count + 3);
+        for (int i = 0; i < count; i++) {
+            int a = random.nextInt(n);
+            int b = (a + 1 + random.nextInt(n - 1)) % n;
+            String winner;
+            if (random.nextDouble() < TIE_SHARE) {
+                winner = random.nextDouble() < 0.25 ? "tie (bothbad)" : "tie";
+            }
+            else {
+                // σ(θ_a − θ_b) = 1 / (1 + exp(θ_b − θ_a))
+                winner = random.nextDouble() < 1 / (1 + Math.exp(BATTLE_STRENGTHS[b] - BATTLE_STRENGTHS[a])) ? "model_a" : "model_b";
+            }
+            rows.add(RowFactory.create(BATTLE_MODELS[a], BATTLE_MODELS[b], winner));
+        }
+        rows.add(RowFactory.create(null, BATTLE_MODELS[0], "model_b"));              // missing_model
+        rows.add(RowFactory.create(BATTLE_MODELS[1], BATTLE_MODELS[1], "tie"));      // same_model
+        rows.add(RowFactory.create(BATTLE_MODELS[2], BATTLE_MODELS[3], "draw"));     // unknown_winner
+        return rows;
+    }
+
     public static final StructType REFERENCE_SCHEMA = new StructType()
             .add("id", DataTypes.StringType)
             .add("prompt", DataTypes.StringType)

@@ -1,10 +1,15 @@
 package io.alignloss.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -48,14 +53,82 @@ public final class JsonNumbers {
         }
     }
 
+    /**
+     * A tolerance per subtree: a number at a path takes the tolerance of the first pattern (in insertion order) that
+     * matches the path or one of its ancestors ({@code *} matches any one segment), else {@code fallback}.
+     */
+    public record Tolerances(Tolerance fallback, Map<String, Tolerance> bySubtree) {
+        public Tolerances {
+            requireNonNull(fallback, "fallback is null");
+            bySubtree = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(bySubtree));
+        }
+
+        public static Tolerances everywhere(Tolerance tolerance) {
+            return new Tolerances(tolerance, Map.of());
+        }
+
+        /** These tolerances with {@code tolerance} for the subtree at {@code pattern}, ahead of the later ones. */
+        public Tolerances with(String pattern, Tolerance tolerance) {
+            Map<String, Tolerance> more = new LinkedHashMap<>();
+            more.put(pattern, tolerance);
+            more.putAll(bySubtree);
+            return new Tolerances(fallback, more);
+        }
+
+        public Tolerance at(String path) {
+            for (Map.Entry<String, Tolerance> entry : bySubtree.entrySet()) {
+                if (isWithin(path, entry.getKey())) {
+                    return entry.getValue();
+                }
+            }
+            return fallback;
+        }
+    }
+
     private static final String MISSING = "(missing)";
 
     /** Every difference between {@code expected} and {@code actual} outside the excluded paths, in document order. */
     public static List<Difference> differences(JsonNode expected, JsonNode actual, Tolerance tolerance, Set<String> excluded) {
         requireNonNull(tolerance, "tolerance is null");
+        return differences(expected, actual, Tolerances.everywhere(tolerance), excluded);
+    }
+
+    /** As {@link #differences(JsonNode, JsonNode, Tolerance, Set)}, each number compared with the tolerance of its subtree. */
+    public static List<Difference> differences(JsonNode expected, JsonNode actual, Tolerances tolerances, Set<String> excluded) {
+        requireNonNull(tolerances, "tolerances is null");
         List<Difference> found = new ArrayList<>();
-        compare("", expected, actual, tolerance, List.copyOf(excluded), found);
+        compare("", expected, actual, tolerances, List.copyOf(excluded), found);
         return found;
+    }
+
+    /** A copy of {@code node} without the excluded subtrees (what a golden file stores). */
+    public static JsonNode without(JsonNode node, Set<String> excluded) {
+        return copy("", node, List.copyOf(excluded));
+    }
+
+    private static JsonNode copy(String path, JsonNode node, List<String> excluded) {
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                String key = names.next();
+                String child = path + "/" + key;
+                if (!isExcluded(child, excluded)) {
+                    copy.set(key, copy(child, node.get(key), excluded));
+                }
+            }
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            for (int i = 0; i < node.size(); i++) {
+                String child = path + "/" + i;
+                if (!isExcluded(child, excluded)) {
+                    copy.add(copy(child, node.get(i), excluded));
+                }
+            }
+            return copy;
+        }
+        return node.deepCopy();
     }
 
     /** The paths of every number in {@code node} outside the excluded paths (what a comparison checks to tolerance). */
@@ -65,13 +138,13 @@ public final class JsonNumbers {
         return paths;
     }
 
-    private static void compare(String path, JsonNode expected, JsonNode actual, Tolerance tolerance, List<String> excluded,
+    private static void compare(String path, JsonNode expected, JsonNode actual, Tolerances tolerances, List<String> excluded,
             List<Difference> found) {
         if (isExcluded(path, excluded)) {
             return;
         }
         if (expected.isNumber() && actual.isNumber()) {
-            if (!tolerance.equal(expected.doubleValue(), actual.doubleValue())) {
+            if (!tolerances.at(path).equal(expected.doubleValue(), actual.doubleValue())) {
                 found.add(new Difference(path, expected.toString(), actual.toString()));
             }
         }
@@ -89,7 +162,7 @@ public final class JsonNumbers {
                     }
                     continue;
                 }
-                compare(child, expected.get(key), actual.get(key), tolerance, excluded, found);
+                compare(child, expected.get(key), actual.get(key), tolerances, excluded, found);
             }
             actualKeys.removeAll(keys);
             for (String key : actualKeys) {
@@ -104,7 +177,7 @@ public final class JsonNumbers {
                 found.add(new Difference(path, "array of " + expected.size(), "array of " + actual.size()));
             }
             for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
-                compare(path + "/" + i, expected.get(i), actual.get(i), tolerance, excluded, found);
+                compare(path + "/" + i, expected.get(i), actual.get(i), tolerances, excluded, found);
             }
         }
         else if (!expected.equals(actual)) {
@@ -142,17 +215,26 @@ public final class JsonNumbers {
         String[] segments = path.split("/", -1);
         for (String pattern : excluded) {
             String[] parts = pattern.split("/", -1);
-            if (parts.length != segments.length) {
-                continue;
-            }
-            boolean match = true;
-            for (int i = 0; i < parts.length && match; i++) {
-                match = parts[i].equals("*") || parts[i].equals(segments[i]);
-            }
-            if (match) {
+            if (parts.length == segments.length && matchesLeading(segments, parts)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether the path is the pattern's path or lies below it (the pattern matches its leading segments). */
+    static boolean isWithin(String path, String pattern) {
+        String[] segments = path.split("/", -1);
+        String[] parts = pattern.split("/", -1);
+        return parts.length <= segments.length && matchesLeading(segments, parts);
+    }
+
+    private static boolean matchesLeading(String[] segments, String[] parts) {
+        for (int i = 0; i < parts.length; i++) {
+            if (!parts[i].equals("*") && !parts[i].equals(segments[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -101,4 +101,28 @@ class JsonNumbersTest {
         assertThat(JsonNumbers.numberPaths(json(BASE), Set.of("/run")))
                 .containsExactly("/loss", "/count", "/ci/0", "/ci/1", "/stderr", "/groups/en/ci/0", "/groups/en/ci/1");
     }
+
+    @Test
+    void aSubtreeCanHaveItsOwnTolerance() throws Exception {
+        JsonNumbers.Tolerances tolerances = JsonNumbers.Tolerances.everywhere(TOLERANCE)
+                .with("/groups/*/ci", new JsonNumbers.Tolerance(1e-3, 0));
+        JsonNode actual = json(BASE.replace("[0.1, 0.2]", "[0.1, 0.20001]").replace("0.01", "0.0100001"));
+        // 5e-5 relative inside the subtree passes; 1e-5 relative elsewhere is still reported
+        assertThat(JsonNumbers.differences(json(BASE), actual, tolerances, Set.of()))
+                .containsExactly(new JsonNumbers.Difference("/stderr", "0.01", "0.0100001"));
+        assertThat(tolerances.at("/groups/en/ci/1").relative()).isEqualTo(1e-3);
+        assertThat(tolerances.at("/groups/en/loss")).isEqualTo(TOLERANCE);
+        // the pattern added last is asked first
+        assertThat(tolerances.with("/groups", TOLERANCE).at("/groups/en/ci/1")).isEqualTo(TOLERANCE);
+    }
+
+    @Test
+    void withoutDropsTheExcludedSubtreesAndKeepsTheRest() throws Exception {
+        JsonNode original = json(BASE);
+        JsonNode kept = JsonNumbers.without(original, Set.of("/run", "/groups/*/ci"));
+        assertThat(kept.toString()).isEqualTo(
+                "{\"loss\":0.5,\"count\":200,\"ci\":[0.25,0.75],\"stderr\":0.01,\"name\":\"bt\",\"groups\":{\"en\":{\"loss\":null}}}");
+        // the original is untouched
+        assertThat(original).isEqualTo(json(BASE));
+    }
 }
