@@ -1,6 +1,7 @@
 package io.alignloss.lm;
 
-import java.io.Serializable;
+import io.alignloss.optim.LossAggregator;
+import io.alignloss.optim.MiniBatch;
 
 /**
  * What one pass over sequence blocks adds up: the weighted NLL {@code Σ w·(−log Pr)}, the weighted and plain
@@ -8,8 +9,19 @@ import java.io.Serializable;
  * values), so only the parameters the rows touched travel through the aggregation tree, or a dense one once
  * more than half the entries are non-zero (a full pass over a large partition touches most of θ, and 12 bytes
  * per sparse entry would cost more than 8 per dense one).
+ * <p>
+ * As a {@link LossAggregator} (weight Σ w·tokens, loss sum the weighted NLL) it is created at a model: blocks are
+ * {@link #add added} into a dense gradient buffer of the model's dimension and {@link #compact} keeps the non-zero
+ * entries, once per partition. The model, its workspace and the buffer do not travel with the sums.
  */
-public final class LmSums implements Serializable {
+public final class LmSums implements LossAggregator<SequenceBlock, LmSums> {
+    private final int dimension;
+    private final boolean joint;
+    private final transient LanguageModel model;
+    private final transient LanguageModel.Workspace work;
+    private final transient MiniBatch batch;
+    /** the dense gradient being added into, until {@link #compact} */
+    private transient double[] buffer;
     double nll;
     double weightedTokens;
     long tokens;
@@ -18,6 +30,89 @@ public final class LmSums implements Serializable {
     double[] value = new double[0];
     /** the gradient when it is dense (index and value are then unused) */
     double[] dense;
+
+    /** Empty sums, without a model (to merge into). */
+    public LmSums() {
+        this(0, false);
+    }
+
+    private LmSums(int dimension, boolean joint) {
+        this.dimension = dimension;
+        this.joint = joint;
+        this.model = null;
+        this.work = null;
+        this.batch = null;
+    }
+
+    /**
+     * Sums at {@code model} of the positions a {@code joint} or conditional likelihood scores, over the rows
+     * {@code batch} keeps (all when null), with the gradient or without.
+     */
+    public LmSums(LanguageModel model, boolean joint, boolean withGradient, MiniBatch batch) {
+        this.dimension = model.weights().length;
+        this.joint = joint;
+        this.model = model;
+        this.work = model.workspace();
+        this.batch = batch;
+        this.buffer = withGradient ? new double[dimension] : null;
+    }
+
+    /** Adds the kept rows of {@code block}: NLL += −w·log Pr(s_t | s_&lt;t) over the scored positions t. */
+    @Override
+    public LmSums add(SequenceBlock block) {
+        if (model == null) {
+            throw new IllegalStateException("Cannot add a block: the sums were not created at a model");
+        }
+        for (int r = 0; r < block.size(); r++) {
+            double w = block.weight[r];
+            if (w == 0 || (batch != null && !batch.keep(block.hash[r]))) {
+                continue;
+            }
+            int[] sequence = block.sequence(r);
+            int prompt = block.promptLength[r];
+            for (int t = joint ? 0 : prompt; t < sequence.length; t++) {
+                int segment = t < prompt ? LanguageModel.PROMPT : LanguageModel.RESPONSE;
+                nll -= w * model.logProb(sequence, t, segment, work, buffer, w);
+                weightedTokens += w;
+                tokens++;
+            }
+            rows++;
+        }
+        return this;
+    }
+
+    /** Moves the dense buffer's non-zero entries into the sparse (or dense) gradient that travels. */
+    @Override
+    public LmSums compact() {
+        if (buffer != null) {
+            setGradient(buffer);
+            buffer = null;
+        }
+        return this;
+    }
+
+    @Override
+    public LmSums merge(LmSums other) {
+        return merge(compact(), other.compact());
+    }
+
+    /** Σ w·(scored positions). */
+    @Override
+    public double weightSum() {
+        return weightedTokens;
+    }
+
+    /** Σ w·NLL. */
+    @Override
+    public double lossSum() {
+        return nll;
+    }
+
+    /** The gradient of Σ w·NLL as a dense vector of the model's dimension. */
+    @Override
+    public double[] gradientSum() {
+        return gradient(dimension);
+    }
 
     public double nll() {
         return nll;
@@ -85,7 +180,7 @@ public final class LmSums implements Serializable {
 
     /** The sum of two partial sums (a merge of their sorted sparse gradients). */
     public static LmSums merge(LmSums a, LmSums b) {
-        LmSums merged = new LmSums();
+        LmSums merged = new LmSums(Math.max(a.dimension, b.dimension), a.joint);
         merged.nll = a.nll + b.nll;
         merged.weightedTokens = a.weightedTokens + b.weightedTokens;
         merged.tokens = a.tokens + b.tokens;

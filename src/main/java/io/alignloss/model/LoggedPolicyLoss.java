@@ -1,18 +1,21 @@
 package io.alignloss.model;
 
 import io.alignloss.optim.Evaluation;
+import io.alignloss.optim.L2Regularizer;
+import io.alignloss.optim.LossAggregator;
+import io.alignloss.optim.MiniBatch;
+import io.alignloss.optim.Normalisation;
+import io.alignloss.optim.RegularizedLoss;
+import io.alignloss.optim.Regularizer;
 import io.alignloss.optim.TrainingLoss;
 import io.alignloss.stats.EffectiveSampleSize;
+import io.alignloss.optim.spark.DistributedLoss;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
-import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.alignloss.optim.Vectors.dot;
+import java.util.function.Function;
 
 /**
  * The negative off-policy estimate of a linear softmax policy's expected utility from logged data, for
@@ -24,122 +27,110 @@ import static io.alignloss.optim.Vectors.dot;
  *   SNIPS: L(θ) = −N / D + (λ/2)·||θ||²      ∇L = −Σ ω·w·(U − V)·(f_a − f̄_x) / D + λ·θ,   V = N / D
  * </pre>
  * since {@code ∇π(a|x) = π(a|x)·(f_a − f̄_x)} with {@code f̄_x = Σ_y π(y|x)·f(x, y)}. Minimising the loss
- * maximises the estimate; as in {@link PolicyLoss} no option flips the sign.
+ * maximises the estimate; as in {@link PolicyLoss} no option flips the sign. It is computed by a
+ * {@link DistributedLoss} with λ = l2 on the mean loss ({@code L2Regularizer(λ, MEAN)}), the estimate's
+ * denominator (n or D) as the aggregator's weight.
  */
 public final class LoggedPolicyLoss implements TrainingLoss {
-    private final JavaRDD<PolicyBlock> blocks;
-    private final int dimension;
-    private final double l2;
+    private final DistributedLoss<PolicyBlock, double[], Sums> loss;
     private final boolean selfNormalised;
-    private final int depth;
-    private final double batchFraction;
-    private final long seed;
 
     public LoggedPolicyLoss(JavaRDD<PolicyBlock> blocks, int dimension, double l2, boolean selfNormalised, int depth, double batchFraction,
             long seed) {
-        this.blocks = blocks;
-        this.dimension = dimension;
-        this.l2 = l2;
         this.selfNormalised = selfNormalised;
-        this.depth = depth;
-        this.batchFraction = batchFraction;
-        this.seed = seed;
+        this.loss = new DistributedLoss<>(blocks, dimension, Function.identity(),
+                (theta, withGradient, batch) -> new Sums(dimension, selfNormalised, theta, withGradient, batch), objective(l2),
+                LoggedPolicyLoss::figures, depth, batchFraction, seed);
     }
 
     @Override
     public int dimension() {
-        return dimension;
+        return loss.dimension();
     }
 
     @Override
     public Evaluation evaluate(double[] x) {
-        return objective(x, aggregate(x, true, null), l2, selfNormalised);
+        return loss.evaluate(x);
     }
 
     @Override
     public Evaluation evaluateBatch(double[] x, long iteration) {
-        return objective(x, aggregate(x, true, PairLossAggregate.RowFilter.miniBatch(seed, iteration, batchFraction)), l2, selfNormalised);
+        return loss.evaluateBatch(x, iteration);
     }
 
     /** The estimates at x without gradient, for reporting. */
     public Map<String, Object> measure(double[] x) {
-        return aggregate(x, false, null).figures(selfNormalised);
+        return loss.measure(x).figures(selfNormalised);
     }
 
     /** The same objective on blocks held on the driver (tests). */
     public static Evaluation local(List<PolicyBlock> blocks, double[] x, double l2, boolean selfNormalised) {
-        Sums sums = new Sums(x.length);
+        Sums sums = new Sums(x.length, selfNormalised, x, true, null);
         for (PolicyBlock block : blocks) {
-            sums.add(block, x, true, null);
+            sums.add(block);
         }
-        return objective(x, sums, l2, selfNormalised);
+        return objective(l2).evaluate(x, sums, 1.0, figures(sums));
     }
 
-    private static Evaluation objective(double[] x, Sums sums, double l2, boolean selfNormalised) {
-        int d = x.length;
-        double[] gradient = new double[d];
-        double estimate = sums.estimate(selfNormalised);
-        double value = 0;
-        if (Double.isFinite(estimate)) {
-            value = -estimate;
-            if (selfNormalised) {
-                // ∇L = −(G_U − V·G_1) / D
-                for (int j = 0; j < d; j++) {
-                    gradient[j] = -(sums.gradientU[j] - estimate * sums.gradientOne[j]) / sums.weighted;
-                }
-            }
-            else {
-                // ∇L = −G_U / n
-                for (int j = 0; j < d; j++) {
-                    gradient[j] = -sums.gradientU[j] / sums.weightSum;
-                }
-            }
-        }
-        value += l2 / 2 * dot(x, x);
-        for (int j = 0; j < d; j++) {
-            gradient[j] += l2 * x[j];
-        }
+    private static RegularizedLoss objective(double l2) {
+        return new RegularizedLoss(Normalisation.passWeight(), new L2Regularizer(l2, Regularizer.Scale.MEAN));
+    }
+
+    private static Map<String, Double> figures(Sums sums) {
+        double estimate = sums.estimate(sums.selfNormalised);
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("mean_utility", estimate);
         figures.put("loss", -estimate);
         figures.put("ips", sums.estimate(false));
         figures.put("snips", sums.estimate(true));
         figures.put("prompts", (double) sums.prompts);
-        return new Evaluation(value, gradient, figures);
-    }
-
-    private Sums aggregate(double[] x, boolean withGradient, PairLossAggregate.RowFilter filter) {
-        JavaSparkContext context = JavaSparkContext.fromSparkContext(blocks.context());
-        Broadcast<double[]> theta = context.broadcast(x);
-        int d = dimension;
-        try {
-            return blocks.treeAggregate(new Sums(d), (sums, block) -> sums.add(block, theta.value(), withGradient, filter), Sums::merge, depth);
-        }
-        finally {
-            theta.destroy();
-        }
+        return figures;
     }
 
     /**
      * Running sums over logged candidates: n = Σ ω, D = Σ ω·w, Q = Σ (ω·w)², N = Σ ω·w·U and the gradient sums
-     * G_U = Σ ω·w·U·(f_a − f̄), G_1 = Σ ω·w·(f_a − f̄).
+     * G_U = Σ ω·w·U·(f_a − f̄), G_1 = Σ ω·w·(f_a − f̄). As a {@link LossAggregator} its weight is the estimate's
+     * denominator (n for IPS, D for SNIPS) and its loss sum −N, so {@code loss() = −N / n} or {@code −N / D}.
      */
-    static final class Sums implements Serializable {
+    static final class Sums implements LossAggregator<PolicyBlock, Sums> {
         private final int dimension;
+        private final boolean selfNormalised;
+        private final transient double[] theta;
+        private final transient boolean withGradient;
+        private final transient MiniBatch batch;
         private double[] gradientU;
         private double[] gradientOne;
-        private double weightSum;
+        private double promptWeight;
         private double weighted;
         private double squares;
         private double numerator;
         private long prompts;
         private long logged;
 
+        /** Sums to which blocks are added with {@link #add(PolicyBlock, double[], boolean, MiniBatch)}. */
         Sums(int dimension) {
-            this.dimension = dimension;
+            this(dimension, false, null, false, null);
         }
 
-        Sums add(PolicyBlock block, double[] theta, boolean withGradient, PairLossAggregate.RowFilter filter) {
+        /** Sums of an IPS or SNIPS loss at θ, to which {@link #add(PolicyBlock)} adds the sets {@code batch} keeps. */
+        Sums(int dimension, boolean selfNormalised, double[] theta, boolean withGradient, MiniBatch batch) {
+            this.dimension = dimension;
+            this.selfNormalised = selfNormalised;
+            this.theta = theta;
+            this.withGradient = withGradient;
+            this.batch = batch;
+        }
+
+        @Override
+        public Sums add(PolicyBlock block) {
+            if (theta == null) {
+                throw new IllegalStateException("Cannot add a block: the logged-policy sums were not created at a θ");
+            }
+            return add(block, theta, withGradient, batch);
+        }
+
+        /** Adds the sets of a block whose hash {@code batch} keeps (all when it is null). */
+        Sums add(PolicyBlock block, double[] theta, boolean withGradient, MiniBatch batch) {
             if (withGradient && gradientU == null) {
                 gradientU = new double[dimension];
                 gradientOne = new double[dimension];
@@ -147,7 +138,7 @@ public final class LoggedPolicyLoss implements TrainingLoss {
             double[] logP = new double[0];
             for (int s = 0; s < block.size(); s++) {
                 double omega = block.weight[s];
-                if (omega == 0 || (filter != null && !filter.keep(block.hash[s]))) {
+                if (omega == 0 || (batch != null && !batch.keep(block.hash[s]))) {
                     continue;
                 }
                 int start = block.starts[s];
@@ -178,7 +169,7 @@ public final class LoggedPolicyLoss implements TrainingLoss {
                     // w = π_a / b_a = exp(log π_a − log b_a)
                     double w = Math.exp(logP[a] - Math.log(b));
                     double u = block.utility[start + a];
-                    weightSum += omega;
+                    promptWeight += omega;
                     weighted += omega * w;
                     squares += EffectiveSampleSize.square(w, omega);
                     numerator += omega * w * u;
@@ -202,7 +193,8 @@ public final class LoggedPolicyLoss implements TrainingLoss {
             return this;
         }
 
-        Sums merge(Sums other) {
+        @Override
+        public Sums merge(Sums other) {
             if (other.gradientU != null) {
                 if (gradientU == null) {
                     gradientU = other.gradientU.clone();
@@ -215,7 +207,7 @@ public final class LoggedPolicyLoss implements TrainingLoss {
                     }
                 }
             }
-            weightSum += other.weightSum;
+            promptWeight += other.promptWeight;
             weighted += other.weighted;
             squares += other.squares;
             numerator += other.numerator;
@@ -224,9 +216,35 @@ public final class LoggedPolicyLoss implements TrainingLoss {
             return this;
         }
 
+        /** n (IPS) or D (SNIPS). */
+        @Override
+        public double weightSum() {
+            return selfNormalised ? weighted : promptWeight;
+        }
+
+        /** −N. */
+        @Override
+        public double lossSum() {
+            return -numerator;
+        }
+
+        /** IPS: −G_U; SNIPS: −(G_U − V·G_1), V = N / D (zeros when nothing was added). */
+        @Override
+        public double[] gradientSum() {
+            double[] sum = new double[dimension];
+            if (gradientU == null || !(weightSum() > 0)) {
+                return sum;
+            }
+            double estimate = estimate(selfNormalised);
+            for (int j = 0; j < dimension; j++) {
+                sum[j] = selfNormalised ? -(gradientU[j] - estimate * gradientOne[j]) : -gradientU[j];
+            }
+            return sum;
+        }
+
         // IPS = N / n; SNIPS = N / D; NaN when the denominator is 0
         double estimate(boolean selfNormalised) {
-            double denominator = selfNormalised ? weighted : weightSum;
+            double denominator = selfNormalised ? weighted : promptWeight;
             return denominator > 0 ? numerator / denominator : Double.NaN;
         }
 
@@ -235,7 +253,7 @@ public final class LoggedPolicyLoss implements TrainingLoss {
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("prompts", prompts);
             figures.put("logged", logged);
-            figures.put("weight_sum", weightSum);
+            figures.put("weight_sum", promptWeight);
             double estimate = estimate(selfNormalised);
             figures.put("mean_utility", io.alignloss.summary.Json.number(estimate));
             figures.put("loss", io.alignloss.summary.Json.number(-estimate));

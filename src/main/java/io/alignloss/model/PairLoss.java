@@ -1,103 +1,124 @@
 package io.alignloss.model;
 
 import io.alignloss.optim.Evaluation;
+import io.alignloss.optim.L2Regularizer;
+import io.alignloss.optim.LossAggregator;
+import io.alignloss.optim.MiniBatch;
+import io.alignloss.optim.Normalisation;
+import io.alignloss.optim.RegularizedLoss;
+import io.alignloss.optim.Regularizer;
 import io.alignloss.optim.TrainingLoss;
+import io.alignloss.optim.spark.DistributedLoss;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.api.java.JavaSparkContext;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static io.alignloss.optim.Vectors.dot;
+import java.util.function.Function;
 
 /**
- * The regularised training objective of a linear Bradley-Terry reward model over cached pair blocks,
- * computed on the cluster: each evaluation broadcasts φ, sums loss and gradient with
- * {@code treeAggregate}, and destroys the broadcast.
+ * The regularised training objective of a linear Bradley-Terry reward model over cached pair blocks, computed on
+ * the cluster by a {@link DistributedLoss} (broadcast φ, one {@link PairLossAggregate} per partition,
+ * {@code treeReduce}, destroy):
  * <pre>
- *   L(φ) = Σ_i w_i·ℓ_i(φ) / Σ_i w_i + (λ/2)·||φ||²       (λ = l2, MLlib's regParam convention)
+ *   L(φ) = Σ_i w_i·ℓ_i(φ) / Σ_i w_i + (λ/2)·||φ||²       (λ = l2 on the mean loss: L2Regularizer(λ, MEAN))
  * </pre>
- * Mini-batches (Adam) keep each pair with probability {@code batchFraction}, decided by a hash of the
- * pair's stable row hash, the seed and the iteration, so batches do not depend on partitioning and a
- * resumed run draws the same ones.
+ * Mini-batches (Adam) keep each pair with probability {@code batchFraction} by {@link MiniBatch}: the loss is the
+ * batch's weighted mean.
  */
 public final class PairLoss implements TrainingLoss {
-    private final JavaRDD<PairBlock> blocks;
-    private final int dimension;
-    private final double l2;
-    private final double center;
-    private final int depth;
-    private final double batchFraction;
-    private final long seed;
+    private final DistributedLoss<PairBlock, double[], Sums> loss;
 
     public PairLoss(JavaRDD<PairBlock> blocks, int dimension, double l2, double center, int depth, double batchFraction, long seed) {
-        this.blocks = blocks;
-        this.dimension = dimension;
-        this.l2 = l2;
-        this.center = center;
-        this.depth = depth;
-        this.batchFraction = batchFraction;
-        this.seed = seed;
+        RegularizedLoss objective = new RegularizedLoss(Normalisation.passWeight(), new L2Regularizer(l2, Regularizer.Scale.MEAN));
+        this.loss = new DistributedLoss<>(blocks, dimension, Function.identity(),
+                (weights, withGradient, batch) -> new Sums(dimension, center, weights, withGradient, batch), objective, PairLoss::figures, depth,
+                batchFraction, seed);
     }
 
     @Override
     public int dimension() {
-        return dimension;
+        return loss.dimension();
     }
 
     @Override
     public Evaluation evaluate(double[] x) {
-        return objective(x, aggregate(x, true, null));
+        return loss.evaluate(x);
     }
 
     @Override
     public Evaluation evaluateBatch(double[] x, long iteration) {
-        return objective(x, aggregate(x, true, PairLossAggregate.RowFilter.miniBatch(seed, iteration, batchFraction)));
+        return loss.evaluateBatch(x, iteration);
     }
 
     /** The data loss and accuracy at x, without gradient (for validation data). */
     public PairLossAggregate measure(double[] x) {
-        return aggregate(x, false, null);
+        return loss.measure(x).sums;
     }
 
-    private Evaluation objective(double[] x, PairLossAggregate sums) {
-        double[] gradient = new double[dimension];
-        double value;
-        if (sums.weightSum() > 0) {
-            double[] sum = sums.gradientSum();
-            for (int j = 0; j < dimension; j++) {
-                gradient[j] = sum[j] / sums.weightSum();
-            }
-            value = sums.meanLoss();
-        }
-        else {
-            value = 0;
-        }
-        // + (λ/2)·||φ||², gradient + λ·φ
-        value += l2 / 2 * dot(x, x);
-        for (int j = 0; j < dimension; j++) {
-            gradient[j] += l2 * x[j];
-        }
+    private static Map<String, Double> figures(Sums sums) {
+        PairLossAggregate pairs = sums.sums;
         Map<String, Double> figures = new LinkedHashMap<>();
-        figures.put("accuracy", sums.accuracy());
-        figures.put("loss", sums.weightSum() > 0 ? sums.meanLoss() : Double.NaN);
-        figures.put("pairs", (double) sums.count());
-        return new Evaluation(value, gradient, figures);
+        figures.put("accuracy", pairs.accuracy());
+        figures.put("loss", pairs.weightSum() > 0 ? pairs.meanLoss() : Double.NaN);
+        figures.put("pairs", (double) pairs.count());
+        return figures;
     }
 
-    private PairLossAggregate aggregate(double[] x, boolean withGradient, PairLossAggregate.RowFilter filter) {
-        JavaSparkContext context = JavaSparkContext.fromSparkContext(blocks.context());
-        Broadcast<double[]> weights = context.broadcast(x);
-        int d = dimension;
-        double c = center;
-        try {
-            return blocks.treeAggregate(new PairLossAggregate(d, c),
-                    (sums, block) -> sums.add(block, weights.value(), withGradient, filter),
-                    PairLossAggregate::merge, depth);
+    /**
+     * A {@link PairLossAggregate} bound to the reward weights φ and the mini-batch it adds at (neither travels with
+     * the sums).
+     */
+    static final class Sums implements LossAggregator<PairBlock, Sums> {
+        private final int dimension;
+        private final boolean withGradient;
+        private final PairLossAggregate sums;
+        private final transient double[] weights;
+        private final transient MiniBatch batch;
+
+        Sums(int dimension, double center, double[] weights, boolean withGradient, MiniBatch batch) {
+            this.dimension = dimension;
+            this.withGradient = withGradient;
+            this.sums = new PairLossAggregate(dimension, center);
+            this.weights = weights;
+            this.batch = batch;
         }
-        finally {
-            weights.destroy();
+
+        @Override
+        public Sums add(PairBlock block) {
+            sums.add(block, weights, withGradient, batch);
+            return this;
+        }
+
+        @Override
+        public Sums merge(Sums other) {
+            sums.merge(other.sums);
+            return this;
+        }
+
+        @Override
+        public double weightSum() {
+            return sums.weightSum();
+        }
+
+        // PairLossAggregate keeps Σ w·ℓ to itself and reads it as the mean: Σ w·ℓ = mean · Σ w
+        @Override
+        public double lossSum() {
+            return sums.weightSum() > 0 ? sums.meanLoss() * sums.weightSum() : 0;
+        }
+
+        @Override
+        public double loss() {
+            requireWeight("loss");
+            return sums.meanLoss();
+        }
+
+        @Override
+        public double[] gradientSum() {
+            if (!withGradient) {
+                throw new IllegalStateException("Cannot read the gradient: the pass did not sum it");
+            }
+            double[] sum = sums.gradientSum();
+            return sum != null ? sum.clone() : new double[dimension];
         }
     }
 }

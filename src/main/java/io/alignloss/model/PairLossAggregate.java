@@ -1,6 +1,7 @@
 package io.alignloss.model;
 
 import io.alignloss.objective.bradleyterry.BradleyTerry;
+import io.alignloss.optim.MiniBatch;
 
 import java.io.Serializable;
 
@@ -28,8 +29,8 @@ public final class PairLossAggregate implements Serializable {
         this.center = center;
     }
 
-    /** Adds the pairs of a block for which {@code filter} is true (all when it is null). */
-    public PairLossAggregate add(PairBlock block, double[] weights, boolean withGradient, RowFilter filter) {
+    /** Adds the pairs of a block that {@code filter} keeps (all when it is null). */
+    public PairLossAggregate add(PairBlock block, double[] weights, boolean withGradient, MiniBatch filter) {
         if (withGradient && gradient == null) {
             gradient = new double[dimension];
         }
@@ -104,30 +105,5 @@ public final class PairLossAggregate implements Serializable {
     /** Weighted share of decided pairs (label ≠ ½) whose margin has the label's sign. */
     public double accuracy() {
         return decidedWeight > 0 ? correctWeight / decidedWeight : Double.NaN;
-    }
-
-    /** Selects the rows of a mini-batch by their stable hash. */
-    @FunctionalInterface
-    public interface RowFilter extends Serializable {
-        boolean keep(long hash);
-
-        /**
-         * The mini-batch of an iteration: each row kept with probability {@code fraction}, decided by its stable
-         * hash, the seed and the iteration, so batches do not depend on partitioning and a resumed run draws the
-         * same ones.
-         */
-        static RowFilter miniBatch(long seed, long iteration, double fraction) {
-            long mixed = seed * 0x9E3779B97F4A7C15L + iteration;
-            return hash -> uniform(hash ^ mixed) < fraction;
-        }
-
-        // a uniform number in [0, 1) from 64 hashed bits (SplitMix64 finaliser)
-        static double uniform(long bits) {
-            long z = bits + 0x9E3779B97F4A7C15L;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            z = z ^ (z >>> 31);
-            return (z >>> 11) * 0x1.0p-53;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.alignloss.model;
 
-import java.io.Serializable;
+import io.alignloss.optim.LossAggregator;
+import io.alignloss.optim.MiniBatch;
 
 /**
  * Running sums of the negative expected utility of a linear softmax policy over candidate sets, and of its
@@ -10,11 +11,15 @@ import java.io.Serializable;
  *   ℓ_x  = −Σ_j π_j·U_j − β·H(π),            H(π) = −Σ_j π_j·log π_j   (a bonus: β > 0 favours spread-out policies)
  *   ∇ℓ_x = Σ_j π_j·[−(U_j − E_π[U]) + β·(log π_j + H)]·f_j
  * </pre>
- * since {@code ∂E_π[U]/∂s_j = π_j(U_j − E_π[U])} and {@code ∂H/∂s_j = −π_j(log π_j + H)}.
+ * since {@code ∂E_π[U]/∂s_j = π_j(U_j − E_π[U])} and {@code ∂H/∂s_j = −π_j(log π_j + H)}. As a
+ * {@link LossAggregator} it is bound to θ, the pass kind and the mini-batch at creation (none travels with the sums).
  */
-public final class PolicyLossAggregate implements Serializable {
+public final class PolicyLossAggregate implements LossAggregator<PolicyBlock, PolicyLossAggregate> {
     private final int dimension;
     private final double entropy;
+    private final transient double[] theta;
+    private final transient boolean withGradient;
+    private final transient MiniBatch batch;
     private double[] gradient;
     private double lossSum;
     private double utilitySum;
@@ -22,13 +27,30 @@ public final class PolicyLossAggregate implements Serializable {
     private double weightSum;
     private long count;
 
+    /** Sums to which blocks are added with {@link #add(PolicyBlock, double[], boolean, MiniBatch)}. */
     public PolicyLossAggregate(int dimension, double entropy) {
+        this(dimension, entropy, null, false, null);
+    }
+
+    /** Sums at θ to which {@link #add(PolicyBlock)} adds the sets {@code batch} keeps (all when it is null). */
+    public PolicyLossAggregate(int dimension, double entropy, double[] theta, boolean withGradient, MiniBatch batch) {
         this.dimension = dimension;
         this.entropy = entropy;
+        this.theta = theta;
+        this.withGradient = withGradient;
+        this.batch = batch;
+    }
+
+    @Override
+    public PolicyLossAggregate add(PolicyBlock block) {
+        if (theta == null) {
+            throw new IllegalStateException("Cannot add a block: the policy sums were not created at a θ");
+        }
+        return add(block, theta, withGradient, batch);
     }
 
     /** Adds the sets of a block for which {@code filter} keeps the hash (all when it is null). */
-    public PolicyLossAggregate add(PolicyBlock block, double[] theta, boolean withGradient, PairLossAggregate.RowFilter filter) {
+    public PolicyLossAggregate add(PolicyBlock block, double[] theta, boolean withGradient, MiniBatch filter) {
         if (withGradient && gradient == null) {
             gradient = new double[dimension];
         }
@@ -73,6 +95,7 @@ public final class PolicyLossAggregate implements Serializable {
         return this;
     }
 
+    @Override
     public PolicyLossAggregate merge(PolicyLossAggregate other) {
         if (other.dimension != dimension) {
             throw new IllegalArgumentException("Cannot merge policy sums of dimension " + other.dimension + " into " + dimension);
@@ -110,8 +133,15 @@ public final class PolicyLossAggregate implements Serializable {
         return weightSum > 0 ? entropySum / weightSum : Double.NaN;
     }
 
+    @Override
     public double weightSum() {
         return weightSum;
+    }
+
+    /** Σ_x w_x·ℓ_x. */
+    @Override
+    public double lossSum() {
+        return lossSum;
     }
 
     /** Number of candidate sets added. */
@@ -119,8 +149,9 @@ public final class PolicyLossAggregate implements Serializable {
         return count;
     }
 
-    /** Σ w·∇ℓ (unnormalised); null when the gradient was not asked for. */
+    /** Σ w·∇ℓ (unnormalised), a new array; zeros when no set was added with the gradient. */
+    @Override
     public double[] gradientSum() {
-        return gradient;
+        return gradient != null ? gradient.clone() : new double[dimension];
     }
 }
