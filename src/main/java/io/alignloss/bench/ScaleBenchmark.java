@@ -5,7 +5,7 @@ import io.alignloss.config.ConfigLoader;
 import io.alignloss.config.JobConfig;
 import io.alignloss.job.EvaluateJob;
 import io.alignloss.model.PairBlock;
-import io.alignloss.model.PairLoss;
+import io.alignloss.objective.bradleyterry.PairLoss;
 import io.alignloss.optim.Lbfgs;
 import io.alignloss.optim.Optimizer;
 import io.alignloss.optim.OptimizerState;

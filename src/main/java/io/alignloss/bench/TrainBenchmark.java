@@ -1,7 +1,7 @@
 package io.alignloss.bench;
 
 import io.alignloss.model.PairBlock;
-import io.alignloss.model.PairLoss;
+import io.alignloss.objective.bradleyterry.PairLoss;
 import io.alignloss.objective.bradleyterry.BradleyTerry;
 import io.alignloss.optim.Lbfgs;
 import io.alignloss.optim.Optimizer;

@@ -30,6 +30,35 @@ public final class PairBlock implements Serializable {
         return label.length;
     }
 
+    /** The rows of {@code Δf = f(x, y_w) − f(x, y_l)}. */
+    public FeatureRows delta() {
+        return delta;
+    }
+
+    /** The rows of {@code f(x, y_w) + f(x, y_l)}, or null when reward centring is off. */
+    public FeatureRows sum() {
+        return sum;
+    }
+
+    /** Pair i's soft label: the probability that {@code chosen} is preferred. */
+    public double label(int i) {
+        return label[i];
+    }
+
+    public double weight(int i) {
+        return weight[i];
+    }
+
+    /** Pair i's margin offset δ. */
+    public double offset(int i) {
+        return offset[i];
+    }
+
+    /** Pair i's stable row hash (seeded mini-batches). */
+    public long hash(int i) {
+        return hash[i];
+    }
+
     public long bytes() {
         return delta.bytes() + (sum == null ? 0 : sum.bytes()) + 32L * label.length;
     }

@@ -2,7 +2,7 @@ package io.alignloss.objective.bradleyterry;
 
 import io.alignloss.model.FeatureVector;
 import io.alignloss.model.PairBlock;
-import io.alignloss.model.PairLossAggregate;
+import io.alignloss.objective.bradleyterry.PairLossAggregate;
 import io.alignloss.testing.Configs;
 import io.alignloss.testing.LocalSparkTest;
 import org.apache.spark.sql.Column;

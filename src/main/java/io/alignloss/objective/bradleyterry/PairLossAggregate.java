@@ -1,5 +1,6 @@
-package io.alignloss.model;
+package io.alignloss.objective.bradleyterry;
 
+import io.alignloss.model.PairBlock;
 import io.alignloss.objective.bradleyterry.BradleyTerry;
 import io.alignloss.optim.MiniBatch;
 
@@ -35,22 +36,22 @@ public final class PairLossAggregate implements Serializable {
             gradient = new double[dimension];
         }
         for (int i = 0; i < block.size(); i++) {
-            double w = block.weight[i];
-            if (w == 0 || (filter != null && !filter.keep(block.hash[i]))) {
+            double w = block.weight(i);
+            if (w == 0 || (filter != null && !filter.keep(block.hash(i)))) {
                 continue;
             }
-            double p = block.label[i];
-            double margin = block.delta.dot(i, weights);
-            double z = margin - block.offset[i];
+            double p = block.label(i);
+            double margin = block.delta().dot(i, weights);
+            double z = margin - block.offset(i);
             lossSum += w * BradleyTerry.loss(z, p);
             if (withGradient) {
-                block.delta.addTo(i, w * BradleyTerry.derivative(z, p), gradient);
+                block.delta().addTo(i, w * BradleyTerry.derivative(z, p), gradient);
             }
-            if (block.sum != null) {
-                double s = block.sum.dot(i, weights);
+            if (block.sum() != null) {
+                double s = block.sum().dot(i, weights);
                 lossSum += w * center * s * s;
                 if (withGradient) {
-                    block.sum.addTo(i, w * 2 * center * s, gradient);
+                    block.sum().addTo(i, w * 2 * center * s, gradient);
                 }
             }
             weightSum += w;

@@ -1,5 +1,7 @@
-package io.alignloss.model;
+package io.alignloss.objective.bradleyterry;
 
+import io.alignloss.model.FeatureVector;
+import io.alignloss.model.PairBlock;
 import io.alignloss.optim.Evaluation;
 import io.alignloss.testing.LocalSparkTest;
 import org.apache.spark.api.java.JavaRDD;
@@ -88,13 +90,13 @@ class PairLossTest extends LocalSparkTest {
         double weightSum = 0;
         for (PairBlock block : blocks) {
             for (int i = 0; i < block.size(); i++) {
-                double z = block.delta.dot(i, x) - block.offset[i];
-                double p = block.label[i];
-                double s = block.sum.dot(i, x);
+                double z = block.delta().dot(i, x) - block.offset(i);
+                double p = block.label(i);
+                double s = block.sum().dot(i, x);
                 // ℓ = −p·log σ(z) − (1 − p)·log σ(−z) + c·s², computed the naive way
                 double sigma = 1 / (1 + Math.exp(-z));
-                lossSum += block.weight[i] * (-p * Math.log(sigma) - (1 - p) * Math.log(1 - sigma) + center * s * s);
-                weightSum += block.weight[i];
+                lossSum += block.weight(i) * (-p * Math.log(sigma) - (1 - p) * Math.log(1 - sigma) + center * s * s);
+                weightSum += block.weight(i);
             }
         }
         double expected = lossSum / weightSum + l2 / 2 * (x[0] * x[0] + x[1] * x[1] + x[2] * x[2] + x[3] * x[3]);

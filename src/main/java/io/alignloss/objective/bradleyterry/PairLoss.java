@@ -1,5 +1,6 @@
-package io.alignloss.model;
+package io.alignloss.objective.bradleyterry;
 
+import io.alignloss.model.PairBlock;
 import io.alignloss.optim.Evaluation;
 import io.alignloss.optim.L2Regularizer;
 import io.alignloss.optim.LossAggregator;
