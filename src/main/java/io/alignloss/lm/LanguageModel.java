@@ -443,7 +443,7 @@ public final class LanguageModel implements Serializable {
         for (int t = 0; t < prompt.length; t++) {
             promptLogProbs[t] = logProb(sequence, t, PROMPT, work, null, 0);
         }
-        double[] responseLogProbs = new double[response.length + 1];
+        double[] responseLogProbs = new double[SequenceNll.responsePositions(response.length)];
         for (int t = prompt.length; t < sequence.length; t++) {
             responseLogProbs[t - prompt.length] = logProb(sequence, t, RESPONSE, work, null, 0);
         }

@@ -63,8 +63,7 @@ public final class LmLoss implements TrainingLoss {
     }
 
     private static long positions(SequenceBlock block, int row, boolean joint) {
-        int length = block.start[row + 1] - block.start[row];
-        return joint ? length : length - block.promptLength[row];
+        return SequenceNll.positions(block.start[row + 1] - block.start[row], block.promptLength[row], joint);
     }
 
     /** Σ w·(scored positions) over the training data: the T of J. */
@@ -100,7 +99,7 @@ public final class LmLoss implements TrainingLoss {
     private static Map<String, Double> figures(LmSums sums) {
         Map<String, Double> figures = new LinkedHashMap<>();
         // token NLL of the pass: Σ w·NLL / Σ w·tokens
-        figures.put("token_nll", sums.weightedTokens() > 0 ? sums.nll() / sums.weightedTokens() : Double.NaN);
+        figures.put("token_nll", sums.tokenNll());
         figures.put("tokens", (double) sums.tokens());
         figures.put("gradient_entries", (double) sums.nonZeros());
         return figures;

@@ -70,7 +70,7 @@ public final class LmSums implements LossAggregator<SequenceBlock, LmSums> {
             }
             int[] sequence = block.sequence(r);
             int prompt = block.promptLength[r];
-            for (int t = joint ? 0 : prompt; t < sequence.length; t++) {
+            for (int t = SequenceNll.firstScored(prompt, joint); t < sequence.length; t++) {
                 int segment = t < prompt ? LanguageModel.PROMPT : LanguageModel.RESPONSE;
                 nll -= w * model.logProb(sequence, t, segment, work, buffer, w);
                 weightedTokens += w;
@@ -120,6 +120,11 @@ public final class LmSums implements LossAggregator<SequenceBlock, LmSums> {
 
     public double weightedTokens() {
         return weightedTokens;
+    }
+
+    /** {@code Σ w·NLL / Σ w·(scored positions)} ({@link SequenceNll#tokenNll}), NaN without a scored position. */
+    public double tokenNll() {
+        return SequenceNll.tokenNllOrNaN(nll, weightedTokens);
     }
 
     public long tokens() {

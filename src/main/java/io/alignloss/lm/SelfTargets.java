@@ -91,6 +91,6 @@ public final class SelfTargets {
             return null;
         }
         int[] tokens = Tokens.encode(reference);
-        return new double[] {model.responseLogProb(Tokens.encode(prompt(modifiedContext, z)), tokens, work), tokens.length + 1};
+        return new double[] {model.responseLogProb(Tokens.encode(prompt(modifiedContext, z)), tokens, work), SequenceNll.responsePositions(tokens.length)};
     }
 }

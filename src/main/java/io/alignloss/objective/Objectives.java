@@ -2,6 +2,8 @@ package io.alignloss.objective;
 
 import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.objective.bradleyterry.BradleyTerryObjective;
+import io.alignloss.objective.sequence.SelfTargetObjective;
+import io.alignloss.objective.sequence.SequenceLikelihoodObjective;
 
 /** Builds the objective a config entry names. */
 public final class Objectives {

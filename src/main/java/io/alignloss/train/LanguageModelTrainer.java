@@ -15,9 +15,10 @@ import io.alignloss.lm.LmLoss;
 import io.alignloss.lm.LmSettings;
 import io.alignloss.lm.LmSums;
 import io.alignloss.lm.SequenceBlock;
+import io.alignloss.lm.SequenceNll;
 import io.alignloss.lm.Vocabulary;
 import io.alignloss.summary.Json;
-import io.alignloss.objective.SequenceLikelihoodObjective;
+import io.alignloss.objective.sequence.SequenceLikelihoodObjective;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -87,7 +88,7 @@ public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTr
         LmLoss validationLoss = validationBlocks == null ? null
                 : new LmLoss(validationBlocks, structure, joint, train.l2(), train.treeDepth(), 1, settings.seed());
         Optional<Validation> validation = validationLoss == null ? Optional.empty() : Optional.of(new Validation(
-                x -> Map.of("loss", tokenNll(validationLoss.measure(x))), x -> languageFigures(validationLoss.measure(x))));
+                x -> Map.of("loss", validationLoss.measure(x).tokenNll()), x -> languageFigures(validationLoss.measure(x))));
         Function<double[], Map<String, Object>> measure = x -> languageFigures(loss.measure(x));
 
         Map<String, Object> fingerprint = run.fingerprint(objective, null, structure.weights().length, inputConfig, acceptedRows);
@@ -179,19 +180,14 @@ public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTr
         return structure;
     }
 
-    // token NLL = Σ w·NLL / Σ w·tokens
-    static double tokenNll(LmSums sums) {
-        return sums.weightedTokens() > 0 ? sums.nll() / sums.weightedTokens() : Double.NaN;
-    }
-
     /** Rows, tokens, token NLL (also as {@code loss}) and perplexity exp(token NLL) of a language model's sums. */
     static Map<String, Object> languageFigures(LmSums sums) {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("rows", sums.rows());
         figures.put("tokens", sums.tokens());
-        figures.put("loss", Json.number(tokenNll(sums)));
-        figures.put("token_nll", Json.number(tokenNll(sums)));
-        figures.put("perplexity", Json.number(Math.exp(tokenNll(sums))));
+        figures.put("loss", Json.number(sums.tokenNll()));
+        figures.put("token_nll", Json.number(sums.tokenNll()));
+        figures.put("perplexity", Json.number(SequenceNll.perplexity(sums.tokenNll())));
         return figures;
     }
 }

@@ -14,8 +14,10 @@ import io.alignloss.lm.LanguageModelFolder;
 import io.alignloss.lm.LmData;
 import io.alignloss.lm.LmLoss;
 import io.alignloss.lm.SequenceBlock;
+import io.alignloss.lm.SequenceNll;
 import io.alignloss.summary.Json;
-import io.alignloss.objective.SelfTargetObjective;
+import io.alignloss.objective.sequence.SelfTargetObjective;
+import io.alignloss.objective.sequence.SequenceNllColumns;
 import io.alignloss.optim.Checkpoints;
 import io.alignloss.optim.OptimizerState;
 import io.alignloss.summary.SummaryJson;
@@ -115,13 +117,13 @@ public final class SelfTargetTrainer implements Trainer {
     private record TargetFigures(double meanEntropy, double targetNll, double referenceNll) {
         static TargetFigures of(Dataset<Row> targets, boolean hasReference) {
             Row stats = targets.agg(sum(col("w").multiply(col("entropy"))), sum(col("w")),
-                    sum(col("w").multiply(org.apache.spark.sql.functions.negate(col("modified_logprob")))),
-                    sum(col("w").multiply(col("target_tokens").plus(1))),
-                    sum(when(col("reference_logprob").isNotNull(), col("w").multiply(org.apache.spark.sql.functions.negate(col("reference_logprob"))))),
-                    sum(when(col("reference_logprob").isNotNull(), col("w").multiply(col("reference_tokens").plus(1))))).first();
+                    sum(col("w").multiply(SelfTargetObjective.loss(col("modified_logprob")))),
+                    sum(col("w").multiply(SequenceNllColumns.responsePositions(col("target_tokens")))),
+                    sum(when(col("reference_logprob").isNotNull(), col("w").multiply(SelfTargetObjective.loss(col("reference_logprob"))))),
+                    sum(when(col("reference_logprob").isNotNull(), col("w").multiply(SequenceNllColumns.responsePositions(col("reference_tokens")))))).first();
             double meanEntropy = stats.getDouble(0) / stats.getDouble(1);
-            double targetNll = stats.getDouble(2) / stats.getDouble(3);
-            double referenceNll = hasReference && !stats.isNullAt(5) && stats.getDouble(5) > 0 ? stats.getDouble(4) / stats.getDouble(5) : Double.NaN;
+            double targetNll = SequenceNll.tokenNllOrNaN(stats.getDouble(2), stats.getDouble(3));
+            double referenceNll = hasReference && !stats.isNullAt(5) ? SequenceNll.tokenNllOrNaN(stats.getDouble(4), stats.getDouble(5)) : Double.NaN;
             return new TargetFigures(meanEntropy, targetNll, referenceNll);
         }
     }

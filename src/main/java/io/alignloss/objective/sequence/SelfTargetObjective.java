@@ -1,4 +1,4 @@
-package io.alignloss.objective;
+package io.alignloss.objective.sequence;
 
 import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.data.ColumnSpec;
@@ -6,9 +6,11 @@ import io.alignloss.data.InputContract;
 import io.alignloss.data.RowRule;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.objective.Objective;
 import io.alignloss.lm.LanguageModel;
 import io.alignloss.lm.SelfTargetScoring;
 import io.alignloss.lm.SelfTargets;
+import io.alignloss.lm.SequenceNll;
 import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
 import org.apache.spark.sql.Column;
@@ -33,7 +35,8 @@ import static org.apache.spark.sql.functions.when;
  * Loss on a model-generated target (context distillation, self-training): the language model first picks its
  * own best output {@code ŷ = argmax_y log Pr(y | c, z)} (over the row's candidates, else by greedy decoding up to
  * {@code max-target-tokens}), then the loss is {@code −log Pr(ŷ | c′, z)} on the modified context, with ŷ held
- * fixed, token-weighted over ŷ's tokens and END. The per-example output has both {@code log Pr(ŷ|c′,z)} and
+ * fixed, token-weighted over ŷ's tokens and END: the conditional sequence NLL of {@link SequenceNll} with prompt (c′, z)
+ * and response ŷ, which the self-target trainer minimises through the language model's {@code LmLoss}. The per-example output has both {@code log Pr(ŷ|c′,z)} and
  * {@code log Pr(ŷ|c,z)}; a {@code reference} column, when present, is scored under c′ as a check against ground
  * truth that self-training never sees.
  */
@@ -134,7 +137,12 @@ public final class SelfTargetObjective implements Objective {
 
     // scored positions of ŷ: its tokens and END
     private Column positions() {
-        return field("target_tokens").plus(1).cast("double");
+        return SequenceNllColumns.responsePositions(field("target_tokens")).cast("double");
+    }
+
+    /** {@code ℓ = −log Pr(ŷ ++ END | c′, z)}: the conditional NLL of ŷ given its summed log-probability under (c′, z). */
+    public static Column loss(Column modifiedLogprob) {
+        return negate(modifiedLogprob);
     }
 
     @Override
@@ -157,7 +165,7 @@ public final class SelfTargetObjective implements Objective {
     // ℓ = −log Pr(ŷ | c′, z)
     @Override
     public Column lossNumerator() {
-        return negate(field("modified_logprob"));
+        return loss(field("modified_logprob"));
     }
 
     @Override
@@ -170,12 +178,13 @@ public final class SelfTargetObjective implements Objective {
         Column weight = col(InputContract.WEIGHT);
         Column hasReference = field("reference_logprob").isNotNull();
         Map<String, Column> sums = new LinkedHashMap<>();
-        sums.put("w_modified_nll", weight.multiply(negate(field("modified_logprob"))));
+        sums.put("w_modified_nll", weight.multiply(loss(field("modified_logprob"))));
         sums.put("w_context_nll", weight.multiply(negate(field("context_logprob"))));
         sums.put("w_positions", weight.multiply(positions()));
         sums.put("w_entropy", weight.multiply(field("entropy")));
         sums.put("w_reference_nll", when(hasReference, weight.multiply(negate(field("reference_logprob")))).otherwise(0.0));
-        sums.put("w_reference_positions", when(hasReference, weight.multiply(field("reference_tokens").plus(1))).otherwise(0.0));
+        sums.put("w_reference_positions", when(hasReference, weight.multiply(SequenceNllColumns.responsePositions(field("reference_tokens"))))
+                .otherwise(0.0));
         sums.put("w_reference_rows", when(hasReference, weight).otherwise(0.0));
         sums.put("w_matches_reference", when(coalesce(field("matches_reference"), lit(false)), weight).otherwise(0.0));
         sums.put("greedy_rows", when(field("candidates").equalTo(0), 1.0).otherwise(0.0));
@@ -186,18 +195,18 @@ public final class SelfTargetObjective implements Objective {
     public Map<String, Object> figures(LossStats stats) {
         Map<String, Object> figures = new LinkedHashMap<>();
         double positions = stats.sum("w_positions");
-        figures.put("modified_context", Map.of("token_nll", Json.number(divide(stats.sum("w_modified_nll"), positions)),
-                "sequence_nll", Json.number(divide(stats.sum("w_modified_nll"), stats.weightSum()))));
-        figures.put("context", Map.of("token_nll", Json.number(divide(stats.sum("w_context_nll"), positions)),
-                "sequence_nll", Json.number(divide(stats.sum("w_context_nll"), stats.weightSum()))));
+        figures.put("modified_context", Map.of("token_nll", Json.number(SequenceNll.tokenNll(stats.sum("w_modified_nll"), positions)),
+                "sequence_nll", Json.number(SequenceNll.sequenceNll(stats.sum("w_modified_nll"), stats.weightSum()))));
+        figures.put("context", Map.of("token_nll", Json.number(SequenceNll.tokenNll(stats.sum("w_context_nll"), positions)),
+                "sequence_nll", Json.number(SequenceNll.sequenceNll(stats.sum("w_context_nll"), stats.weightSum()))));
         // per-token gap = (Σ w·(−log Pr(ŷ|c′,z)) − Σ w·(−log Pr(ŷ|c,z))) / Σ w·|ŷ ++ END|
-        figures.put("distillation_gap_per_token", Json.number(divide(stats.sum("w_modified_nll") - stats.sum("w_context_nll"), positions)));
+        figures.put("distillation_gap_per_token", Json.number(SequenceNll.tokenNll(stats.sum("w_modified_nll") - stats.sum("w_context_nll"), positions)));
         figures.put("mean_target_entropy", Json.number(divide(stats.sum("w_entropy"), stats.weightSum())));
         figures.put("greedy_targets", (long) stats.sum("greedy_rows"));
         figures.put("max_target_tokens", maxTargetTokens);
         if (stats.sum("w_reference_rows") > 0) {
             Map<String, Object> reference = new LinkedHashMap<>();
-            reference.put("token_nll", Json.number(divide(stats.sum("w_reference_nll"), stats.sum("w_reference_positions"))));
+            reference.put("token_nll", Json.number(SequenceNll.tokenNll(stats.sum("w_reference_nll"), stats.sum("w_reference_positions"))));
             reference.put("target_matches_reference", Json.number(divide(stats.sum("w_matches_reference"), stats.sum("w_reference_rows"))));
             figures.put("reference", reference);
         }
@@ -206,6 +215,7 @@ public final class SelfTargetObjective implements Objective {
         return figures;
     }
 
+    // a weighted mean Σ w·v / Σ w (entropy, matches), empty when the weights sum to 0
     private static OptionalDouble divide(double numerator, double denominator) {
         return denominator > 0 ? OptionalDouble.of(numerator / denominator) : OptionalDouble.empty();
     }

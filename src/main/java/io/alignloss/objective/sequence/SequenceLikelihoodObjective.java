@@ -1,4 +1,4 @@
-package io.alignloss.objective;
+package io.alignloss.objective.sequence;
 
 import com.typesafe.config.ConfigException;
 import io.alignloss.config.ObjectiveConfig;
@@ -9,8 +9,10 @@ import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.objective.Objective;
 import io.alignloss.lm.LanguageModel;
 import io.alignloss.lm.LanguageModelScoring;
+import io.alignloss.lm.SequenceNll;
 import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
 import org.apache.spark.sql.Column;
@@ -25,20 +27,14 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 import static java.lang.String.format;
-import static org.apache.spark.sql.functions.aggregate;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.get;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.negate;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.when;
 
 /**
  * Sequence log-likelihood from logged token log-probabilities, joint and conditional side by side:
  * {@code joint_nll = −(Σ log Pr(x_t) + Σ log Pr(y_t | x))}, i.e. {@code −log Pr(x ++ y)}, and
  * {@code conditional_nll = −Σ log Pr(y_t | x)} (prompt masked). Token-weighted means divide the total NLL by
- * the total token count of the whole input, never a mean of means. The loss is the token-weighted
+ * the total token count of the whole input, never a mean of means. The formulas are {@link SequenceNll}'s, as
+ * Columns in {@link SequenceNllColumns}. The loss is the token-weighted
  * conditional NLL ({@code mode = conditional}, the default) or joint NLL ({@code mode = joint}).
  */
 public final class SequenceLikelihoodObjective implements Objective {
@@ -54,8 +50,7 @@ public final class SequenceLikelihoodObjective implements Objective {
     private final ObjectiveConfig config;
     private final Mode mode;
     private final Optional<LanguageModel> model;
-    private final String promptLogprobs;
-    private final String responseLogprobs;
+    private final SequenceNllColumns nll;
 
     public SequenceLikelihoodObjective(ObjectiveConfig config) {
         this(config, Optional.empty());
@@ -66,8 +61,8 @@ public final class SequenceLikelihoodObjective implements Objective {
         this.mode = parseMode(config);
         this.model = model;
         String scored = "_lm_" + config.name();
-        this.promptLogprobs = model.isPresent() ? scored + "." + PROMPT_LOGPROBS : PROMPT_LOGPROBS;
-        this.responseLogprobs = model.isPresent() ? scored + "." + RESPONSE_LOGPROBS : RESPONSE_LOGPROBS;
+        this.nll = model.isPresent() ? new SequenceNllColumns(scored + "." + PROMPT_LOGPROBS, scored + "." + RESPONSE_LOGPROBS)
+                : new SequenceNllColumns(PROMPT_LOGPROBS, RESPONSE_LOGPROBS);
     }
 
     /** The same objective with log-probabilities computed by {@code model} from the prompt and response text. */
@@ -147,43 +142,17 @@ public final class SequenceLikelihoodObjective implements Objective {
                 Rules.badLogprob(RESPONSE_LOGPROBS));
     }
 
-    // Σ_t a_t, a null (unscored first prompt token) counting as 0
-    private Column sumOf(String column) {
-        return aggregate(col(column), lit(0.0), (total, x) -> total.plus(coalesce(x, lit(0.0))));
-    }
-
-    // 1 when the first prompt token is unscored (null), else 0
-    Column unscoredPromptTokens() {
-        Column prompt = col(promptLogprobs);
-        return when(size(prompt).gt(0).and(get(prompt, lit(0)).isNull()), 1L).otherwise(0L);
-    }
-
-    // scored prompt tokens = |prompt_logprobs| − unscored
-    Column promptTokens() {
-        return size(col(promptLogprobs)).cast("long").minus(unscoredPromptTokens());
-    }
-
-    Column responseTokens() {
-        return size(col(responseLogprobs)).cast("long");
-    }
-
-    // conditional_nll = −Σ log Pr(y_t | x)
-    Column conditionalNll() {
-        return negate(sumOf(responseLogprobs));
-    }
-
-    // joint_nll = −(Σ log Pr(x_t) + Σ log Pr(y_t | x)) = −log Pr(x ++ y)
-    Column jointNll() {
-        return negate(sumOf(promptLogprobs).plus(sumOf(responseLogprobs)));
+    private boolean joint() {
+        return mode == Mode.JOINT;
     }
 
     @Override
     public Map<String, Column> perExample() {
         Map<String, Column> figures = new LinkedHashMap<>();
-        figures.put("joint_nll", jointNll());
-        figures.put("conditional_nll", conditionalNll());
-        figures.put("prompt_tokens", promptTokens());
-        figures.put("response_tokens", responseTokens());
+        figures.put("joint_nll", nll.joint());
+        figures.put("conditional_nll", nll.conditional());
+        figures.put("prompt_tokens", nll.promptTokens());
+        figures.put("response_tokens", nll.responseTokens());
         figures.put("weight", col(InputContract.WEIGHT));
         figures.put("loss", lossNumerator());
         return figures;
@@ -191,25 +160,25 @@ public final class SequenceLikelihoodObjective implements Objective {
 
     @Override
     public Column lossNumerator() {
-        return mode == Mode.JOINT ? jointNll() : conditionalNll();
+        return nll.nll(joint());
     }
 
     @Override
     public Optional<Column> lossDenominator() {
-        return Optional.of(mode == Mode.JOINT ? promptTokens().plus(responseTokens()).cast("double") : responseTokens().cast("double"));
+        return Optional.of(nll.positions(joint()));
     }
 
     @Override
     public Map<String, Column> sums() {
         Column weight = col(InputContract.WEIGHT);
         Map<String, Column> sums = new LinkedHashMap<>();
-        sums.put("w_joint_nll", weight.multiply(jointNll()));
-        sums.put("w_conditional_nll", weight.multiply(conditionalNll()));
-        sums.put("w_prompt_tokens", weight.multiply(promptTokens()));
-        sums.put("w_response_tokens", weight.multiply(responseTokens()));
-        sums.put("prompt_tokens", promptTokens().cast("double"));
-        sums.put("response_tokens", responseTokens().cast("double"));
-        sums.put("unscored_prompt_tokens", unscoredPromptTokens().cast("double"));
+        sums.put("w_joint_nll", weight.multiply(nll.joint()));
+        sums.put("w_conditional_nll", weight.multiply(nll.conditional()));
+        sums.put("w_prompt_tokens", weight.multiply(nll.promptTokens()));
+        sums.put("w_response_tokens", weight.multiply(nll.responseTokens()));
+        sums.put("prompt_tokens", nll.promptTokens().cast("double"));
+        sums.put("response_tokens", nll.responseTokens().cast("double"));
+        sums.put("unscored_prompt_tokens", nll.unscoredPromptTokens().cast("double"));
         return sums;
     }
 
@@ -225,8 +194,8 @@ public final class SequenceLikelihoodObjective implements Objective {
         // prompt term = joint − conditional = −Σ log Pr(x_t): per sequence, and per scored prompt token
         double promptNll = stats.sum("w_joint_nll") - stats.sum("w_conditional_nll");
         Map<String, Object> prompt = new LinkedHashMap<>();
-        prompt.put("sequence_nll", Json.number(divide(promptNll, stats.weightSum())));
-        prompt.put("token_nll", Json.number(divide(promptNll, stats.sum("w_prompt_tokens"))));
+        prompt.put("sequence_nll", Json.number(SequenceNll.sequenceNll(promptNll, stats.weightSum())));
+        prompt.put("token_nll", Json.number(SequenceNll.tokenNll(promptNll, stats.sum("w_prompt_tokens"))));
         prompt.put("tokens", (long) stats.sum("prompt_tokens"));
         figures.put("prompt_term", prompt);
         figures.put("unscored_prompt_tokens", (long) stats.sum("unscored_prompt_tokens"));
@@ -243,20 +212,16 @@ public final class SequenceLikelihoodObjective implements Objective {
     }
 
     private static Map<String, Object> block(double weightedNll, double weightedTokens, double weightSum, double tokens) {
-        OptionalDouble tokenNll = divide(weightedNll, weightedTokens);
+        OptionalDouble tokenNll = SequenceNll.tokenNll(weightedNll, weightedTokens);
         Map<String, Object> block = new LinkedHashMap<>();
         // token_nll = Σ w·nll / Σ w·tokens over the whole input
         block.put("token_nll", Json.number(tokenNll));
         // sequence_nll = Σ w·nll / Σ w
-        block.put("sequence_nll", Json.number(divide(weightedNll, weightSum)));
+        block.put("sequence_nll", Json.number(SequenceNll.sequenceNll(weightedNll, weightSum)));
         // perplexity = exp(token_nll)
-        block.put("perplexity", tokenNll.isPresent() ? Json.number(Math.exp(tokenNll.getAsDouble())) : null);
+        block.put("perplexity", tokenNll.isPresent() ? Json.number(SequenceNll.perplexity(tokenNll.getAsDouble())) : null);
         block.put("tokens", (long) tokens);
         return block;
-    }
-
-    private static OptionalDouble divide(double numerator, double denominator) {
-        return denominator > 0 ? OptionalDouble.of(numerator / denominator) : OptionalDouble.empty();
     }
 
     @Override
