@@ -1,7 +1,12 @@
-package io.alignloss.model;
+package io.alignloss.objective.expectedutility;
 
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.model.Featurizer;
+import io.alignloss.model.PolicyBlock;
+import io.alignloss.model.PolicyData;
+import io.alignloss.model.RewardModel;
+import io.alignloss.model.RewardScoring;
 import io.alignloss.stats.Resampling;
 import io.alignloss.summary.Json;
 import org.apache.spark.api.java.JavaRDD;
@@ -60,32 +65,22 @@ public final class PolicyEvaluation {
         final double[] weight = new double[Resampling.BUCKETS];
         long prompts;
 
-        // per prompt: log π_j = s_j − logsumexp(s), V_π = Σ_j π_j·U_j, V_uniform = Σ_j U_j / m, H = −Σ_j π_j·log π_j
+        // per prompt, by CandidateExpectation: V_π = E_π[U], V_uniform = Σ_j U_j / m, H = H(π)
         Sums add(PolicyBlock block, double[] theta) {
-            double[] scores = new double[0];
+            double[] logP = new double[0];
+            double[] utility = block.utilities();
             for (int s = 0; s < block.size(); s++) {
-                double w = block.weight[s];
-                int start = block.starts[s];
-                int m = block.starts[s + 1] - start;
-                if (scores.length < m) {
-                    scores = new double[Math.max(m, 2 * scores.length)];
+                double w = block.weight(s);
+                int start = block.start(s);
+                int m = block.candidates(s);
+                if (logP.length < m) {
+                    logP = new double[Math.max(m, 2 * logP.length)];
                 }
-                double logZ = block.scores(s, theta, scores);
-                double expected = 0;
-                double mean = 0;
-                double h = 0;
-                for (int j = 0; j < m; j++) {
-                    double logP = scores[j] - logZ;
-                    double p = Math.exp(logP);
-                    double u = block.utility[start + j];
-                    expected += p * u;
-                    mean += u / m;
-                    h -= p > 0 ? p * logP : 0;
-                }
-                int bucket = (int) Math.floorMod(block.hash[s], (long) Resampling.BUCKETS);
-                policy[bucket] += w * expected;
-                uniform[bucket] += w * mean;
-                entropy[bucket] += w * h;
+                CandidateExpectation.logProbabilities(logP, block.scores(s, theta, logP), m);
+                int bucket = (int) Math.floorMod(block.hash(s), (long) Resampling.BUCKETS);
+                policy[bucket] += w * CandidateExpectation.expectation(logP, utility, start, m);
+                uniform[bucket] += w * CandidateExpectation.uniform(utility, start, m);
+                entropy[bucket] += w * CandidateExpectation.entropy(logP, m);
                 weight[bucket] += w;
                 prompts++;
             }
