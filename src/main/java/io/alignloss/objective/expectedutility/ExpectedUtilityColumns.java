@@ -1,6 +1,8 @@
 package io.alignloss.objective.expectedutility;
 
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 
 import java.util.Map;
 import java.util.function.Function;
@@ -11,7 +13,8 @@ import static org.apache.spark.sql.functions.when;
 
 /**
  * The expected-utility formulas evaluate computes per row, as Spark SQL expressions: the utility
- * {@code U = Σ_k w_k·score_k} and the importance weights of {@link OffPolicyEstimators}.
+ * {@code U = Σ_k w_k·score_k}, a policy's softmax over a candidate set (as {@link CandidateExpectation}'s
+ * log-probabilities) and the importance weights of {@link OffPolicyEstimators}.
  */
 public final class ExpectedUtilityColumns {
     private ExpectedUtilityColumns() {
@@ -24,6 +27,17 @@ public final class ExpectedUtilityColumns {
             total = total.plus(score.apply(term.getKey()).multiply(term.getValue()));
         }
         return total;
+    }
+
+    /**
+     * {@code π_j = exp(s_j − m − log Σ_k exp(s_k − m))}, m = max_k s_k, over the rows of {@code set} (one candidate
+     * set); null for all of the set's rows when any of its scores is null (π cannot be normalised).
+     */
+    public static Column softmax(Column score, WindowSpec set) {
+        Column max = functions.max(score).over(set);
+        Column total = functions.sum(functions.exp(score.minus(max))).over(set);
+        Column missing = functions.sum(when(score.isNull(), 1).otherwise(0)).over(set);
+        return when(missing.equalTo(0), functions.exp(score.minus(max).minus(functions.log(total))));
     }
 
     /**

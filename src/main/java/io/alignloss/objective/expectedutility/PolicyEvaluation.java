@@ -15,7 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.functions;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.PreparedInput;
 
@@ -26,7 +25,6 @@ import java.util.Map;
 
 import static java.lang.String.format;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.when;
 
 /**
  * The expected utility of a trained linear softmax policy {@code π_θ(y|x) = softmax_y(θ·f(x, y))} on new
@@ -142,16 +140,11 @@ public final class PolicyEvaluation {
      * Adds column {@code name} = π_θ(y|x) of each row among the rows sharing its prompt_id; null for all of a
      * prompt's rows when any of its candidates has no score.
      */
-    // π_θ(y|x) = exp(s_y − m − log Σ_y' exp(s_y' − m)), m = max_y' s_y' (stable log-sum-exp over the window)
+    // π_θ(y|x) over the prompt's rows by ExpectedUtilityColumns.softmax (stable log-sum-exp over the window)
     public static Dataset<Row> withProbability(Dataset<Row> rows, RewardModel policy, String name) {
         WindowSpec set = Window.partitionBy(PreparedInput.column(PolicyData.PROMPT_ID));
         String s = name + "_score";
-        Dataset<Row> scored = rows.withColumn(s, score(policy));
-        Column max = functions.max(col(s)).over(set);
-        Column total = functions.sum(functions.exp(col(s).minus(max))).over(set);
-        Column missing = functions.sum(when(col(s).isNull(), 1).otherwise(0)).over(set);
-        return scored.withColumn(name, when(missing.equalTo(0), functions.exp(col(s).minus(max).minus(functions.log(total)))))
-                .drop(s);
+        return rows.withColumn(s, score(policy)).withColumn(name, ExpectedUtilityColumns.softmax(col(s), set)).drop(s);
     }
 
     private static Map<String, Object> figures(Sums sums, long seed, int bootstrap, double confidence) {
