@@ -37,6 +37,41 @@ public final class PolicyBlock implements Serializable {
         return utility.length;
     }
 
+    /** The features f(x, y) of every candidate, row = candidate index. */
+    public FeatureRows features() {
+        return features;
+    }
+
+    /** The first candidate of set s; its candidates are {@code start(s) .. start(s + 1) − 1}. */
+    public int start(int set) {
+        return starts[set];
+    }
+
+    /** Number of candidates of set s. */
+    public int candidates(int set) {
+        return starts[set + 1] - starts[set];
+    }
+
+    /** U(x, y) of every candidate: the block's own array, to be read and not written (the hot loops read it in place). */
+    public double[] utilities() {
+        return utility;
+    }
+
+    /** The behaviour policy's probability of a candidate that was shown; NaN for the others. */
+    public double behavior(int candidate) {
+        return behavior[candidate];
+    }
+
+    /** The weight w_x of set s. */
+    public double weight(int set) {
+        return weight[set];
+    }
+
+    /** The stable hash of set s (mini-batches, bootstrap buckets). */
+    public long hash(int set) {
+        return hash[set];
+    }
+
     public long bytes() {
         return features.bytes() + 20L * utility.length + 20L * weight.length;
     }
@@ -109,7 +144,7 @@ public final class PolicyBlock implements Serializable {
      * The scores s_j = θ·f(x, y_j) of candidate set {@code set} into {@code scores[0..m)}, and their log-partition
      * {@code logsumexp(s) = max + log Σ exp(s_j − max)}, so that log π_j = s_j − logZ.
      */
-    double scores(int set, double[] theta, double[] scores) {
+    public double scores(int set, double[] theta, double[] scores) {
         int start = starts[set];
         int m = starts[set + 1] - start;
         double max = Double.NEGATIVE_INFINITY;

@@ -2,6 +2,7 @@ package io.alignloss.objective;
 
 import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.objective.bradleyterry.BradleyTerryObjective;
+import io.alignloss.objective.expectedutility.ExpectedUtilityObjective;
 import io.alignloss.objective.sequence.SelfTargetObjective;
 import io.alignloss.objective.sequence.SequenceLikelihoodObjective;
 

@@ -3,7 +3,7 @@ package io.alignloss.diagnostics;
 import io.alignloss.config.InputConfig;
 import io.alignloss.config.InputKind;
 import io.alignloss.data.PreparedInput;
-import io.alignloss.objective.ExpectedUtilityObjective;
+import io.alignloss.objective.expectedutility.ExpectedUtilityObjective;
 import io.alignloss.objective.Objective;
 import io.alignloss.testing.Configs;
 import io.alignloss.testing.LocalSparkTest;

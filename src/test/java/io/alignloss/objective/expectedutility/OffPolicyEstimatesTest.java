@@ -1,4 +1,4 @@
-package io.alignloss.objective;
+package io.alignloss.objective.expectedutility;
 
 import io.alignloss.diagnostics.Cell;
 import io.alignloss.diagnostics.LossEstimates;

@@ -1,5 +1,6 @@
-package io.alignloss.model;
+package io.alignloss.objective.expectedutility;
 
+import io.alignloss.model.PolicyBlock;
 import io.alignloss.optim.Evaluation;
 import io.alignloss.optim.L2Regularizer;
 import io.alignloss.optim.MiniBatch;

@@ -1,12 +1,14 @@
-package io.alignloss.model;
+package io.alignloss.objective.expectedutility;
 
+import io.alignloss.model.PolicyBlock;
 import io.alignloss.optim.LossAggregator;
 import io.alignloss.optim.MiniBatch;
 
 /**
  * Running sums of the negative expected utility of a linear softmax policy over candidate sets, and of its
  * gradient (division by the weight sum only when read). Per prompt x with candidates y_j, scores
- * {@code s_j = θ·f_j}, {@code π_j = exp(s_j − logsumexp(s))}, entropy coefficient β:
+ * {@code s_j = θ·f_j}, {@code π_j = exp(s_j − logsumexp(s))}, entropy coefficient β ({@link CandidateExpectation}
+ * gives E_π[U] and H(π)):
  * <pre>
  *   ℓ_x  = −Σ_j π_j·U_j − β·H(π),            H(π) = −Σ_j π_j·log π_j   (a bonus: β > 0 favours spread-out policies)
  *   ∇ℓ_x = Σ_j π_j·[−(U_j − E_π[U]) + β·(log π_j + H)]·f_j
@@ -54,28 +56,21 @@ public final class PolicyLossAggregate implements LossAggregator<PolicyBlock, Po
         if (withGradient && gradient == null) {
             gradient = new double[dimension];
         }
-        double[] scores = new double[0];
+        double[] logP = new double[0];
+        double[] utility = block.utilities();
         for (int s = 0; s < block.size(); s++) {
-            double w = block.weight[s];
-            if (w == 0 || (filter != null && !filter.keep(block.hash[s]))) {
+            double w = block.weight(s);
+            if (w == 0 || (filter != null && !filter.keep(block.hash(s)))) {
                 continue;
             }
-            int start = block.starts[s];
-            int m = block.starts[s + 1] - start;
-            if (scores.length < m) {
-                scores = new double[Math.max(m, 2 * scores.length)];
+            int start = block.start(s);
+            int m = block.candidates(s);
+            if (logP.length < m) {
+                logP = new double[Math.max(m, 2 * logP.length)];
             }
-            // log π_j = s_j − logsumexp(s)
-            double logZ = block.scores(s, theta, scores);
-            double expected = 0;
-            double h = 0;
-            for (int j = 0; j < m; j++) {
-                double logP = scores[j] - logZ;
-                double p = Math.exp(logP);
-                expected += p * block.utility[start + j];
-                h -= p * logP;
-                scores[j] = logP;  // keep log π_j for the gradient
-            }
+            CandidateExpectation.logProbabilities(logP, block.scores(s, theta, logP), m);
+            double expected = CandidateExpectation.expectation(logP, utility, start, m);
+            double h = CandidateExpectation.entropy(logP, m);
             lossSum += w * (-expected - entropy * h);
             utilitySum += w * expected;
             entropySum += w * h;
@@ -83,11 +78,11 @@ public final class PolicyLossAggregate implements LossAggregator<PolicyBlock, Po
             count++;
             if (withGradient) {
                 for (int j = 0; j < m; j++) {
-                    double logP = scores[j];
-                    double p = Math.exp(logP);
-                    double coefficient = p * (-(block.utility[start + j] - expected) + entropy * (logP + h));
+                    double p = Math.exp(logP[j]);
+                    // ∂ℓ_x/∂s_j = π_j·[−(U_j − E_π[U]) + β·(log π_j + H)]
+                    double coefficient = p * (-(utility[start + j] - expected) + entropy * (logP[j] + h));
                     if (coefficient != 0) {
-                        block.features.addTo(start + j, w * coefficient, gradient);
+                        block.features().addTo(start + j, w * coefficient, gradient);
                     }
                 }
             }

@@ -1,4 +1,4 @@
-package io.alignloss.objective;
+package io.alignloss.objective.expectedutility;
 
 import io.alignloss.error.AlignLossException;
 import io.alignloss.stats.LossStats;

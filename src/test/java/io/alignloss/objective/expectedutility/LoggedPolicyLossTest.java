@@ -1,5 +1,7 @@
-package io.alignloss.model;
+package io.alignloss.objective.expectedutility;
 
+import io.alignloss.model.FeatureVector;
+import io.alignloss.model.PolicyBlock;
 import io.alignloss.optim.Evaluation;
 import org.junit.jupiter.api.Test;
 

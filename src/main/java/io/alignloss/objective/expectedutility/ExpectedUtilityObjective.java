@@ -1,4 +1,4 @@
-package io.alignloss.objective;
+package io.alignloss.objective.expectedutility;
 
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
@@ -14,8 +14,8 @@ import io.alignloss.data.Rules;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import io.alignloss.model.PolicyData;
-import io.alignloss.model.PolicyEvaluation;
 import io.alignloss.model.RewardModel;
+import io.alignloss.objective.Objective;
 import io.alignloss.stats.EffectiveSampleSize;
 import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
@@ -33,9 +33,6 @@ import java.util.OptionalDouble;
 
 import static java.lang.String.format;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.least;
-import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.negate;
 
 /**
@@ -50,7 +47,7 @@ import static org.apache.spark.sql.functions.negate;
  */
 public final class ExpectedUtilityObjective implements Objective {
     /** The behaviour policy's probability of the logged response. */
-    public static final String BEHAVIOR_PROB = "behavior_prob";
+    public static final String BEHAVIOR_PROB = PolicyData.BEHAVIOR_PROB;
     /** The target policy's probability of the logged response. */
     public static final String TARGET_PROB = "target_prob";
     public static final double DEFAULT_CLIP = 10;
@@ -64,7 +61,7 @@ public final class ExpectedUtilityObjective implements Objective {
     public static final String SUM_CLIPPED_WU = "is_clipped_wu";
 
     /** With a policy as the off-policy target: true on the candidate row that was shown (logged). */
-    public static final String LOGGED = "logged";
+    public static final String LOGGED = PolicyData.LOGGED;
     /** The objective option naming a trained policy folder to evaluate on the input's candidate sets. */
     public static final String MODEL = "model";
 
@@ -209,11 +206,9 @@ public final class ExpectedUtilityObjective implements Objective {
         return rules;
     }
 
-    // w = target_prob / behavior_prob; 0 where behavior_prob is not positive (those rows are rejected, and
-    // the guard keeps ANSI division from failing the scan that also projects rejected rows)
+    // w = target_prob / behavior_prob (0 where behavior_prob is not positive: those rows are rejected)
     Column importanceWeight() {
-        Column behavior = PreparedInput.column(BEHAVIOR_PROB);
-        return when(behavior.gt(0), PreparedInput.column(targetColumn()).divide(behavior)).otherwise(lit(0.0));
+        return ExpectedUtilityColumns.importanceWeight(PreparedInput.column(targetColumn()), PreparedInput.column(BEHAVIOR_PROB));
     }
 
     /** Whether the off-policy target is the trained policy ({@code model = …}) rather than a target_prob column. */
@@ -241,11 +236,7 @@ public final class ExpectedUtilityObjective implements Objective {
 
     // U(x, y) = Σ_k w_k·score_k
     public Column utilityOf() {
-        Column total = lit(0.0);
-        for (Map.Entry<String, Double> term : utility.entrySet()) {
-            total = total.plus(PreparedInput.column(term.getKey()).multiply(term.getValue()));
-        }
-        return total;
+        return ExpectedUtilityColumns.utility(utility, PreparedInput::column);
     }
 
     @Override
@@ -283,16 +274,16 @@ public final class ExpectedUtilityObjective implements Objective {
         // (ω·w)², EffectiveSampleSize.square as a column
         sums.put(SUM_W2, weight.multiply(w).multiply(weight.multiply(w)));
         sums.put(SUM_WU, weight.multiply(w).multiply(utilityOf()));
-        sums.put(SUM_CLIPPED_WU, weight.multiply(least(w, lit(clip))).multiply(utilityOf()));
+        sums.put(SUM_CLIPPED_WU, weight.multiply(ExpectedUtilityColumns.clipped(w, clip)).multiply(utilityOf()));
         return sums;
     }
 
     /** Adds one logged row's off-policy sums, as the scan does: for tests and driver-side callers. */
     public static LossStats addLogged(LossStats stats, double rowWeight, double utility, double behaviorProb, double targetProb,
             double clip) {
-        double w = targetProb / behaviorProb;
+        double w = OffPolicyEstimators.importanceWeight(targetProb, behaviorProb);
         return stats.add(rowWeight, -utility, 1).addSum(SUM_W, rowWeight * w).addSum(SUM_W2, EffectiveSampleSize.square(w, rowWeight))
-                .addSum(SUM_WU, rowWeight * w * utility).addSum(SUM_CLIPPED_WU, rowWeight * Math.min(w, clip) * utility);
+                .addSum(SUM_WU, rowWeight * w * utility).addSum(SUM_CLIPPED_WU, rowWeight * OffPolicyEstimators.clipped(w, clip) * utility);
     }
 
     @Override
@@ -314,8 +305,8 @@ public final class ExpectedUtilityObjective implements Objective {
 
     /**
      * The off-policy estimates of the target policy's expected utility V(π_t) over n logged rows (weighted by
-     * ω): {@code ips = Σ ω·w·U / Σ ω}, {@code snips = Σ ω·w·U / Σ ω·w}, {@code clipped_ips = Σ ω·min(w, clip)·U / Σ ω};
-     * NaN where a denominator is 0.
+     * ω), by {@link OffPolicyEstimators}: {@code ips = Σ ω·w·U / Σ ω}, {@code snips = Σ ω·w·U / Σ ω·w},
+     * {@code clipped_ips = Σ ω·min(w, clip)·U / Σ ω}; NaN where a denominator is 0.
      */
     @Override
     public Map<String, Double> resampledFigures(LossStats stats) {
@@ -325,9 +316,9 @@ public final class ExpectedUtilityObjective implements Objective {
         Map<String, Double> figures = new LinkedHashMap<>();
         double n = stats.weightSum();
         double weights = stats.sum(SUM_W);
-        figures.put("ips", n > 0 ? stats.sum(SUM_WU) / n : Double.NaN);
-        figures.put("snips", weights > 0 ? stats.sum(SUM_WU) / weights : Double.NaN);
-        figures.put("clipped_ips", n > 0 ? stats.sum(SUM_CLIPPED_WU) / n : Double.NaN);
+        figures.put("ips", OffPolicyEstimators.ips(stats.sum(SUM_WU), n));
+        figures.put("snips", OffPolicyEstimators.snips(stats.sum(SUM_WU), weights));
+        figures.put("clipped_ips", OffPolicyEstimators.clippedIps(stats.sum(SUM_CLIPPED_WU), n));
         return figures;
     }
 

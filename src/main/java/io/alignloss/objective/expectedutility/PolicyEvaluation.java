@@ -1,7 +1,12 @@
-package io.alignloss.model;
+package io.alignloss.objective.expectedutility;
 
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.model.Featurizer;
+import io.alignloss.model.PolicyBlock;
+import io.alignloss.model.PolicyData;
+import io.alignloss.model.RewardModel;
+import io.alignloss.model.RewardScoring;
 import io.alignloss.stats.Resampling;
 import io.alignloss.summary.Json;
 import org.apache.spark.api.java.JavaRDD;
@@ -10,7 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.functions;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.PreparedInput;
 
@@ -21,7 +25,6 @@ import java.util.Map;
 
 import static java.lang.String.format;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.when;
 
 /**
  * The expected utility of a trained linear softmax policy {@code π_θ(y|x) = softmax_y(θ·f(x, y))} on new
@@ -60,32 +63,22 @@ public final class PolicyEvaluation {
         final double[] weight = new double[Resampling.BUCKETS];
         long prompts;
 
-        // per prompt: log π_j = s_j − logsumexp(s), V_π = Σ_j π_j·U_j, V_uniform = Σ_j U_j / m, H = −Σ_j π_j·log π_j
+        // per prompt, by CandidateExpectation: V_π = E_π[U], V_uniform = Σ_j U_j / m, H = H(π)
         Sums add(PolicyBlock block, double[] theta) {
-            double[] scores = new double[0];
+            double[] logP = new double[0];
+            double[] utility = block.utilities();
             for (int s = 0; s < block.size(); s++) {
-                double w = block.weight[s];
-                int start = block.starts[s];
-                int m = block.starts[s + 1] - start;
-                if (scores.length < m) {
-                    scores = new double[Math.max(m, 2 * scores.length)];
+                double w = block.weight(s);
+                int start = block.start(s);
+                int m = block.candidates(s);
+                if (logP.length < m) {
+                    logP = new double[Math.max(m, 2 * logP.length)];
                 }
-                double logZ = block.scores(s, theta, scores);
-                double expected = 0;
-                double mean = 0;
-                double h = 0;
-                for (int j = 0; j < m; j++) {
-                    double logP = scores[j] - logZ;
-                    double p = Math.exp(logP);
-                    double u = block.utility[start + j];
-                    expected += p * u;
-                    mean += u / m;
-                    h -= p > 0 ? p * logP : 0;
-                }
-                int bucket = (int) Math.floorMod(block.hash[s], (long) Resampling.BUCKETS);
-                policy[bucket] += w * expected;
-                uniform[bucket] += w * mean;
-                entropy[bucket] += w * h;
+                CandidateExpectation.logProbabilities(logP, block.scores(s, theta, logP), m);
+                int bucket = (int) Math.floorMod(block.hash(s), (long) Resampling.BUCKETS);
+                policy[bucket] += w * CandidateExpectation.expectation(logP, utility, start, m);
+                uniform[bucket] += w * CandidateExpectation.uniform(utility, start, m);
+                entropy[bucket] += w * CandidateExpectation.entropy(logP, m);
                 weight[bucket] += w;
                 prompts++;
             }
@@ -147,16 +140,11 @@ public final class PolicyEvaluation {
      * Adds column {@code name} = π_θ(y|x) of each row among the rows sharing its prompt_id; null for all of a
      * prompt's rows when any of its candidates has no score.
      */
-    // π_θ(y|x) = exp(s_y − m − log Σ_y' exp(s_y' − m)), m = max_y' s_y' (stable log-sum-exp over the window)
+    // π_θ(y|x) over the prompt's rows by ExpectedUtilityColumns.softmax (stable log-sum-exp over the window)
     public static Dataset<Row> withProbability(Dataset<Row> rows, RewardModel policy, String name) {
         WindowSpec set = Window.partitionBy(PreparedInput.column(PolicyData.PROMPT_ID));
         String s = name + "_score";
-        Dataset<Row> scored = rows.withColumn(s, score(policy));
-        Column max = functions.max(col(s)).over(set);
-        Column total = functions.sum(functions.exp(col(s).minus(max))).over(set);
-        Column missing = functions.sum(when(col(s).isNull(), 1).otherwise(0)).over(set);
-        return scored.withColumn(name, when(missing.equalTo(0), functions.exp(col(s).minus(max).minus(functions.log(total)))))
-                .drop(s);
+        return rows.withColumn(s, score(policy)).withColumn(name, ExpectedUtilityColumns.softmax(col(s), set)).drop(s);
     }
 
     private static Map<String, Object> figures(Sums sums, long seed, int bootstrap, double confidence) {

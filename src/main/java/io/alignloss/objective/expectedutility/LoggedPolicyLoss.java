@@ -1,5 +1,6 @@
-package io.alignloss.model;
+package io.alignloss.objective.expectedutility;
 
+import io.alignloss.model.PolicyBlock;
 import io.alignloss.optim.Evaluation;
 import io.alignloss.optim.L2Regularizer;
 import io.alignloss.optim.LossAggregator;
@@ -8,8 +9,9 @@ import io.alignloss.optim.Normalisation;
 import io.alignloss.optim.RegularizedLoss;
 import io.alignloss.optim.Regularizer;
 import io.alignloss.optim.TrainingLoss;
-import io.alignloss.stats.EffectiveSampleSize;
 import io.alignloss.optim.spark.DistributedLoss;
+import io.alignloss.stats.EffectiveSampleSize;
+import io.alignloss.summary.Json;
 import org.apache.spark.api.java.JavaRDD;
 
 import java.util.LinkedHashMap;
@@ -21,7 +23,8 @@ import java.util.function.Function;
  * The negative off-policy estimate of a linear softmax policy's expected utility from logged data, for
  * training ({@code train.objective-estimator = ips | snips}). Each prompt x (weight ω_x) has its candidates
  * y with features f(x, y); on a logged candidate a the behaviour policy's probability b_a and the utility
- * U_a were recorded. With {@code w_a = π_θ(a|x) / b_a}, {@code N = Σ ω·w·U}, {@code D = Σ ω·w}, {@code n = Σ ω}:
+ * U_a were recorded. With {@code w_a = π_θ(a|x) / b_a}, {@code N = Σ ω·w·U}, {@code D = Σ ω·w}, {@code n = Σ ω}
+ * (the estimators of {@link OffPolicyEstimators}):
  * <pre>
  *   IPS:   L(θ) = −N / n + (λ/2)·||θ||²      ∇L = −Σ ω·w·U·(f_a − f̄_x) / n + λ·θ
  *   SNIPS: L(θ) = −N / D + (λ/2)·||θ||²      ∇L = −Σ ω·w·(U − V)·(f_a − f̄_x) / D + λ·θ,   V = N / D
@@ -136,16 +139,17 @@ public final class LoggedPolicyLoss implements TrainingLoss {
                 gradientOne = new double[dimension];
             }
             double[] logP = new double[0];
+            double[] utility = block.utilities();
             for (int s = 0; s < block.size(); s++) {
-                double omega = block.weight[s];
-                if (omega == 0 || (batch != null && !batch.keep(block.hash[s]))) {
+                double omega = block.weight(s);
+                if (omega == 0 || (batch != null && !batch.keep(block.hash(s)))) {
                     continue;
                 }
-                int start = block.starts[s];
-                int m = block.starts[s + 1] - start;
+                int start = block.start(s);
+                int m = block.candidates(s);
                 boolean any = false;
                 for (int j = 0; j < m; j++) {
-                    any |= !Double.isNaN(block.behavior[start + j]);
+                    any |= !Double.isNaN(block.behavior(start + j));
                 }
                 if (!any) {
                     continue;
@@ -153,22 +157,17 @@ public final class LoggedPolicyLoss implements TrainingLoss {
                 if (logP.length < m) {
                     logP = new double[Math.max(m, 2 * logP.length)];
                 }
-                // log π_j = s_j − logsumexp(s)
-                double logZ = block.scores(s, theta, logP);
-                for (int j = 0; j < m; j++) {
-                    logP[j] -= logZ;
-                }
+                CandidateExpectation.logProbabilities(logP, block.scores(s, theta, logP), m);
                 prompts++;
                 double alphaU = 0;
                 double alphaOne = 0;
                 for (int a = 0; a < m; a++) {
-                    double b = block.behavior[start + a];
+                    double b = block.behavior(start + a);
                     if (Double.isNaN(b)) {
                         continue;
                     }
-                    // w = π_a / b_a = exp(log π_a − log b_a)
-                    double w = Math.exp(logP[a] - Math.log(b));
-                    double u = block.utility[start + a];
+                    double w = OffPolicyEstimators.importanceWeightFromLog(logP[a], b);
+                    double u = utility[start + a];
                     promptWeight += omega;
                     weighted += omega * w;
                     squares += EffectiveSampleSize.square(w, omega);
@@ -176,8 +175,8 @@ public final class LoggedPolicyLoss implements TrainingLoss {
                     logged++;
                     if (withGradient) {
                         // + c·f_a now, − c·f̄ below (summed over the set's logged candidates)
-                        block.features.addTo(start + a, omega * w * u, gradientU);
-                        block.features.addTo(start + a, omega * w, gradientOne);
+                        block.features().addTo(start + a, omega * w * u, gradientU);
+                        block.features().addTo(start + a, omega * w, gradientOne);
                         alphaU += omega * w * u;
                         alphaOne += omega * w;
                     }
@@ -185,8 +184,8 @@ public final class LoggedPolicyLoss implements TrainingLoss {
                 if (withGradient && (alphaU != 0 || alphaOne != 0)) {
                     for (int j = 0; j < m; j++) {
                         double p = Math.exp(logP[j]);
-                        block.features.addTo(start + j, -alphaU * p, gradientU);
-                        block.features.addTo(start + j, -alphaOne * p, gradientOne);
+                        block.features().addTo(start + j, -alphaU * p, gradientU);
+                        block.features().addTo(start + j, -alphaOne * p, gradientOne);
                     }
                 }
             }
@@ -244,8 +243,7 @@ public final class LoggedPolicyLoss implements TrainingLoss {
 
         // IPS = N / n; SNIPS = N / D; NaN when the denominator is 0
         double estimate(boolean selfNormalised) {
-            double denominator = selfNormalised ? weighted : promptWeight;
-            return denominator > 0 ? numerator / denominator : Double.NaN;
+            return selfNormalised ? OffPolicyEstimators.snips(numerator, weighted) : OffPolicyEstimators.ips(numerator, promptWeight);
         }
 
         // ess = Kish's (Σ ω·w)² / Σ (ω·w)²
@@ -255,11 +253,11 @@ public final class LoggedPolicyLoss implements TrainingLoss {
             figures.put("logged", logged);
             figures.put("weight_sum", promptWeight);
             double estimate = estimate(selfNormalised);
-            figures.put("mean_utility", io.alignloss.summary.Json.number(estimate));
-            figures.put("loss", io.alignloss.summary.Json.number(-estimate));
-            figures.put("ips", io.alignloss.summary.Json.number(estimate(false)));
-            figures.put("snips", io.alignloss.summary.Json.number(estimate(true)));
-            figures.put("ess", io.alignloss.summary.Json.number(new EffectiveSampleSize(weighted, squares).value()));
+            figures.put("mean_utility", Json.number(estimate));
+            figures.put("loss", Json.number(-estimate));
+            figures.put("ips", Json.number(estimate(false)));
+            figures.put("snips", Json.number(estimate(true)));
+            figures.put("ess", Json.number(new EffectiveSampleSize(weighted, squares).value()));
             return figures;
         }
     }

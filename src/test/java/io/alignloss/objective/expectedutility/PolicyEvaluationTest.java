@@ -1,6 +1,9 @@
-package io.alignloss.model;
+package io.alignloss.objective.expectedutility;
 
 import io.alignloss.config.FeatureSpec;
+import io.alignloss.model.FeatureVector;
+import io.alignloss.model.PolicyBlock;
+import io.alignloss.model.RewardModel;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
