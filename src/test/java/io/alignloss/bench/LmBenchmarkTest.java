@@ -25,10 +25,10 @@ class LmBenchmarkTest extends LocalSparkTest {
     @Test
     void flopsPerTokenFollowsTheFormula() {
         // n = 3, d = 4, C = 3, m = 2: 2·3·4 + 6·4·(3 + 2) + (3 + 2) = 24 + 120 + 5
-        assertThat(LmBenchmark.flopsPerToken(3, 4, 3, 2)).isEqualTo(149);
-        assertThat(LmBenchmark.expsPerToken(3, 2)).isEqualTo(5);
+        assertThat(LmFlops.flopsPerToken(3, 4, 3, 2)).isEqualTo(149);
+        assertThat(LmFlops.expsPerToken(3, 2)).isEqualTo(5);
         // 149 FLOPs at 1e9 FLOP/s on 2 cores
-        assertThat(LmBenchmark.floorSecondsPerToken(149, 1e9, 2)).isCloseTo(74.5e-9, within(1e-15));
+        assertThat(LmFlops.floorSecondsPerToken(149, 1e9, 2)).isCloseTo(74.5e-9, within(1e-15));
     }
 
     @Test
@@ -37,11 +37,11 @@ class LmBenchmarkTest extends LocalSparkTest {
         Vocabulary vocabulary = new Vocabulary(new int[] {5, 6, 7}, new int[] {0, 1, 3});
         SequenceBlock block = SequenceBlock.of(List.of(new SequenceBlock.Row(new int[] {5}, new int[] {6, 9999}, 1, 0)));
         // sequence 5, 6, 9999, END: conditional targets 6 (class of 2), 9999 and END (rare)
-        LmBenchmark.Targets conditional = LmBenchmark.targets(List.of(block).iterator(), vocabulary, false);
-        assertThat(conditional).isEqualTo(new LmBenchmark.Targets(3, 2, 2));
+        LmFlops.Targets conditional = LmFlops.targets(List.of(block).iterator(), vocabulary, false);
+        assertThat(conditional).isEqualTo(new LmFlops.Targets(3, 2, 2));
         assertThat(conditional.meanClassSize()).isCloseTo(2.0 / 3, within(1e-12));
         // joint adds target 5 (class of 1)
-        assertThat(LmBenchmark.targets(List.of(block).iterator(), vocabulary, true)).isEqualTo(new LmBenchmark.Targets(4, 3, 2));
+        assertThat(LmFlops.targets(List.of(block).iterator(), vocabulary, true)).isEqualTo(new LmFlops.Targets(4, 3, 2));
     }
 
     @Test
@@ -68,7 +68,7 @@ class LmBenchmarkTest extends LocalSparkTest {
         for (Map<String, Object> mode : List.of(conditional, joint)) {
             double meanClassSize = (Double) mode.get("mean_class_size");
             assertThat(meanClassSize).isPositive();
-            assertThat((Double) mode.get("flops_per_token")).isEqualTo(LmBenchmark.flopsPerToken(3, 32, classes, meanClassSize));
+            assertThat((Double) mode.get("flops_per_token")).isEqualTo(LmFlops.flopsPerToken(3, 32, classes, meanClassSize));
             double secondsPerPass = (Double) mode.get("seconds_per_pass");
             double floor = (Double) mode.get("floor_seconds_per_token");
             assertThat(secondsPerPass).isPositive();

@@ -80,12 +80,12 @@ class HtmlReportTest {
         String html = HtmlReport.render(summary);
         JsonNode bt = summary.get("objectives").get("bt");
         assertThat(html).contains("The dataset under-represents language=de");
-        assertThat(HtmlReport.verdict("bt", bt)).contains("so the empirical figure is biased by -0.03189")
+        assertThat(Verdict.verdict("bt", bt)).contains("so the empirical figure is biased by -0.03189")
                 .contains("its interval excludes 0");
         ObjectNode noTarget = bt.deepCopy();
         noTarget.remove("target");
         noTarget.remove("shift");
-        assertThat(HtmlReport.verdict("bt", noTarget)).contains("the interval measures sampling noise only, not bias");
+        assertThat(Verdict.verdict("bt", noTarget)).contains("the interval measures sampling noise only, not bias");
     }
 
     @Test
@@ -213,7 +213,7 @@ class HtmlReportTest {
         ObjectNode summary = fixture();
         summary.put("started", "2026-12-01T14:03:07.123456789Z");
         assertThat(HtmlReport.render(summary)).contains("started 2026-12-01 14:03:07 UTC,").doesNotContain("123456789");
-        assertThat(HtmlReport.startTime("not an instant")).isEqualTo("not an instant");
+        assertThat(ReportText.startTime("not an instant")).isEqualTo("not an instant");
     }
 
     /**
@@ -226,7 +226,7 @@ class HtmlReportTest {
         for (int i = 1; i <= 10; i++) {
             history.addObject().put("iteration", i).put("objective", 0.8 - 0.02 * i).put("validation_loss", 0.79 - 0.015 * i);
         }
-        JFreeChart chart = HtmlReport.trainingCurve(history).orElseThrow();
+        JFreeChart chart = TrainingSection.trainingCurve(history).orElseThrow();
         assertThat(chart.getLegend()).isNotNull();
         LegendItemCollection items = chart.getXYPlot().getLegendItems();
         assertThat(List.of(items.get(0).getLabel(), items.get(1).getLabel())).containsExactly("training objective", "validation loss");
@@ -242,8 +242,8 @@ class HtmlReportTest {
             assertThat(label).doesNotContain("^").doesNotContain("10^");
             assertThat(Double.parseDouble(label)).isBetween(0.5, 0.9);
         });
-        assertThat(new HtmlReport.SignificantDigits(3).format(Math.pow(10, -0.16))).isEqualTo("0.692");
-        assertThat(new HtmlReport.SignificantDigits(3).format(1.5e-5)).isEqualTo("0.000015");
+        assertThat(new SignificantDigits(3).format(Math.pow(10, -0.16))).isEqualTo("0.692");
+        assertThat(new SignificantDigits(3).format(1.5e-5)).isEqualTo("0.000015");
     }
 
     // a log axis's tick carries its label as an attributed string (superscripts for "10^x")

@@ -1,0 +1,58 @@
+package io.alignloss.diagnostics;
+
+import io.alignloss.stats.LossStats;
+import io.alignloss.summary.Json;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The figures of a slice of one objective's rows: the objective's base figures (loss, count, weight_sum, stderr, its
+ * own figures), {@code stderr} cluster-robust when the buckets hold clusters, and each resampled figure as
+ * {@code { value, ci }} with its interval from the same bucket replicates as the loss's.
+ */
+final class SliceFigures {
+    private final Function<LossStats, Map<String, Object>> figures;
+    private final Function<LossStats, Map<String, Double>> resampled;
+    private final Optional<Clustering> clustering;
+    private final Intervals intervals;
+
+    SliceFigures(Function<LossStats, Map<String, Object>> figures, Function<LossStats, Map<String, Double>> resampled,
+            Optional<Clustering> clustering, Intervals intervals) {
+        this.figures = figures;
+        this.resampled = resampled;
+        this.clustering = clustering;
+        this.intervals = intervals;
+    }
+
+    /** The slice's base figures, each resampled figure replaced by {@code { value, ci }}. */
+    Map<String, Object> of(Slice slice) {
+        Map<String, Object> result = new LinkedHashMap<>(figures.apply(slice.stats));
+        if (clustering.isPresent()) {
+            result.replace("stderr", Json.number(slice.clusterStderr()));
+        }
+        Map<String, Double> values = resampled.apply(slice.stats);
+        if (values.isEmpty()) {
+            return result;
+        }
+        double[][] weights = intervals.weights();
+        double[][] replicates = new double[values.size()][weights.length];
+        for (int r = 0; r < weights.length; r++) {
+            Map<String, Double> replicate = resampled.apply(slice.replicate(weights[r]));
+            int k = 0;
+            for (String name : values.keySet()) {
+                replicates[k++][r] = replicate.getOrDefault(name, Double.NaN);
+            }
+        }
+        int k = 0;
+        for (Map.Entry<String, Double> value : values.entrySet()) {
+            Map<String, Object> block = new LinkedHashMap<>();
+            block.put("value", Json.number(value.getValue()));
+            block.put("ci", intervals.percentile(replicates[k++]));
+            result.put(value.getKey(), block);
+        }
+        return result;
+    }
+}

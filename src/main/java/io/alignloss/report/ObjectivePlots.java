@@ -1,0 +1,202 @@
+package io.alignloss.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.DeviationRenderer;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.text.DecimalFormat;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static io.alignloss.report.ReportText.cellText;
+import static io.alignloss.report.ReportText.confidence;
+import static io.alignloss.report.ReportText.escape;
+import static io.alignloss.report.ReportText.intervalText;
+import static io.alignloss.report.ReportText.number;
+import static io.alignloss.report.ReportText.percent;
+
+/** One objective's section: loss by group, the estimator learning curve, the three estimates, margin versus length. */
+final class ObjectivePlots {
+    private static final Color EMPIRICAL = new Color(0x1f77b4);
+    private static final Color TARGET = new Color(0xd62728);
+
+    private final StringBuilder html;
+    private final ReportPage page;
+
+    ObjectivePlots(ReportPage page) {
+        this.html = page.html;
+        this.page = page;
+    }
+
+    /** The objective's heading and description, then its plots; a plot whose figures the summary lacks is left out. */
+    void objectiveSection(String name, JsonNode objective) {
+        html.append("<h2>").append(escape(name)).append("</h2>\n<p>").append(escape(objective.path("description").asText()))
+                .append("</p>\n");
+        for (Iterator<Map.Entry<String, JsonNode>> columns = objective.path("groups").fields(); columns.hasNext(); ) {
+            Map.Entry<String, JsonNode> column = columns.next();
+            groupPlot(name, column.getKey(), column.getValue(), objective);
+        }
+        curvePlot(name, objective);
+        estimatesPlot(name, objective);
+        marginPlot(name, objective.path("biases").path("length"));
+    }
+
+    private void groupPlot(String objective, String column, JsonNode values, JsonNode figures) {
+        if (values.isEmpty()) {
+            return;
+        }
+        List<String> labels = new ArrayList<>();
+        YIntervalSeries series = new YIntervalSeries("loss with CI");
+        int x = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); x++) {
+            Map.Entry<String, JsonNode> value = it.next();
+            JsonNode group = value.getValue();
+            labels.add(value.getKey());
+            double loss = group.path("loss").asDouble(Double.NaN);
+            JsonNode ci = group.path("ci");
+            series.add(x, loss, ci.size() == 2 ? ci.get(0).asDouble() : loss, ci.size() == 2 ? ci.get(1).asDouble() : loss);
+        }
+        XYPlot plot = intervalPlot(series, new SymbolAxis(column, labels.toArray(String[]::new)), "loss");
+        marker(plot, figures.path("loss"), "overall", EMPIRICAL);
+        marker(plot, figures.path("target").path("reweighted_loss"), "reweighted", TARGET);
+        JsonNode gap = figures.path("group_gaps").path(column);
+        String caption = "Loss by " + column + " with " + confidence(figures) + " intervals; "
+                + (figures.path("target").path("reweighted_loss").isNumber()
+                        ? "dashed lines: the overall loss and the loss reweighted to the target population."
+                        : "dashed line: the overall loss.");
+        if (gap.isObject()) {
+            caption += String.format(Locale.ROOT, " Largest gap %s (%s vs %s), CI %s.", number(gap.path("max_gap").asDouble()),
+                    gap.path("highest").asText(), gap.path("lowest").asText(), intervalText(gap.path("ci")));
+        }
+        page.figure("plot-groups-" + objective + "-" + column, "Loss of " + objective + " by " + column,
+                new JFreeChart(objective + ": loss by " + column, plot), caption);
+    }
+
+    private void curvePlot(String objective, JsonNode figures) {
+        JsonNode curve = figures.path("curve");
+        if (curve.size() == 0) {
+            return;
+        }
+        YIntervalSeries series = new YIntervalSeries("empirical loss with CI");
+        for (JsonNode point : curve) {
+            double loss = point.path("loss").asDouble(Double.NaN);
+            JsonNode ci = point.path("ci");
+            if (point.path("n").asLong() > 0 && Double.isFinite(loss)) {
+                series.add(point.path("n").asDouble(), loss, ci.size() == 2 ? ci.get(0).asDouble() : loss,
+                        ci.size() == 2 ? ci.get(1).asDouble() : loss);
+            }
+        }
+        if (series.getItemCount() == 0) {
+            return;
+        }
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        data.addSeries(series);
+        DeviationRenderer renderer = new DeviationRenderer(true, true);
+        renderer.setSeriesPaint(0, EMPIRICAL);
+        renderer.setSeriesFillPaint(0, new Color(0x1f, 0x77, 0xb4, 60));
+        LogAxis n = new LogAxis("rows in the subsample (log scale)");
+        n.setTickUnit(new NumberTickUnit(0.5));
+        n.setNumberFormatOverride(new DecimalFormat("#,##0"));
+        NumberAxis loss = new NumberAxis("loss");
+        loss.setAutoRangeIncludesZero(false);
+        XYPlot plot = new XYPlot(data, n, loss, renderer);
+        marker(plot, figures.path("target").path("reweighted_loss"), "reweighted (target)", TARGET);
+        page.figure("plot-curve-" + objective, "Estimator learning curve of " + objective,
+                new JFreeChart(objective + ": estimator learning curve", plot),
+                "Empirical loss and its " + confidence(figures) + " interval on nested subsamples (1% to 100% of the rows): "
+                        + (figures.path("target").path("reweighted_loss").isNumber()
+                        ? "the interval narrows like 1/√n, the distance to the reweighted estimate (dashed line) does not."
+                        : "the interval narrows like 1/√n. No target population is configured, so no bias is shown."));
+    }
+
+    private void estimatesPlot(String objective, JsonNode figures) {
+        JsonNode target = figures.path("target");
+        JsonNode shift = figures.path("shift");
+        if (!target.path("reweighted_loss").isNumber() && !shift.path("weighted_loss").isNumber()) {
+            return;
+        }
+        List<String> labels = new ArrayList<>();
+        YIntervalSeries series = new YIntervalSeries("estimate with CI");
+        addEstimate(series, labels, "empirical", figures.path("loss"), figures.path("ci"));
+        addEstimate(series, labels, "reweighted", target.path("reweighted_loss"), target.path("reweighted_ci"));
+        addEstimate(series, labels, "importance-weighted", shift.path("weighted_loss"), shift.path("weighted_ci"));
+        XYPlot plot = intervalPlot(series, new SymbolAxis("estimator", labels.toArray(String[]::new)), "loss");
+        page.figure("plot-estimates-" + objective, "Empirical, reweighted and importance-weighted loss of " + objective,
+                new JFreeChart(objective + ": estimates of the expected loss", plot),
+                "Three estimates of the expected loss with " + confidence(figures) + " intervals. Where they disagree, "
+                        + "the dataset is not a uniform sample of the target population.");
+    }
+
+    private static void addEstimate(YIntervalSeries series, List<String> labels, String label, JsonNode value, JsonNode ci) {
+        if (!value.isNumber()) {
+            return;
+        }
+        double v = value.asDouble();
+        series.add(labels.size(), v, ci.size() == 2 ? ci.get(0).asDouble() : v, ci.size() == 2 ? ci.get(1).asDouble() : v);
+        labels.add(label);
+    }
+
+    private void marginPlot(String objective, JsonNode length) {
+        JsonNode bins = length.path("bins");
+        if (bins.size() == 0) {
+            return;
+        }
+        XYSeries series = new XYSeries("mean margin");
+        bins.forEach(bin -> series.add(bin.path("length_diff").asDouble(), bin.path("mean_margin").asDouble()));
+        XYPlot plot = new XYPlot(new XYSeriesCollection(series), new NumberAxis("len(chosen) − len(rejected), characters"),
+                new NumberAxis("mean margin"), new XYLineAndShapeRenderer(true, true));
+        plot.getRenderer().setSeriesPaint(0, EMPIRICAL);
+        page.figure("plot-length-" + objective, "Margin versus length difference for " + objective,
+                new JFreeChart(objective + ": margin vs length difference", plot),
+                String.format(Locale.ROOT, "Mean reward margin by length difference. Correlation %s; "
+                        + "\"the longer response wins\" is right %s of the time.", cellText(length.path("correlation")),
+                        length.path("longer_wins_accuracy").isNumber() ? percent(length.path("longer_wins_accuracy").asDouble()) : "n/a"));
+    }
+
+    private static XYPlot intervalPlot(YIntervalSeries series, SymbolAxis x, String yLabel) {
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        data.addSeries(series);
+        XYErrorRenderer renderer = new XYErrorRenderer();
+        renderer.setDrawXError(false);
+        renderer.setSeriesPaint(0, EMPIRICAL);
+        renderer.setErrorPaint(EMPIRICAL);
+        renderer.setErrorStroke(new BasicStroke(2f));
+        renderer.setDefaultLinesVisible(false);
+        NumberAxis y = new NumberAxis(yLabel);
+        y.setAutoRangeIncludesZero(false);
+        x.setGridBandsVisible(false);
+        return new XYPlot(data, x, y, renderer);
+    }
+
+    private static void marker(XYPlot plot, JsonNode value, String label, Color color) {
+        if (!value.isNumber()) {
+            return;
+        }
+        ValueMarker marker = new ValueMarker(value.asDouble(), color, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
+        marker.setLabel(label);
+        marker.setLabelPaint(color);
+        marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+        marker.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+        plot.addRangeMarker(marker);
+    }
+}
