@@ -87,7 +87,7 @@ public final class TrainBenchmark {
         out.flush();
         JavaRDD<Integer> parts = context.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions);
 
-        // alignloss: cached float blocks of Δf, treeAggregate per evaluation
+        // alignloss: cached float blocks of Δf, one treeReduce (DistributedLoss) per evaluation
         BenchSupport.resetPeaks();
         long start = System.nanoTime();
         JavaRDD<PairBlock> blocks = BenchSupport.pairBlocks(context, partitions, perPartition, dimension, seed)

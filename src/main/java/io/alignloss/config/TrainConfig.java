@@ -23,7 +23,7 @@ import static io.alignloss.config.ConfigLoader.where;
  * @param memory             L-BFGS correction pairs
  * @param validationFraction share of rows held out, chosen by a seeded hash of {@code id}
  * @param checkpointEvery    iterations between checkpoints (0: none)
- * @param treeDepth          depth of treeAggregate
+ * @param treeDepth          depth of the treeReduce that merges the partitions' loss sums (DistributedLoss)
  * @param learningRate       Adam's step size
  * @param batchFraction      Adam's mini-batch share of the training rows
  * @param epochs             Adam's passes over the data (iterations = epochs / batch-fraction)
