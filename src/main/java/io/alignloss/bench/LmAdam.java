@@ -1,6 +1,6 @@
 package io.alignloss.bench;
 
-import io.alignloss.config.TrainConfig;
+import io.alignloss.config.Regularization;
 import io.alignloss.lm.LanguageModel;
 import io.alignloss.lm.LmLoss;
 import io.alignloss.lm.SequenceBlock;
@@ -23,7 +23,7 @@ final class LmAdam {
 
     /** {@code repeat × passes} Adam iterations at the train job's defaults (lr, mini-batch fraction), after one warm-up iteration. */
     static Map<String, Object> adam(JavaRDD<SequenceBlock> blocks, LanguageModel structure, double[] x, LmBenchmark.Settings settings) {
-        LmLoss batches = new LmLoss(blocks, structure, false, TrainConfig.DEFAULT_L2, LmBenchmark.TREE_DEPTH, ADAM_BATCH_FRACTION,
+        LmLoss batches = new LmLoss(blocks, structure, false, Regularization.DEFAULT_L2, LmBenchmark.TREE_DEPTH, ADAM_BATCH_FRACTION,
                 settings.seed());
         int iterations = settings.repeat() * settings.passes();
         Adam optimizer = new Adam(ADAM_LR, iterations + 1L);

@@ -1,6 +1,6 @@
 package io.alignloss.bench;
 
-import io.alignloss.config.TrainConfig;
+import io.alignloss.config.Regularization;
 import io.alignloss.lm.LanguageModel;
 import io.alignloss.lm.LmData;
 import io.alignloss.lm.LmLoss;
@@ -148,8 +148,8 @@ public final class LmBenchmark {
             LOG.info("bench lm: {} rows tokenised and cached ({} bytes) in {} s; {} parameters, {}", rows, cachedBytes, cacheSeconds,
                     structure.weights().length, structure.vocabulary());
             return new Prepared(blocks, structure,
-                    new LmLoss(blocks, structure, false, TrainConfig.DEFAULT_L2, TREE_DEPTH, 1, settings.seed()),
-                    new LmLoss(blocks, structure, true, TrainConfig.DEFAULT_L2, TREE_DEPTH, 1, settings.seed()),
+                    new LmLoss(blocks, structure, false, Regularization.DEFAULT_L2, TREE_DEPTH, 1, settings.seed()),
+                    new LmLoss(blocks, structure, true, Regularization.DEFAULT_L2, TREE_DEPTH, 1, settings.seed()),
                     LmFlops.targets(blocks, structure.vocabulary(), false), LmFlops.targets(blocks, structure.vocabulary(), true), rows,
                     cachedBytes);
         }

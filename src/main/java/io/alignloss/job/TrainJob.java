@@ -91,9 +91,9 @@ public final class TrainJob {
         JobConfig config = settings.config();
         ObjectiveConfig objective = trainedObjective(config);
         FeatureSpec spec = TrainableObjective.isLanguageModel(objective) ? null : featureSpec(config, objective);
-        if (objective.options().hasPath("model")) {
+        if (objective.options().model().isPresent()) {
             throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: objective '%s' has model = \"%s\": train fits a new model; "
-                    + "remove the key to train (evaluate uses it)", config.source(), objective.name(), objective.options().getString("model")));
+                    + "remove the key to train (evaluate uses it)", config.source(), objective.name(), objective.options().model().get()));
         }
         InputConfig inputConfig = config.inputs().get(objective.input());
         RunSettings run = new RunSettings(config, settings.out(), settings.overwrite(), settings.maxRejectFraction(), settings.seed(),

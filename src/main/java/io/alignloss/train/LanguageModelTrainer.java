@@ -3,6 +3,7 @@ package io.alignloss.train;
 import io.alignloss.config.InputConfig;
 import io.alignloss.config.JobConfig;
 import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.config.SequenceLikelihoodOptions;
 import io.alignloss.config.TrainConfig;
 import io.alignloss.data.InputReader;
 import io.alignloss.data.PreparedInput;
@@ -64,29 +65,29 @@ public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTr
         SequenceLikelihoodObjective sequence = new SequenceLikelihoodObjective(objective);
         boolean joint = sequence.mode() == SequenceLikelihoodObjective.Mode.JOINT;
         String mode = joint ? "joint" : "conditional";
-        LmSettings lm = LmSettings.parse(objective.options(), objective.key(LmSettings.BLOCK), config.source());
+        LmSettings lm = LmSettings.of(objective.optionsAs(SequenceLikelihoodOptions.class).languageModel());
         Optional<LanguageModel> init = initModel(run, train);
         LOG.info("alignloss {} train: language model for objective {} ({} NLL) on input {} ({}), {}, optimizer {}, output {}",
                 run.version(), objective.name(), mode, inputConfig.name(), inputConfig.path(),
-                init.map(m -> "starting from " + train.initModel().get()).orElse("shape " + lm.describe()), train.optimizer(), settings.out());
+                init.map(m -> "starting from " + train.initModel().get()).orElse("shape " + lm.describe()), train.optimization().optimizer().configName(), settings.out());
         PreparedInput input = InputReader.prepare(run.spark(), inputConfig, List.of(), List.of(), config.groups(), run.warnings());
         long acceptedRows = run.checkRejects(input, "language model");
         org.apache.spark.sql.Column hash = input.rowHash(settings.seed()).as("_alignloss_hash");
         Dataset<Row> accepted = input.rows().filter(input.accepted());
-        org.apache.spark.sql.Column held = run.validation(input, train.validationFraction());
+        org.apache.spark.sql.Column held = run.validation(input, train.validation().fraction());
         JavaRDD<SequenceBlock> trainBlocks = run.persist(LmData.blocks(accepted.filter(not(held)), hash), "alignloss train sequences");
         JavaRDD<SequenceBlock> validationBlocks = null;
-        if (train.validationFraction() > 0) {
+        if (train.validation().fraction() > 0) {
             validationBlocks = run.persist(LmData.blocks(accepted.filter(held), hash), "alignloss validation sequences");
         }
         LanguageModel structure = structure(run, trainBlocks, lm, init, train);
-        LmLoss loss = new LmLoss(trainBlocks, structure, joint, train.l2(), train.treeDepth(), train.batchFraction(), settings.seed());
+        LmLoss loss = new LmLoss(trainBlocks, structure, joint, train.regularization().l2(), train.treeDepth(), train.optimization().batchFraction(), settings.seed());
         if (loss.totalTokens() == 0) {
             throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s': no training tokens "
-                    + "(the validation split train.validation-fraction = %s left no rows)", inputConfig.name(), train.validationFraction()));
+                    + "(the validation split train.validation-fraction = %s left no rows)", inputConfig.name(), train.validation().fraction()));
         }
         LmLoss validationLoss = validationBlocks == null ? null
-                : new LmLoss(validationBlocks, structure, joint, train.l2(), train.treeDepth(), 1, settings.seed());
+                : new LmLoss(validationBlocks, structure, joint, train.regularization().l2(), train.treeDepth(), 1, settings.seed());
         Optional<Validation> validation = validationLoss == null ? Optional.empty() : Optional.of(new Validation(
                 x -> Map.of("loss", validationLoss.measure(x).tokenNll()), x -> languageFigures(validationLoss.measure(x))));
         Function<double[], Map<String, Object>> measure = x -> languageFigures(loss.measure(x));
@@ -109,15 +110,15 @@ public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTr
         block.put("objective", objective.name());
         block.put("model_kind", "language-model");
         block.put("mode", sequences.mode());
-        block.put("optimizer", train.optimizer());
+        block.put("optimizer", train.optimization().optimizer().configName());
         block.put("language_model", structure.shape().describe());
         block.put("parameters", structure.weights().length);
         block.put("kept_tokens", structure.vocabulary().keptCount());
         block.put("classes", structure.vocabulary().classes());
         block.put("init_model", train.initModel().orElse(null));
-        block.put("l2", train.l2());
-        block.put("lr", train.learningRate());
-        block.put("batch_fraction", train.batchFraction());
+        block.put("l2", train.regularization().l2());
+        block.put("lr", train.optimization().learningRate());
+        block.put("batch_fraction", train.optimization().batchFraction());
         block.put("training_tokens", sequences.loss().totalTokens());
         fit.putOutcome(block);
         block.put("tokens_per_second", Json.number(tokensSeen / fit.seconds()));
@@ -125,17 +126,17 @@ public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTr
         if (sequences.fitting().validation().isPresent()) {
             block.put("validation", fit.validation());
         }
-        block.put("validation_fraction", train.validationFraction());
+        block.put("validation_fraction", train.validation().fraction());
         block.put("history", fit.history());
         run.putLocations(block);
 
         LanguageModel trained = structure.withWeights(fit.state().x());
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "mode", sequences.mode(),
-                "l2", train.l2()));
+                "l2", train.regularization().l2()));
         metadata.put("training", Map.of("input", settings.config().redaction().text(inputConfig.path()), "rows", sequences.acceptedRows(),
                 "tokens", sequences.loss().totalTokens(), "final_objective", fit.finalObjective(), "iterations", fit.state().iteration(),
-                "optimizer", train.optimizer(), "seed", settings.seed(), "init_model", train.initModel().orElse("")));
+                "optimizer", train.optimization().optimizer().configName(), "seed", settings.seed(), "init_model", train.initModel().orElse("")));
         metadata.put("alignloss_version", run.version());
         LanguageModelFolder.save(trained, metadata, run.modelPath(), run.hadoop());
         LOG.info("language model written ({} parameters): train token NLL {} ({} perplexity); evaluating objective {} with it",
@@ -146,7 +147,7 @@ public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTr
     /** The model train.init-model names, if any; its own shape and vocabulary then override the objective's block. */
     private Optional<LanguageModel> initModel(TrainingRun run, TrainConfig train) {
         Optional<LanguageModel> init = train.initModel().map(path -> LanguageModelFolder.load(path, run.hadoop()));
-        if (init.isPresent() && objective.options().hasPath(LmSettings.BLOCK)) {
+        if (init.isPresent() && objective.optionsAs(SequenceLikelihoodOptions.class).languageModel().isPresent()) {
             run.warn(format("train.init-model = %s: the model's own shape and vocabulary are used; %s is ignored",
                     train.initModel().get(), objective.key(LmSettings.BLOCK)));
         }
@@ -166,7 +167,7 @@ public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTr
                 TrainingRun.seconds(start));
         if (counts.isEmpty()) {
             throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s': no training rows (the validation "
-                    + "split train.validation-fraction = %s left none)", inputConfig.name(), train.validationFraction()));
+                    + "split train.validation-fraction = %s left none)", inputConfig.name(), train.validation().fraction()));
         }
         if (init.isEmpty() && counts.values().stream().noneMatch(count -> count >= lm.minCount())) {
             throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: %s.min-count = %d keeps no token: no token occurs that "

@@ -1,6 +1,7 @@
 package io.alignloss.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alignloss.config.OptimizerType;
 import io.alignloss.config.TrainConfig;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
@@ -54,15 +55,15 @@ final class OptimiseLoop {
 
     Fit run() {
         started = System.nanoTime();
-        Optimizer optimizer = train.optimizer().equals(Adam.NAME) ? new Adam(train.learningRate(), train.iterations())
-                : new Lbfgs(train.memory(), train.iterations(), train.tol());
+        Optimizer optimizer = train.optimization().optimizer() == OptimizerType.ADAM ? new Adam(train.optimization().learningRate(), train.optimization().iterations())
+                : new Lbfgs(train.optimization().memory(), train.optimization().iterations(), train.optimization().tol());
         OptimizerState state = fitting.saved().isPresent() ? resume(fitting.saved().get()) : start(optimizer);
         previousNorm = Vectors.norm(state.x());
         while (!state.stopped()) {
             state = iterate(optimizer, state);
         }
         LOG.info("optimiser stopped after {} iterations: {}", state.iteration(), state.stopReason().orElse(""));
-        if (train.patience() > 0 && bestX != null) {
+        if (train.validation().patience() > 0 && bestX != null) {
             LOG.info("keeping the weights of the best validation loss ({})", format("%.6g", bestValidation));
             state = new OptimizerState(state.optimizer(), state.iteration(), bestX, state.value(), state.gradient(), state.arrays(),
                     state.scalars(), state.stopReason(), state.converged());
@@ -88,7 +89,7 @@ final class OptimiseLoop {
             bestValidation = metadata.get("best_validation").asDouble();
             sinceBest = metadata.get("since_best").asInt();
             bestX = saved.extra(TrainingRun.BEST_X).orElse(null);
-            if (bestX == null && train.patience() > 0) {
+            if (bestX == null && train.validation().patience() > 0) {
                 run.warn(format("checkpoint %s has no best weights (written by an older version): the run keeps the best "
                         + "weights seen after resuming, or the last ones if none is better than %s", saved.path(),
                         format("%.6g", bestValidation)));
@@ -180,14 +181,14 @@ final class OptimiseLoop {
         growing = norm > previousNorm * 1.01 ? growing + 1 : 0;
         previousNorm = norm;
         OptimizerState checked = state;
-        if (!checked.stopped() && train.l2() == 0 && growing >= 5 && checked.value() < 1e-3) {
+        if (!checked.stopped() && train.regularization().l2() == 0 && growing >= 5 && checked.value() < 1e-3) {
             run.warn(format("training stopped at iteration %d: the training pairs look separable (objective %.3g → 0 while "
                     + "||φ|| grows, now %.3g): with l2 = 0 no finite optimum exists; set a small train.l2 (e.g. 1e-4)",
                     checked.iteration(), checked.value(), norm));
             checked = checked.stop("separable data: weights grow without bound", false);
         }
-        if (!checked.stopped() && train.patience() > 0 && sinceBest >= train.patience()) {
-            checked = checked.stop(format("early stopping: no better validation loss in %d iterations", train.patience()), false);
+        if (!checked.stopped() && train.validation().patience() > 0 && sinceBest >= train.validation().patience()) {
+            checked = checked.stop(format("early stopping: no better validation loss in %d iterations", train.validation().patience()), false);
         }
         return checked;
     }

@@ -1,8 +1,10 @@
 package io.alignloss.train;
 
+import io.alignloss.config.ExpectedUtilityOptions;
 import io.alignloss.config.InputConfig;
 import io.alignloss.config.JobConfig;
 import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.config.PolicyEstimator;
 import io.alignloss.config.TrainConfig;
 import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.ColumnType;
@@ -77,15 +79,15 @@ public final class PolicyTrainer extends SingleFitTrainer<PolicyTrainer.Candidat
                     PolicyData.PROMPT_ID, inputConfig.name(), inputConfig.kind().configName()));
         }
         ExpectedUtilityObjective utility = new ExpectedUtilityObjective(objective);
-        double entropy = entropy();
+        double entropy = objective.optionsAs(ExpectedUtilityOptions.class).entropy();
         LOG.info("alignloss {} train: policy for objective {} on input {} ({}), {} features, entropy {}, optimizer {}, output {}",
                 run.version(), objective.name(), inputConfig.name(), inputConfig.path(), spec.type().configName(), entropy,
-                train.optimizer(), settings.out());
-        boolean logged = !train.estimator().equals(TrainConfig.EXACT);
+                train.optimization().optimizer().configName(), settings.out());
+        boolean logged = train.policyEstimator().logged();
         if (logged && entropy > 0) {
             throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: %s = %s applies to the exact objective; "
                     + "train.objective-estimator = %s trains on the off-policy estimate without an entropy bonus: remove it",
-                    config.source(), objective.key("entropy"), entropy, train.estimator()));
+                    config.source(), objective.key("entropy"), entropy, train.policyEstimator().configName()));
         }
         PreparedInput input = InputReader.prepare(run.spark(), inputConfig, columns(utility, train, logged), rules(utility, train, logged),
                 config.groups(), run.warnings());
@@ -101,20 +103,20 @@ public final class PolicyTrainer extends SingleFitTrainer<PolicyTrainer.Candidat
         TrainingLoss loss;
         Function<double[], Map<String, Object>> measure;
         if (logged) {
-            LoggedPolicyLoss estimate = new LoggedPolicyLoss(blocks, dimension, train.l2(), train.estimator().equals(TrainConfig.SNIPS),
-                    train.treeDepth(), train.batchFraction(), settings.seed());
+            LoggedPolicyLoss estimate = new LoggedPolicyLoss(blocks, dimension, train.regularization().l2(), train.policyEstimator() == PolicyEstimator.SNIPS,
+                    train.treeDepth(), train.optimization().batchFraction(), settings.seed());
             loss = estimate;
             measure = estimate::measure;
         }
         else {
-            PolicyLoss exact = new PolicyLoss(blocks, dimension, train.l2(), entropy, train.treeDepth(), train.batchFraction(), settings.seed());
+            PolicyLoss exact = new PolicyLoss(blocks, dimension, train.regularization().l2(), entropy, train.treeDepth(), train.optimization().batchFraction(), settings.seed());
             loss = exact;
             measure = x -> policyFigures(exact.measure(x));
         }
         Map<String, Object> before = uniform(measure, dimension, train, logged);
         Map<String, Object> fingerprint = run.fingerprint(objective, spec, dimension, inputConfig, acceptedRows);
         fingerprint.put("entropy", entropy);
-        fingerprint.put("estimator", train.estimator());
+        fingerprint.put("estimator", train.policyEstimator().configName());
         Fitting fitting = new Fitting(train, loss, new double[dimension], Optional.empty(), measure, run.saved(), fingerprint);
         return new CandidateSets(fitting, utility, entropy, dimension, acceptedRows, before);
     }
@@ -126,12 +128,12 @@ public final class PolicyTrainer extends SingleFitTrainer<PolicyTrainer.Candidat
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("objective", objective.name());
         block.put("model_kind", "policy");
-        block.put("optimizer", train.optimizer());
+        block.put("optimizer", train.optimization().optimizer().configName());
         block.put("features", spec.describe());
         block.put("dimension", sets.dimension());
-        block.put("l2", train.l2());
+        block.put("l2", train.regularization().l2());
         block.put("entropy", sets.entropy());
-        block.put("estimator", train.estimator());
+        block.put("estimator", train.policyEstimator().configName());
         fit.putOutcome(block);
         block.put("uniform", sets.before());
         block.put("train", fit.train());
@@ -140,12 +142,12 @@ public final class PolicyTrainer extends SingleFitTrainer<PolicyTrainer.Candidat
 
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("model", "policy");
-        metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2(),
+        metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.regularization().l2(),
                 "entropy", sets.entropy(), "utility", sets.utility().formula(), "candidate_sets", PolicyData.PROMPT_ID,
-                "estimator", train.estimator()));
+                "estimator", train.policyEstimator().configName()));
         metadata.put("training", Map.of("input", settings.config().redaction().text(inputConfig.path()), "rows", sets.acceptedRows(),
                 "final_objective", fit.finalObjective(), "iterations", fit.state().iteration(), "converged", fit.state().converged(),
-                "optimizer", train.optimizer(), "seed", settings.seed()));
+                "optimizer", train.optimization().optimizer().configName(), "seed", settings.seed()));
         metadata.put("alignloss_version", run.version());
         RewardModel policy = new RewardModel(spec, fit.state().x(), metadata);
         policy.save(run.modelPath(), run.hadoop());
@@ -153,16 +155,6 @@ public final class PolicyTrainer extends SingleFitTrainer<PolicyTrainer.Candidat
                 sets.before().get("mean_utility"));
         // the evaluation sees the trained policy: on candidate sets its E_x E_π[U], on logged data its off-policy estimates
         return Trained.rewardModel(block, objective.name(), policy);
-    }
-
-    /** The objective's entropy bonus (0 without one); a finite number >= 0. */
-    private double entropy() {
-        double entropy = objective.options().hasPath("entropy") ? objective.options().getDouble("entropy") : 0;
-        if (!(entropy >= 0) || !Double.isFinite(entropy)) {
-            throw new AlignLossException(ErrorCode.CONFIG, format("Invalid %s: %s (must be a finite number >= 0)",
-                    objective.key("entropy"), entropy));
-        }
-        return entropy;
     }
 
     private List<ColumnSpec> columns(ExpectedUtilityObjective utility, TrainConfig train, boolean logged) {
@@ -173,7 +165,7 @@ public final class PolicyTrainer extends SingleFitTrainer<PolicyTrainer.Candidat
         }
         if (logged) {
             // logged data: each prompt's candidates, logged = true on the shown one, whose utility and behavior_prob were recorded
-            String who = "train.objective-estimator = " + train.estimator() + " (logged data)";
+            String who = "train.objective-estimator = " + train.policyEstimator().configName() + " (logged data)";
             columns.add(ColumnSpec.required(ExpectedUtilityObjective.BEHAVIOR_PROB, ColumnType.DOUBLE, who));
             columns.add(ColumnSpec.required(ExpectedUtilityObjective.LOGGED, ColumnType.BOOLEAN, who));
         }
@@ -217,10 +209,10 @@ public final class PolicyTrainer extends SingleFitTrainer<PolicyTrainer.Candidat
     private Map<String, Object> uniform(Function<double[], Map<String, Object>> measure, int dimension, TrainConfig train, boolean logged) {
         Map<String, Object> before = measure.apply(new double[dimension]);
         LOG.info("cached {} prompts; uniform policy (θ = 0): mean utility {} ({})", before.get("prompts"), before.get("mean_utility"),
-                train.estimator());
+                train.policyEstimator().configName());
         if (logged && ((Number) before.get("logged")).longValue() == 0) {
             throw new AlignLossException(ErrorCode.NOTHING_TO_EVALUATE, format("Cannot train with train.objective-estimator = %s: "
-                    + "input '%s' has no rows to train on (%s): no accepted row has %s = true", train.estimator(), inputConfig.name(),
+                    + "input '%s' has no rows to train on (%s): no accepted row has %s = true", train.policyEstimator().configName(), inputConfig.name(),
                     inputConfig.path(), ExpectedUtilityObjective.LOGGED));
         }
         return before;

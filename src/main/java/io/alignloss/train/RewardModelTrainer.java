@@ -65,7 +65,7 @@ public final class RewardModelTrainer extends SingleFitTrainer<RewardModelTraine
         RunSettings settings = run.settings();
         TrainConfig train = settings.config().train();
         LOG.info("alignloss {} train: objective {} on input {} ({}), {} features, optimizer {}, output {}", run.version(),
-                objective.name(), inputConfig.name(), inputConfig.path(), spec.type().configName(), train.optimizer(), settings.out());
+                objective.name(), inputConfig.name(), inputConfig.path(), spec.type().configName(), train.optimization().optimizer().configName(), settings.out());
         PreparedInput input = read(run, train);
         int dimension = dimension(input, spec);
         for (RowRule rule : RewardScoring.rules(spec, dimension)) {
@@ -75,26 +75,26 @@ public final class RewardModelTrainer extends SingleFitTrainer<RewardModelTraine
 
         Featurizer featurizer = Featurizer.create(spec, dimension);
         Dataset<Row> accepted = PairData.withHash(input, settings.seed()).filter(input.accepted());
-        org.apache.spark.sql.Column held = run.validation(input, train.validationFraction());
-        boolean centred = train.centerRewards() > 0;
+        org.apache.spark.sql.Column held = run.validation(input, train.validation().fraction());
+        boolean centred = train.regularization().centerRewards() > 0;
         JavaRDD<PairBlock> trainBlocks = run.persist(PairData.blocks(accepted.filter(not(held)), featurizer, train.margin(), centred),
                 "alignloss train pairs");
         long trainPairs = countPairs(trainBlocks, "training");
         if (trainPairs == 0) {
             throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format(
                     "Cannot train on input '%s': the validation split (train.validation-fraction = %s) left no training rows",
-                    inputConfig.name(), train.validationFraction()));
+                    inputConfig.name(), train.validation().fraction()));
         }
         JavaRDD<PairBlock> validationBlocks = null;
-        if (train.validationFraction() > 0) {
+        if (train.validation().fraction() > 0) {
             validationBlocks = run.persist(PairData.blocks(accepted.filter(held), featurizer, train.margin(), centred),
                     "alignloss validation pairs");
             countPairs(validationBlocks, "validation");
         }
-        PairLoss loss = new PairLoss(trainBlocks, dimension, train.l2(), train.centerRewards(), train.treeDepth(),
-                train.batchFraction(), settings.seed());
+        PairLoss loss = new PairLoss(trainBlocks, dimension, train.regularization().l2(), train.regularization().centerRewards(), train.treeDepth(),
+                train.optimization().batchFraction(), settings.seed());
         PairLoss validationLoss = validationBlocks == null ? null
-                : new PairLoss(validationBlocks, dimension, train.l2(), train.centerRewards(), train.treeDepth(), 1, settings.seed());
+                : new PairLoss(validationBlocks, dimension, train.regularization().l2(), train.regularization().centerRewards(), train.treeDepth(), 1, settings.seed());
 
         Map<String, Object> fingerprint = run.fingerprint(objective, spec, dimension, inputConfig, acceptedRows);
         Fitting fitting = new Fitting(train, loss, new double[dimension], validation(validationLoss), x -> figures(loss.measure(x)),
@@ -108,27 +108,27 @@ public final class RewardModelTrainer extends SingleFitTrainer<RewardModelTraine
         TrainConfig train = settings.config().train();
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("objective", objective.name());
-        block.put("optimizer", train.optimizer());
+        block.put("optimizer", train.optimization().optimizer().configName());
         block.put("features", spec.describe());
         block.put("dimension", pairs.dimension());
-        block.put("l2", train.l2());
-        block.put("center_rewards", train.centerRewards());
+        block.put("l2", train.regularization().l2());
+        block.put("center_rewards", train.regularization().centerRewards());
         train.margin().ifPresent(margin -> block.put("margin_column", margin));
         fit.putOutcome(block);
         block.put("train", fit.train());
         if (pairs.fitting().validation().isPresent()) {
             block.put("validation", fit.validation());
         }
-        block.put("validation_fraction", train.validationFraction());
+        block.put("validation_fraction", train.validation().fraction());
         block.put("history", fit.history());
         run.putLocations(block);
 
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2(),
-                "center_rewards", train.centerRewards(), "margin_column", train.margin().orElse("")));
+        metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.regularization().l2(),
+                "center_rewards", train.regularization().centerRewards(), "margin_column", train.margin().orElse("")));
         metadata.put("training", Map.of("input", settings.config().redaction().text(inputConfig.path()), "rows", pairs.acceptedRows(),
                 "train_pairs", pairs.trainPairs(), "final_objective", fit.finalObjective(), "iterations", fit.state().iteration(),
-                "converged", fit.state().converged(), "optimizer", train.optimizer(), "seed", settings.seed()));
+                "converged", fit.state().converged(), "optimizer", train.optimization().optimizer().configName(), "seed", settings.seed()));
         metadata.put("alignloss_version", run.version());
         RewardModel model = new RewardModel(spec, fit.state().x(), metadata);
         model.save(run.modelPath(), run.hadoop());

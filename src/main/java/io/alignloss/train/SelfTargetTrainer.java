@@ -69,7 +69,7 @@ public final class SelfTargetTrainer implements Trainer {
         LanguageModel model = LanguageModelFolder.load(initPath, run.hadoop());
         LOG.info("alignloss {} train: self-target objective {} on input {} ({}), from language model {}, {} rounds, optimizer {}, output {}",
                 run.version(), objective.name(), inputConfig.name(), inputConfig.path(), initPath, train.rounds(),
-                train.optimizer(), settings.out());
+                train.optimization().optimizer().configName(), settings.out());
         PreparedInput input = InputReader.prepare(run.spark(), inputConfig, List.of(), List.of(), config.groups(), run.warnings());
         long acceptedRows = run.checkRejects(input, "language model " + initPath);
         List<String> present = List.of(input.rows().columns());
@@ -94,19 +94,19 @@ public final class SelfTargetTrainer implements Trainer {
         block.put("model_kind", "language-model");
         block.put("objective_type", "self-target");
         block.put("init_model", initPath);
-        block.put("optimizer", train.optimizer());
+        block.put("optimizer", train.optimization().optimizer().configName());
         block.put("rounds", rounds.entries);
         block.put("max_target_tokens", selfTarget.maxTargetTokens());
-        block.put("l2", train.l2());
-        block.put("lr", train.learningRate());
+        block.put("l2", train.regularization().l2());
+        block.put("lr", train.optimization().learningRate());
         block.put("final_objective", rounds.fit == null ? null : Json.number(rounds.fit.finalObjective()));
         block.put("resumed_from_round", rounds.firstRound - 1);
         run.putLocations(block);
 
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.l2()));
+        metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.regularization().l2()));
         metadata.put("training", Map.of("input", settings.config().redaction().text(inputConfig.path()), "rows", acceptedRows,
-                "rounds", train.rounds(), "optimizer", train.optimizer(), "seed", settings.seed(), "init_model", initPath));
+                "rounds", train.rounds(), "optimizer", train.optimization().optimizer().configName(), "seed", settings.seed(), "init_model", initPath));
         metadata.put("alignloss_version", run.version());
         LanguageModelFolder.save(rounds.model, metadata, run.modelPath(), run.hadoop());
         LOG.info("self-trained language model written; evaluating objective {} with it", objective.name());
@@ -234,7 +234,7 @@ public final class SelfTargetTrainer implements Trainer {
                 run.release(blocks);
             }
             blocks = run.persist(LmData.targetBlocks(targets), "alignloss self-target round " + round);
-            LmLoss loss = new LmLoss(blocks, model, false, train.l2(), train.treeDepth(), train.batchFraction(), settings.seed() + round);
+            LmLoss loss = new LmLoss(blocks, model, false, train.regularization().l2(), train.treeDepth(), train.optimization().batchFraction(), settings.seed() + round);
             fit = run.optimise(new Fitting(train.withoutCheckpoints(), loss, model.weights().clone(), Optional.empty(),
                     x -> LanguageModelTrainer.languageFigures(loss.measure(x)), Optional.empty(), fingerprint));
             model = model.withWeights(fit.state().x());

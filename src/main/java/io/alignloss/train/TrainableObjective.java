@@ -2,10 +2,8 @@ package io.alignloss.train;
 
 import io.alignloss.config.JobConfig;
 import io.alignloss.config.ObjectiveConfig;
-import io.alignloss.config.TrainConfig;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.lm.LmSettings;
 import io.alignloss.config.FeatureSpec;
 import io.alignloss.config.ObjectiveType;
 
@@ -48,10 +46,7 @@ public final class TrainableObjective {
                         config.source(), objective.name()));
             }
         }
-        else if (objective.type() == ObjectiveType.SEQUENCE_LIKELIHOOD) {
-            LmSettings.parse(objective.options(), objective.key(LmSettings.BLOCK), config.source());
-        }
-        else {
+        else if (objective.type() != ObjectiveType.SEQUENCE_LIKELIHOOD) {
             featureSpec(config, objective);
         }
     }
@@ -63,10 +58,7 @@ public final class TrainableObjective {
 
     /** The objective's own features block, else the top-level one. */
     public static FeatureSpec featureSpec(JobConfig config, ObjectiveConfig objective) {
-        if (objective.options().hasPath("features")) {
-            return TrainConfig.features(objective.options(), "features", config.source());
-        }
-        return config.features().orElseThrow(() -> new AlignLossException(ErrorCode.CONFIG, format(
+        return objective.options().features().or(config::features).orElseThrow(() -> new AlignLossException(ErrorCode.CONFIG, format(
                 "Config %s: objective '%s' has no features to train on: add features { type = embedding | text-hash | encoder }",
                 config.source(), objective.name())));
     }

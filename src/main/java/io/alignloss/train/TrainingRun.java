@@ -178,13 +178,13 @@ public final class TrainingRun {
         fingerprint.put("dimension", dimension);
         fingerprint.put("input", input.path());
         fingerprint.put("rows", rows);
-        fingerprint.put("optimizer", train.optimizer());
-        fingerprint.put("l2", train.l2());
-        fingerprint.put("center_rewards", train.centerRewards());
+        fingerprint.put("optimizer", train.optimization().optimizer().configName());
+        fingerprint.put("l2", train.regularization().l2());
+        fingerprint.put("center_rewards", train.regularization().centerRewards());
         fingerprint.put("margin", train.margin().orElse(""));
-        fingerprint.put("lr", train.learningRate());
-        fingerprint.put("batch_fraction", train.batchFraction());
-        fingerprint.put("validation_fraction", train.validationFraction());
+        fingerprint.put("lr", train.optimization().learningRate());
+        fingerprint.put("batch_fraction", train.optimization().batchFraction());
+        fingerprint.put("validation_fraction", train.validation().fraction());
         fingerprint.put("seed", settings.seed());
         return fingerprint;
     }

@@ -95,10 +95,10 @@ class ConfigLoaderTest {
                 List.of("objectives.lm.mode=joint", "inputs.seqs.path=hdfs://127.0.0.1:9000/x/y", "output.per-example=false",
                         "objectives.eu.utility={ helpfulness = 1 }", "groups=[language, domain]"),
                 Optional.of("elsewhere"));
-        assertThat(config.objectives().get(1).options().getString("mode")).isEqualTo("joint");
+        assertThat(config.objectives().get(1).optionsAs(SequenceLikelihoodOptions.class).mode()).isEqualTo(SequenceMode.JOINT);
         assertThat(config.inputs().get("seqs").path()).isEqualTo("hdfs://127.0.0.1:9000/x/y");
         assertThat(config.perExample()).isFalse();
-        assertThat(config.objectives().get(2).options().getConfig("utility").root().keySet()).containsExactly("helpfulness");
+        assertThat(config.objectives().get(2).optionsAs(ExpectedUtilityOptions.class).utility()).containsOnlyKeys("helpfulness");
         assertThat(config.groups()).containsExactly("language", "domain");
         assertThat(config.outputPath()).contains("elsewhere");
     }
@@ -320,6 +320,8 @@ class ConfigLoaderTest {
         assertThat(configured.diagnostics().reference()).contains("ref.parquet");
         assertThat(configured.diagnostics().lossBound().get().high()).isEqualTo(5.0);
         assertThat(configured.diagnostics().drift().get().maxLossChange().getAsDouble()).isEqualTo(0.02);
+        assertThat(configured.objectives().get(0).diagnostics(configured.diagnostics()).bootstrap()).isEqualTo(50);
+        assertThat(configured.objectives().get(0).diagnostics(configured.diagnostics()).confidence()).isEqualTo(0.9);
         assertThat(ConfigLoader.resampling(configured.objectives().get(0).options(), "objectives.bt.", configured.diagnostics(), "x")
                 .bootstrap()).isEqualTo(50);
 
@@ -336,10 +338,10 @@ class ConfigLoaderTest {
 
     @Test
     void parseValueTypesNumbersBooleansAndKeepsUrisVerbatim() {
-        assertThat(ConfigLoader.parseValue("5", "k=5").unwrapped()).isEqualTo(5L);
-        assertThat(ConfigLoader.parseValue("0.25", "k=0.25").unwrapped()).isEqualTo(0.25);
-        assertThat(ConfigLoader.parseValue("true", "k=true").unwrapped()).isEqualTo(true);
-        assertThat(ConfigLoader.parseValue("hdfs://127.0.0.1/x", "k").unwrapped()).isEqualTo("hdfs://127.0.0.1/x");
-        assertThat(ConfigLoader.parseValue("\"5\"", "k").unwrapped()).isEqualTo("5");
+        assertThat(Overrides.value("5", "k=5").unwrapped()).isEqualTo(5L);
+        assertThat(Overrides.value("0.25", "k=0.25").unwrapped()).isEqualTo(0.25);
+        assertThat(Overrides.value("true", "k=true").unwrapped()).isEqualTo(true);
+        assertThat(Overrides.value("hdfs://127.0.0.1/x", "k").unwrapped()).isEqualTo("hdfs://127.0.0.1/x");
+        assertThat(Overrides.value("\"5\"", "k").unwrapped()).isEqualTo("5");
     }
 }

@@ -1,6 +1,6 @@
 package io.alignloss.job;
 
-import com.typesafe.config.ConfigFactory;
+import io.alignloss.config.BradleyTerryOptions;
 import io.alignloss.config.ClusterKey;
 import io.alignloss.config.InputConfig;
 import io.alignloss.config.InputKind;
@@ -52,7 +52,7 @@ class InputAggregationTest extends LocalSparkTest {
     private record ColumnObjective(String name, boolean withDenominator) implements Objective {
         @Override
         public ObjectiveConfig config() {
-            return new ObjectiveConfig(name, ObjectiveType.BRADLEY_TERRY, "in", ConfigFactory.empty());
+            return new ObjectiveConfig(name, ObjectiveType.BRADLEY_TERRY, "in", BradleyTerryOptions.defaults());
         }
 
         @Override

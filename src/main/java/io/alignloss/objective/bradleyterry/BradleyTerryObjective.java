@@ -1,6 +1,7 @@
 package io.alignloss.objective.bradleyterry;
 
 import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.config.ObjectiveOptions;
 import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.ColumnType;
 import io.alignloss.data.InputContract;
@@ -37,7 +38,7 @@ public final class BradleyTerryObjective implements Objective {
     public static final String REJECTED_SCORE = "rejected_score";
 
     /** The objective option naming a reward model folder that computes the scores. */
-    public static final String MODEL = "model";
+    public static final String MODEL = ObjectiveOptions.MODEL;
 
     private final ObjectiveConfig config;
     private final Optional<RewardModel> model;
@@ -62,7 +63,7 @@ public final class BradleyTerryObjective implements Objective {
 
     /** The configured model folder, when the scores come from a model rather than from the input. */
     public Optional<String> modelPath() {
-        return config.options().hasPath(MODEL) ? Optional.of(config.options().getString(MODEL)) : Optional.empty();
+        return config.options().model();
     }
 
     public Optional<RewardModel> model() {

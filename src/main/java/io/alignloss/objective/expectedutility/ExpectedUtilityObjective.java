@@ -1,18 +1,15 @@
 package io.alignloss.objective.expectedutility;
 
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
 import io.alignloss.config.FeatureType;
+import io.alignloss.config.ExpectedUtilityOptions;
 import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.config.ObjectiveOptions;
 import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.ColumnType;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.PreparedInput;
 import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
-import io.alignloss.error.AlignLossException;
-import io.alignloss.error.ErrorCode;
 import io.alignloss.model.PolicyData;
 import io.alignloss.model.RewardModel;
 import io.alignloss.objective.Objective;
@@ -24,7 +21,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +46,7 @@ public final class ExpectedUtilityObjective implements Objective {
     public static final String BEHAVIOR_PROB = PolicyData.BEHAVIOR_PROB;
     /** The target policy's probability of the logged response. */
     public static final String TARGET_PROB = "target_prob";
-    public static final double DEFAULT_CLIP = 10;
+    public static final double DEFAULT_CLIP = ExpectedUtilityOptions.DEFAULT_CLIP;
     /**
      * Σ ω·w, Σ (ω·w)², Σ ω·w·U, Σ ω·min(w, clip)·U over accepted rows (ω the row weight, w the importance weight);
      * the first two are the {@link EffectiveSampleSize} sums of the combined weight ω·w.
@@ -63,7 +59,7 @@ public final class ExpectedUtilityObjective implements Objective {
     /** With a policy as the off-policy target: true on the candidate row that was shown (logged). */
     public static final String LOGGED = PolicyData.LOGGED;
     /** The objective option naming a trained policy folder to evaluate on the input's candidate sets. */
-    public static final String MODEL = "model";
+    public static final String MODEL = ObjectiveOptions.MODEL;
 
     private final ObjectiveConfig config;
     private final Map<String, Double> utility;
@@ -72,7 +68,8 @@ public final class ExpectedUtilityObjective implements Objective {
     private final Optional<RewardModel> policy;
 
     public ExpectedUtilityObjective(ObjectiveConfig config) {
-        this(config, parseUtility(config), parseClip(config), false, Optional.empty());
+        this(config, config.optionsAs(ExpectedUtilityOptions.class).utility(), config.optionsAs(ExpectedUtilityOptions.class).clip(),
+                false, Optional.empty());
     }
 
     private ExpectedUtilityObjective(ObjectiveConfig config, Map<String, Double> utility, double clip, boolean offPolicy,
@@ -86,7 +83,7 @@ public final class ExpectedUtilityObjective implements Objective {
 
     /** The {@code model} option: a trained policy folder. */
     public Optional<String> modelPath() {
-        return config.options().hasPath(MODEL) ? Optional.of(config.options().getString(MODEL)) : Optional.empty();
+        return config.options().model();
     }
 
     /** The same objective that also evaluates {@code policy} on the input's candidate sets (rows sharing prompt_id). */
@@ -97,19 +94,6 @@ public final class ExpectedUtilityObjective implements Objective {
     /** The trained policy this objective evaluates, if any. */
     public Optional<RewardModel> policy() {
         return policy;
-    }
-
-    private static double parseClip(ObjectiveConfig config) {
-        if (!config.options().hasPath("clip")) {
-            return DEFAULT_CLIP;
-        }
-        ConfigValue value = config.options().getValue("clip");
-        if (value.valueType() != ConfigValueType.NUMBER || !(((Number) value.unwrapped()).doubleValue() > 0)
-                || !Double.isFinite(((Number) value.unwrapped()).doubleValue())) {
-            throw new AlignLossException(ErrorCode.CONFIG, format("Invalid %s (%s): %s (must be a finite number > 0)",
-                    config.key("clip"), value.origin().description(), value.render()));
-        }
-        return ((Number) value.unwrapped()).doubleValue();
     }
 
     /** Off-policy estimates on when the input has a {@code behavior_prob} column. */
@@ -126,31 +110,6 @@ public final class ExpectedUtilityObjective implements Objective {
     /** The importance-weight clip of {@code clipped_ips}. */
     public double clip() {
         return clip;
-    }
-
-    private static Map<String, Double> parseUtility(ObjectiveConfig config) {
-        String key = config.key("utility");
-        if (!config.options().hasPath("utility")) {
-            throw new AlignLossException(ErrorCode.CONFIG, format(
-                    "Missing key '%s': an expected-utility objective needs utility { <score column> = <weight>, … }", key));
-        }
-        ConfigValue value = config.options().getValue("utility");
-        if (value.valueType() != ConfigValueType.OBJECT || ((ConfigObject) value).isEmpty()) {
-            throw new AlignLossException(ErrorCode.CONFIG, format(
-                    "Invalid %s (%s): expected utility { <score column> = <weight>, … } with at least one column",
-                    key, value.origin().description()));
-        }
-        Map<String, Double> weights = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigValue> entry : ((ConfigObject) value).entrySet()) {
-            ConfigValue weight = entry.getValue();
-            if (weight.valueType() != ConfigValueType.NUMBER
-                    || !Double.isFinite(((Number) weight.unwrapped()).doubleValue())) {
-                throw new AlignLossException(ErrorCode.CONFIG, format("Invalid %s.%s (%s): expected a finite number, got %s",
-                        key, entry.getKey(), weight.origin().description(), weight.render()));
-            }
-            weights.put(entry.getKey(), ((Number) weight.unwrapped()).doubleValue());
-        }
-        return Collections.unmodifiableMap(weights);
     }
 
     /** Score column to its weight in U. */

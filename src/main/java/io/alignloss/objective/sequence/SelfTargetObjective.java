@@ -1,6 +1,8 @@
 package io.alignloss.objective.sequence;
 
 import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.config.ObjectiveOptions;
+import io.alignloss.config.SelfTargetOptions;
 import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.RowRule;
@@ -41,8 +43,8 @@ import static org.apache.spark.sql.functions.when;
  * truth that self-training never sees.
  */
 public final class SelfTargetObjective implements Objective {
-    public static final String MODEL = "model";
-    public static final String MAX_TARGET_TOKENS = "max-target-tokens";
+    public static final String MODEL = ObjectiveOptions.MODEL;
+    public static final String MAX_TARGET_TOKENS = SelfTargetOptions.MAX_TARGET_TOKENS;
 
     private final ObjectiveConfig config;
     private final Optional<LanguageModel> model;
@@ -57,24 +59,7 @@ public final class SelfTargetObjective implements Objective {
         this.config = config;
         this.model = model;
         this.scored = "_st_" + config.name();
-        if (config.options().hasPath(MAX_TARGET_TOKENS)) {
-            int value;
-            try {
-                value = config.options().getInt(MAX_TARGET_TOKENS);
-            }
-            catch (com.typesafe.config.ConfigException.WrongType e) {
-                value = -1;
-            }
-            if (value < 1 || value > 4096) {
-                throw new AlignLossException(ErrorCode.CONFIG, format("Invalid %s (%s): '%s' (expected an integer in 1..4096)",
-                        config.key(MAX_TARGET_TOKENS), config.options().getValue(MAX_TARGET_TOKENS).origin().description(),
-                        config.options().getValue(MAX_TARGET_TOKENS).unwrapped()));
-            }
-            this.maxTargetTokens = value;
-        }
-        else {
-            this.maxTargetTokens = SelfTargets.DEFAULT_MAX_TARGET_TOKENS;
-        }
+        this.maxTargetTokens = config.optionsAs(SelfTargetOptions.class).maxTargetTokens().orElse(SelfTargets.DEFAULT_MAX_TARGET_TOKENS);
     }
 
     public SelfTargetObjective withModel(LanguageModel languageModel) {
@@ -82,7 +67,7 @@ public final class SelfTargetObjective implements Objective {
     }
 
     public Optional<String> modelPath() {
-        return config.options().hasPath(MODEL) ? Optional.of(config.options().getString(MODEL)) : Optional.empty();
+        return config.options().model();
     }
 
     public Optional<LanguageModel> model() {

@@ -1,14 +1,13 @@
 package io.alignloss.objective.sequence;
 
-import com.typesafe.config.ConfigException;
 import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.config.ObjectiveOptions;
+import io.alignloss.config.SequenceLikelihoodOptions;
 import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.ColumnType;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
-import io.alignloss.error.AlignLossException;
-import io.alignloss.error.ErrorCode;
 import io.alignloss.objective.Objective;
 import io.alignloss.lm.LanguageModel;
 import io.alignloss.lm.LanguageModelScoring;
@@ -45,7 +44,7 @@ public final class SequenceLikelihoodObjective implements Objective {
     public enum Mode { JOINT, CONDITIONAL }
 
     /** The objective option naming a language model folder that computes the log-probabilities. */
-    public static final String MODEL = "model";
+    public static final String MODEL = ObjectiveOptions.MODEL;
 
     private final ObjectiveConfig config;
     private final Mode mode;
@@ -58,7 +57,7 @@ public final class SequenceLikelihoodObjective implements Objective {
 
     private SequenceLikelihoodObjective(ObjectiveConfig config, Optional<LanguageModel> model) {
         this.config = config;
-        this.mode = parseMode(config);
+        this.mode = mode(config);
         this.model = model;
         String scored = "_lm_" + config.name();
         this.nll = model.isPresent() ? new SequenceNllColumns(scored + "." + PROMPT_LOGPROBS, scored + "." + RESPONSE_LOGPROBS)
@@ -72,7 +71,7 @@ public final class SequenceLikelihoodObjective implements Objective {
 
     /** The configured language model folder, when the log-probabilities come from a model rather than from the input. */
     public Optional<String> modelPath() {
-        return config.options().hasPath(MODEL) ? Optional.of(config.options().getString(MODEL)) : Optional.empty();
+        return config.options().model();
     }
 
     public Optional<LanguageModel> model() {
@@ -88,24 +87,9 @@ public final class SequenceLikelihoodObjective implements Objective {
                 col(InputContract.PROMPT), col(InputContract.RESPONSE)));
     }
 
-    private static Mode parseMode(ObjectiveConfig config) {
-        if (!config.options().hasPath("mode")) {
-            return Mode.CONDITIONAL;
-        }
-        String value;
-        try {
-            value = config.options().getString("mode");
-        }
-        catch (ConfigException.WrongType e) {
-            value = String.valueOf(config.options().getValue("mode").unwrapped());
-        }
-        for (Mode mode : Mode.values()) {
-            if (mode.name().toLowerCase(Locale.ROOT).equals(value)) {
-                return mode;
-            }
-        }
-        throw new AlignLossException(ErrorCode.CONFIG, format("Invalid %s (%s): '%s' (valid: joint, conditional)",
-                config.key("mode"), config.options().getValue("mode").origin().description(), value));
+    // the configured mode (SequenceMode, validated by the config loader) as this objective's Mode
+    private static Mode mode(ObjectiveConfig config) {
+        return Mode.valueOf(config.optionsAs(SequenceLikelihoodOptions.class).mode().name());
     }
 
     public Mode mode() {
