@@ -69,7 +69,8 @@ public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTr
         Optional<LanguageModel> init = initModel(run, train);
         LOG.info("alignloss {} train: language model for objective {} ({} NLL) on input {} ({}), {}, optimizer {}, output {}",
                 run.version(), objective.name(), mode, inputConfig.name(), inputConfig.path(),
-                init.map(m -> "starting from " + train.initModel().get()).orElse("shape " + lm.describe()), train.optimization().optimizer().configName(), settings.out());
+                init.map(m -> "starting from " + train.initModel().get()).orElse("shape " + lm.describe()),
+                train.optimization().optimizer().configName(), settings.out());
         PreparedInput input = InputReader.prepare(run.spark(), inputConfig, List.of(), List.of(), config.groups(), run.warnings());
         long acceptedRows = run.checkRejects(input, "language model");
         org.apache.spark.sql.Column hash = input.rowHash(settings.seed()).as("_alignloss_hash");
@@ -81,7 +82,8 @@ public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTr
             validationBlocks = run.persist(LmData.blocks(accepted.filter(held), hash), "alignloss validation sequences");
         }
         LanguageModel structure = structure(run, trainBlocks, lm, init, train);
-        LmLoss loss = new LmLoss(trainBlocks, structure, joint, train.regularization().l2(), train.treeDepth(), train.optimization().batchFraction(), settings.seed());
+        LmLoss loss = new LmLoss(trainBlocks, structure, joint, train.regularization().l2(), train.treeDepth(),
+                train.optimization().batchFraction(), settings.seed());
         if (loss.totalTokens() == 0) {
             throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot train on input '%s': no training tokens "
                     + "(the validation split train.validation-fraction = %s left no rows)", inputConfig.name(), train.validation().fraction()));

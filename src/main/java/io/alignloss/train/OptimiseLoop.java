@@ -1,6 +1,7 @@
 package io.alignloss.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alignloss.config.OptimizerSettings;
 import io.alignloss.config.OptimizerType;
 import io.alignloss.config.TrainConfig;
 import io.alignloss.error.AlignLossException;
@@ -55,8 +56,9 @@ final class OptimiseLoop {
 
     Fit run() {
         started = System.nanoTime();
-        Optimizer optimizer = train.optimization().optimizer() == OptimizerType.ADAM ? new Adam(train.optimization().learningRate(), train.optimization().iterations())
-                : new Lbfgs(train.optimization().memory(), train.optimization().iterations(), train.optimization().tol());
+        OptimizerSettings settings = train.optimization();
+        Optimizer optimizer = settings.optimizer() == OptimizerType.ADAM ? new Adam(settings.learningRate(), settings.iterations())
+                : new Lbfgs(settings.memory(), settings.iterations(), settings.tol());
         OptimizerState state = fitting.saved().isPresent() ? resume(fitting.saved().get()) : start(optimizer);
         previousNorm = Vectors.norm(state.x());
         while (!state.stopped()) {
