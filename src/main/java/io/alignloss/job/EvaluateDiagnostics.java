@@ -31,6 +31,7 @@ import static java.util.Objects.requireNonNull;
  * one), and preference-data biases.
  */
 final class EvaluateDiagnostics {
+    /** The job's log: its stages and figures read as they did when EvaluateJob wrote them. */
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
 
     private final JobConfig config;

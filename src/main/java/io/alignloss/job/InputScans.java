@@ -17,6 +17,7 @@ import static java.lang.String.format;
 
 /** One aggregate per input ({@link InputAggregation}) for all the objectives on it, and the clusters it counted. */
 final class InputScans {
+    /** The job's log: its stages and figures read as they did when EvaluateJob wrote them. */
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
 
     private InputScans() {

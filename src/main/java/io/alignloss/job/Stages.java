@@ -10,6 +10,7 @@ import static java.util.Objects.requireNonNull;
 
 /** Runs the named stages of an evaluation: tells the listener, logs the start and the seconds taken. */
 final class Stages {
+    /** The job's log: its stages and figures read as they did when EvaluateJob wrote them. */
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
 
     private final EvaluateJob.StageListener listener;
