@@ -98,7 +98,7 @@ public final class TrainJob {
         InputConfig inputConfig = config.inputs().get(objective.input());
         RunSettings run = new RunSettings(config, settings.out(), settings.overwrite(), settings.maxRejectFraction(), settings.seed(),
                 settings.resume());
-        RunHooks hooks = new RunHooks(Version.alignloss(), failures::failedTasks, failures::lostExecutors, EvaluateJob::writeRejects,
+        RunHooks hooks = new RunHooks(Version.alignloss(), failures::failedTasks, failures::lostExecutors, RunOutputs::writeRejects,
                 listener);
         Trainer trainer = trainer(objective, spec, inputConfig);
         return TrainingRun.open(spark, run, hooks).train(trainer, (committer, trained, warnings) -> {

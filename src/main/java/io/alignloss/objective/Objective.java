@@ -1,14 +1,19 @@
 package io.alignloss.objective;
 
+import io.alignloss.config.JobConfig;
 import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.RowRule;
 import io.alignloss.stats.LossStats;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import static java.lang.String.format;
 
 /**
  * One training objective, evaluated per example with Spark SQL expressions over an input's typed columns
@@ -65,6 +70,55 @@ public interface Objective {
      */
     default Objective forInput(List<String> inputColumns) {
         return this;
+    }
+
+    /**
+     * This objective with the model it evaluates with: the one a train run has just fitted for it, else the folder
+     * its {@code model} option names (a reward model scoring pairs, a language model scoring sequences, a policy);
+     * this objective by default, and when it has neither (its figures then come from logged columns).
+     *
+     * @param job the run's configuration, for the checks and messages that involve the objective's input
+     */
+    default Objective withModels(ModelSource models, JobConfig job) {
+        return this;
+    }
+
+    /** The model folder its {@code model} option names, if any; empty by default. */
+    default Optional<String> modelPath() {
+        return Optional.empty();
+    }
+
+    /**
+     * The input's checked rows with the columns this objective computes before the scan (model scores,
+     * log-probabilities, targets) or, for a policy as off-policy target, only the rows the scan reads; the rows
+     * unchanged by default.
+     */
+    default Dataset<Row> prepare(Dataset<Row> rows) {
+        return rows;
+    }
+
+    /**
+     * Whether the off-policy target is a trained policy: {@link #prepare} then keeps only the logged rows of its
+     * input, for every objective on it. False by default.
+     */
+    default boolean policyTarget() {
+        return false;
+    }
+
+    /** Whether it evaluates a trained policy on its input's candidate sets ({@link #evaluatePolicy}); false by default. */
+    default boolean evaluatesPolicy() {
+        return false;
+    }
+
+    /**
+     * The trained policy's figures on the accepted rows' candidate sets (E_x E_π[U], the uniform policy's, their
+     * paired gain with a bootstrap interval), when {@link #evaluatesPolicy}.
+     *
+     * @param cluster the input's cluster column the bootstrap resamples, if any
+     */
+    default Map<String, Object> evaluatePolicy(Dataset<Row> accepted, Optional<String> cluster, long seed, int bootstrap,
+            double confidence) {
+        throw new UnsupportedOperationException(format("objective '%s' evaluates no policy", name()));
     }
 
     /** Text for the log and the summary saying what the loss is. */

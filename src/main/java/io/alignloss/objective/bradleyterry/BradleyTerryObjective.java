@@ -12,6 +12,8 @@ import io.alignloss.model.RewardScoring;
 import io.alignloss.summary.Json;
 import io.alignloss.stats.LossStats;
 import io.alignloss.objective.Objective;
+import io.alignloss.config.JobConfig;
+import io.alignloss.objective.ModelSource;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -77,6 +79,22 @@ public final class BradleyTerryObjective implements Objective {
         }
         return rows.withColumn(chosenScore, RewardScoring.score(model.get(), InputContract.CHOSEN))
                 .withColumn(rejectedScore, RewardScoring.score(model.get(), InputContract.REJECTED));
+    }
+
+    /** Scores from the reward model a train run has just fitted for it, else from its {@code model} folder's; logged scores without either. */
+    @Override
+    public Objective withModels(ModelSource models, JobConfig job) {
+        Optional<RewardModel> trained = models.trainedRewardModel(name());
+        if (trained.isPresent()) {
+            return withModel(trained.get());
+        }
+        return modelPath().map(path -> (Objective) withModel(models.loadRewardModel(path))).orElse(this);
+    }
+
+    /** {@link #withScores}. */
+    @Override
+    public Dataset<Row> prepare(Dataset<Row> rows) {
+        return withScores(rows);
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.alignloss.config.ExpectedUtilityOptions;
 import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.config.ObjectiveOptions;
 import io.alignloss.data.ColumnSpec;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
 import io.alignloss.data.ColumnType;
 import io.alignloss.data.InputContract;
 import io.alignloss.data.PreparedInput;
@@ -16,6 +18,10 @@ import io.alignloss.objective.Objective;
 import io.alignloss.stats.EffectiveSampleSize;
 import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
+import io.alignloss.config.JobConfig;
+import io.alignloss.config.InputConfig;
+import io.alignloss.config.InputKind;
+import io.alignloss.objective.ModelSource;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -191,6 +197,49 @@ public final class ExpectedUtilityObjective implements Objective {
         }
         return PolicyEvaluation.withProbability(rows, policy.get(), targetColumn())
                 .filter(PreparedInput.column(LOGGED).equalTo(true));
+    }
+
+    /**
+     * With the policy a train run has just fitted for it, else its {@code model} folder's, which must hold a policy
+     * and needs a sequence input of candidate sets; this objective without either.
+     */
+    @Override
+    public Objective withModels(ModelSource models, JobConfig job) {
+        Optional<RewardModel> trained = models.trainedRewardModel(name());
+        if (trained.isPresent()) {
+            return withPolicy(trained.get());
+        }
+        if (modelPath().isEmpty()) {
+            return this;
+        }
+        String path = modelPath().get();
+        InputConfig on = job.inputs().get(config.input());
+        if (on.kind() != InputKind.SEQUENCE) {
+            throw new AlignLossException(ErrorCode.CONFIG, format("Config %s: objective '%s' has model = \"%s\" (a policy), which "
+                    + "needs a sequence input of candidate sets (rows = candidate responses sharing %s), but '%s' is a %s input",
+                    job.source(), name(), path, PolicyData.PROMPT_ID, on.name(), on.kind().configName()));
+        }
+        return withPolicy(PolicyEvaluation.requirePolicy(models.loadPolicy(path), path, "objective " + name()));
+    }
+
+    /** {@link #withPolicyTarget}: with a policy as the target, only the logged rows. */
+    @Override
+    public Dataset<Row> prepare(Dataset<Row> rows) {
+        return withPolicyTarget(rows);
+    }
+
+    /** With a policy that is not the off-policy target: it is evaluated on the input's candidate sets. */
+    @Override
+    public boolean evaluatesPolicy() {
+        return policy.isPresent() && !policyTarget();
+    }
+
+    /** {@link PolicyEvaluation#evaluate}, the bootstrap resampling by the cluster column, else by prompt_id. */
+    @Override
+    public Map<String, Object> evaluatePolicy(Dataset<Row> accepted, Optional<String> cluster, long seed, int bootstrap,
+            double confidence) {
+        return PolicyEvaluation.evaluate(accepted, policy.orElseThrow(), utilityOf(), seed, bootstrap, confidence,
+                cluster.orElse(PolicyData.PROMPT_ID));
     }
 
     // U(x, y) = Σ_k w_k·score_k

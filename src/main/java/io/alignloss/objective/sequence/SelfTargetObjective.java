@@ -15,6 +15,8 @@ import io.alignloss.lm.SelfTargets;
 import io.alignloss.lm.SequenceNll;
 import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
+import io.alignloss.config.JobConfig;
+import io.alignloss.objective.ModelSource;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -99,6 +101,24 @@ public final class SelfTargetObjective implements Objective {
         Column reference = present.contains(InputContract.REFERENCE) ? col(InputContract.REFERENCE) : lit(null).cast("string");
         return rows.withColumn(scored, SelfTargetScoring.targets(rows.sparkSession(), languageModel, maxTargetTokens,
                 col(InputContract.CONTEXT), col(InputContract.MODIFIED_CONTEXT), z, candidates, reference));
+    }
+
+    /**
+     * Targets picked by the language model a train run has just fitted for it, else by its {@code model} folder's;
+     * a config error without either.
+     */
+    @Override
+    public Objective withModels(ModelSource models, JobConfig job) {
+        LanguageModel languageModel = models.languageModel(name(), modelPath()).orElseThrow(() -> new AlignLossException(ErrorCode.CONFIG,
+                format("Config %s: objective '%s' (self-target) needs a language model to pick its targets: set %s = \"<train output>/model\"",
+                        job.source(), name(), config.key(MODEL))));
+        return withModel(languageModel);
+    }
+
+    /** {@link #withTargets}. */
+    @Override
+    public Dataset<Row> prepare(Dataset<Row> rows) {
+        return withTargets(rows);
     }
 
     private Column field(String name) {

@@ -14,6 +14,8 @@ import io.alignloss.lm.LanguageModelScoring;
 import io.alignloss.lm.SequenceNll;
 import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
+import io.alignloss.config.JobConfig;
+import io.alignloss.objective.ModelSource;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -85,6 +87,18 @@ public final class SequenceLikelihoodObjective implements Objective {
         }
         return rows.withColumn("_lm_" + config.name(), LanguageModelScoring.logprobs(rows.sparkSession(), model.get(),
                 col(InputContract.PROMPT), col(InputContract.RESPONSE)));
+    }
+
+    /** Log-probabilities from the language model a train run has just fitted for it, else its {@code model} folder's; logged ones without either. */
+    @Override
+    public Objective withModels(ModelSource models, JobConfig job) {
+        return models.languageModel(name(), modelPath()).map(model -> (Objective) withModel(model)).orElse(this);
+    }
+
+    /** {@link #withLogprobs}. */
+    @Override
+    public Dataset<Row> prepare(Dataset<Row> rows) {
+        return withLogprobs(rows);
     }
 
     // the configured mode (SequenceMode, validated by the config loader) as this objective's Mode

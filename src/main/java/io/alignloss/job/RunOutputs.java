@@ -1,0 +1,89 @@
+package io.alignloss.job;
+
+import io.alignloss.data.InputContract;
+import io.alignloss.data.PreparedInput;
+import io.alignloss.objective.Objective;
+import io.alignloss.output.OutputCommitter;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.get;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+
+/** The row-level files an evaluation stages for publication: {@code rejects/<input>} and {@code per_example/<objective>}. */
+final class RunOutputs {
+    private RunOutputs() {
+    }
+
+    /** Writes the rejects of every input that has any; input name → rows failing each rule. */
+    static Map<String, Map<String, Long>> writeRejects(SparkSession spark, EvaluateInputs inputs, Map<String, InputStats> stats,
+            OutputCommitter committer, Stages stages) {
+        Map<String, Map<String, Long>> reasons = new LinkedHashMap<>();
+        for (PreparedInput input : inputs.inputs().values()) {
+            if (stats.get(input.name()).rejected() > 0) {
+                String path = committer.stagingPath("rejects/" + input.name());
+                reasons.put(input.name(), stages.timed("write rejects of input " + input.name(), () -> writeRejects(spark, input, path)));
+            }
+        }
+        return reasons;
+    }
+
+    /** Writes the rejected rows and returns, read back from them, how many rows fail each rule. */
+    static Map<String, Long> writeRejects(SparkSession spark, PreparedInput input, String path) {
+        List<Column> columns = new ArrayList<>();
+        columns.add(col(InputContract.ID));
+        columns.add(get(input.reasons(), lit(0)).as("reason"));
+        columns.add(input.reasons().as("reasons"));
+        for (String original : input.originalColumns()) {
+            if (original.equals(InputContract.ID)) {
+                continue;
+            }
+            String name = original.equals("reason") || original.equals("reasons") ? "input_" + original : original;
+            columns.add(PreparedInput.column(original).as(name));
+        }
+        input.rows().filter(not(input.accepted())).select(columns.toArray(Column[]::new)).write().parquet(path);
+        Map<String, Long> byReason = new TreeMap<>();
+        for (Row row : spark.read().parquet(path).select(explode(col("reasons")).as("code")).groupBy("code").count().collectAsList()) {
+            byReason.put(row.getString(0), row.getLong(1));
+        }
+        return byReason;
+    }
+
+    /** Writes every objective's per-example figures with the id and group columns of its accepted rows. */
+    static void writePerExample(EvaluateInputs inputs, OutputCommitter committer, Stages stages) {
+        for (Objective objective : inputs.objectives()) {
+            PreparedInput input = inputs.inputs().get(objective.config().input());
+            stages.timed("write per-example figures of objective " + objective.name(),
+                    () -> writePerExample(input, objective, committer.stagingPath("per_example/" + objective.name())));
+        }
+    }
+
+    private static void writePerExample(PreparedInput input, Objective objective, String path) {
+        List<Column> columns = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        columns.add(col(InputContract.ID));
+        names.add(InputContract.ID);
+        for (Map.Entry<String, Column> figure : objective.perExample().entrySet()) {
+            columns.add(figure.getValue().as(figure.getKey()));
+            names.add(figure.getKey());
+        }
+        for (String group : input.groupColumns()) {
+            if (names.add(group)) {
+                columns.add(PreparedInput.column(group));
+            }
+        }
+        input.rows().filter(input.accepted()).select(columns.toArray(Column[]::new)).write().parquet(path);
+    }
+}
