@@ -2,14 +2,12 @@ package io.alignloss.objective.expectedutility;
 
 import io.alignloss.model.PolicyBlock;
 import io.alignloss.optim.Evaluation;
-import io.alignloss.optim.L2Regularizer;
 import io.alignloss.optim.LossAggregator;
 import io.alignloss.optim.MiniBatch;
-import io.alignloss.optim.Normalisation;
 import io.alignloss.optim.RegularizedLoss;
-import io.alignloss.optim.Regularizer;
-import io.alignloss.optim.TrainingLoss;
+import io.alignloss.optim.Vectors;
 import io.alignloss.optim.spark.DistributedLoss;
+import io.alignloss.optim.spark.DistributedTrainingLoss;
 import io.alignloss.stats.EffectiveSampleSize;
 import io.alignloss.summary.Json;
 import org.apache.spark.api.java.JavaRDD;
@@ -34,49 +32,26 @@ import java.util.function.Function;
  * {@link DistributedLoss} with λ = l2 on the mean loss ({@code L2Regularizer(λ, MEAN)}), the estimate's
  * denominator (n or D) as the aggregator's weight.
  */
-public final class LoggedPolicyLoss implements TrainingLoss {
-    private final DistributedLoss<PolicyBlock, double[], Sums> loss;
+public final class LoggedPolicyLoss extends DistributedTrainingLoss<PolicyBlock, double[], LoggedPolicyLoss.Sums> {
     private final boolean selfNormalised;
 
     public LoggedPolicyLoss(JavaRDD<PolicyBlock> blocks, int dimension, double l2, boolean selfNormalised, int depth, double batchFraction,
             long seed) {
+        super(new DistributedLoss<>(blocks, dimension, Function.identity(),
+                (theta, withGradient, batch) -> new Sums(dimension, selfNormalised, theta, withGradient, batch), RegularizedLoss.meanL2(l2),
+                LoggedPolicyLoss::figures, depth, batchFraction, seed));
         this.selfNormalised = selfNormalised;
-        this.loss = new DistributedLoss<>(blocks, dimension, Function.identity(),
-                (theta, withGradient, batch) -> new Sums(dimension, selfNormalised, theta, withGradient, batch), objective(l2),
-                LoggedPolicyLoss::figures, depth, batchFraction, seed);
-    }
-
-    @Override
-    public int dimension() {
-        return loss.dimension();
-    }
-
-    @Override
-    public Evaluation evaluate(double[] x) {
-        return loss.evaluate(x);
-    }
-
-    @Override
-    public Evaluation evaluateBatch(double[] x, long iteration) {
-        return loss.evaluateBatch(x, iteration);
     }
 
     /** The estimates at x without gradient, for reporting. */
     public Map<String, Object> measure(double[] x) {
-        return loss.measure(x).figures(selfNormalised);
+        return sums(x).figures(selfNormalised);
     }
 
     /** The same objective on blocks held on the driver (tests). */
     public static Evaluation local(List<PolicyBlock> blocks, double[] x, double l2, boolean selfNormalised) {
-        Sums sums = new Sums(x.length, selfNormalised, x, true, null);
-        for (PolicyBlock block : blocks) {
-            sums.add(block);
-        }
-        return objective(l2).evaluate(x, sums, 1.0, figures(sums));
-    }
-
-    private static RegularizedLoss objective(double l2) {
-        return new RegularizedLoss(Normalisation.passWeight(), new L2Regularizer(l2, Regularizer.Scale.MEAN));
+        Sums sums = new Sums(x.length, selfNormalised, x, true, null).addAll(blocks);
+        return RegularizedLoss.meanL2(l2).evaluate(x, sums, 1.0, figures(sums));
     }
 
     private static Map<String, Double> figures(Sums sums) {
@@ -194,18 +169,8 @@ public final class LoggedPolicyLoss implements TrainingLoss {
 
         @Override
         public Sums merge(Sums other) {
-            if (other.gradientU != null) {
-                if (gradientU == null) {
-                    gradientU = other.gradientU.clone();
-                    gradientOne = other.gradientOne.clone();
-                }
-                else {
-                    for (int j = 0; j < dimension; j++) {
-                        gradientU[j] += other.gradientU[j];
-                        gradientOne[j] += other.gradientOne[j];
-                    }
-                }
-            }
+            gradientU = Vectors.addInto(gradientU, other.gradientU);
+            gradientOne = Vectors.addInto(gradientOne, other.gradientOne);
             promptWeight += other.promptWeight;
             weighted += other.weighted;
             squares += other.squares;

@@ -3,6 +3,7 @@ package io.alignloss.objective.expectedutility;
 import io.alignloss.model.PolicyBlock;
 import io.alignloss.optim.LossAggregator;
 import io.alignloss.optim.MiniBatch;
+import io.alignloss.optim.Vectors;
 
 /**
  * Running sums of the negative expected utility of a linear softmax policy over candidate sets, and of its
@@ -95,16 +96,7 @@ public final class PolicyLossAggregate implements LossAggregator<PolicyBlock, Po
         if (other.dimension != dimension) {
             throw new IllegalArgumentException("Cannot merge policy sums of dimension " + other.dimension + " into " + dimension);
         }
-        if (other.gradient != null) {
-            if (gradient == null) {
-                gradient = other.gradient.clone();
-            }
-            else {
-                for (int j = 0; j < dimension; j++) {
-                    gradient[j] += other.gradient[j];
-                }
-            }
-        }
+        gradient = Vectors.addInto(gradient, other.gradient);
         lossSum += other.lossSum;
         utilitySum += other.utilitySum;
         entropySum += other.entropySum;
