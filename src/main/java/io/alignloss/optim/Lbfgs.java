@@ -49,6 +49,26 @@ public record Lbfgs(int memory, long maxIter, double tol) implements Optimizer {
         return NAME;
     }
 
+    /**
+     * Iterates from {@code x0} until the state is stopped, without checkpoints or listeners (benchmarks).
+     *
+     * @return the last state and the loss evaluations (passes over the data) it took, the one at the start included
+     */
+    public Minimum minimise(double[] x0, TrainingLoss loss) {
+        OptimizerState state = start(x0, loss);
+        int evaluations = 1;
+        while (!state.stopped()) {
+            Step step = step(state, loss);
+            evaluations += step.evaluations();
+            state = step.state();
+        }
+        return new Minimum(state, evaluations);
+    }
+
+    /** What {@link #minimise} returns. */
+    public record Minimum(OptimizerState state, int evaluations) {
+    }
+
     @Override
     public OptimizerState start(double[] x0, TrainingLoss loss) {
         Evaluation at = loss.evaluate(x0);
