@@ -17,7 +17,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
-/** evaluate and validate: load and check the config before Spark starts, then run the job. */
+/**
+ * evaluate and validate: load and check the config before Spark starts, then run the job. Its steps (load, outputFolder,
+ * inSession, finish) are shared with train and nightly.
+ */
 abstract class JobCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
