@@ -8,8 +8,6 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The timed rounds: every kind of pass (conditional and joint loss and gradient, forward only, the trivial pass of Spark's
@@ -53,20 +50,6 @@ final class LmRounds {
         /** The tasks' run seconds in the fastest round. */
         double bestRun() {
             return run[fastest(wall)];
-        }
-    }
-
-    /** Sums the executor CPU time and run time of finished tasks. */
-    static final class TaskTime extends SparkListener {
-        final AtomicLong cpuNanos = new AtomicLong();
-        final AtomicLong runMillis = new AtomicLong();
-
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-            if (taskEnd.taskMetrics() != null) {
-                cpuNanos.addAndGet(taskEnd.taskMetrics().executorCpuTime());
-                runMillis.addAndGet(taskEnd.taskMetrics().executorRunTime());
-            }
         }
     }
 

@@ -7,12 +7,9 @@ import io.alignloss.job.EvaluateJob;
 import io.alignloss.model.PairBlock;
 import io.alignloss.objective.bradleyterry.PairLoss;
 import io.alignloss.optim.Lbfgs;
-import io.alignloss.optim.Optimizer;
 import io.alignloss.optim.OptimizerState;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
@@ -20,7 +17,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static java.lang.String.format;
 
@@ -32,20 +28,6 @@ import static java.lang.String.format;
  */
 public final class ScaleBenchmark {
     private ScaleBenchmark() {
-    }
-
-    /** Sums the executor run time of finished tasks. */
-    static final class TaskTime extends SparkListener {
-        final AtomicLong millis = new AtomicLong();
-        final AtomicLong tasks = new AtomicLong();
-
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-            if (taskEnd.taskMetrics() != null) {
-                millis.addAndGet(taskEnd.taskMetrics().executorRunTime());
-                tasks.incrementAndGet();
-            }
-        }
     }
 
     public static void run(SparkSession spark, long rows, long pairs, int dimension, int iterations, int partitions, long seed,
@@ -92,13 +74,9 @@ public final class ScaleBenchmark {
         PairLoss loss = new PairLoss(blocks, dimension, 1e-4, 0, 2, 1, seed);
         Lbfgs lbfgs = new Lbfgs(10, iterations, 1e-12);
         start = System.nanoTime();
-        OptimizerState state = lbfgs.start(new double[dimension], loss);
-        int passes = 1;
-        while (!state.stopped()) {
-            Optimizer.Step step = lbfgs.step(state, loss);
-            passes += step.evaluations();
-            state = step.state();
-        }
+        Lbfgs.Minimum minimum = lbfgs.minimise(new double[dimension], loss);
+        OptimizerState state = minimum.state();
+        int passes = minimum.evaluations();
         double trainSeconds = BenchSupport.seconds(start);
         spark.sparkContext().removeSparkListener(trainTasks);
         double trainPeak = BenchSupport.peakHeap();
@@ -115,16 +93,16 @@ public final class ScaleBenchmark {
                 pairs * passes / trainSeconds);
         out.printf("Projection (not a measurement): wall time = driver-side time + measured task time / (nodes x 8 cores), "
                 + "from %,d evaluate tasks (%.1f s of task time) and %,d training tasks (%.1f s):%n",
-                evaluateTasks.tasks.get(), evaluateTasks.millis.get() / 1e3, trainTasks.tasks.get(), trainTasks.millis.get() / 1e3);
-        double evaluateDriver = Math.max(0, evaluateSeconds - evaluateTasks.millis.get() / 1e3 / cores);
-        double trainDriver = Math.max(0, trainSeconds - trainTasks.millis.get() / 1e3 / cores);
+                evaluateTasks.tasks.get(), evaluateTasks.runMillis.get() / 1e3, trainTasks.tasks.get(), trainTasks.runMillis.get() / 1e3);
+        double evaluateDriver = Math.max(0, evaluateSeconds - evaluateTasks.runMillis.get() / 1e3 / cores);
+        double trainDriver = Math.max(0, trainSeconds - trainTasks.runMillis.get() / 1e3 / cores);
         // a job cannot use more slots than it has tasks: the evaluate scan had evaluateTasks, each pass tasksPerPass
         long tasksPerPass = Math.max(1, trainTasks.tasks.get() / Math.max(1, passes));
         for (int nodes : new int[] {1, 4, 16}) {
             int slots = nodes * 8;
             out.printf("  %2d node(s) x 8 cores: evaluate %.1f s, train %.3f s per iteration%n", nodes,
-                    evaluateDriver + evaluateTasks.millis.get() / 1e3 / Math.min(slots, evaluateTasks.tasks.get()),
-                    (trainDriver + trainTasks.millis.get() / 1e3 / Math.min(slots, tasksPerPass)) / Math.max(1, state.iteration()));
+                    evaluateDriver + evaluateTasks.runMillis.get() / 1e3 / Math.min(slots, evaluateTasks.tasks.get()),
+                    (trainDriver + trainTasks.runMillis.get() / 1e3 / Math.min(slots, tasksPerPass)) / Math.max(1, state.iteration()));
         }
         out.println("  (equal-sized tasks, no network or shuffle cost beyond what local mode paid; more parallelism needs more input "
                 + "splits — smaller spark.sql.files.maxPartitionBytes — or more partitions for the pair blocks)");

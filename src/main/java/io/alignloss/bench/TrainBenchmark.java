@@ -4,7 +4,6 @@ import io.alignloss.model.PairBlock;
 import io.alignloss.objective.bradleyterry.PairLoss;
 import io.alignloss.objective.bradleyterry.BradleyTerry;
 import io.alignloss.optim.Lbfgs;
-import io.alignloss.optim.Optimizer;
 import io.alignloss.optim.OptimizerState;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -99,13 +98,9 @@ public final class TrainBenchmark {
         loss.evaluate(new double[dimension]);
         Lbfgs lbfgs = new Lbfgs(10, iterations, TOL);
         start = System.nanoTime();
-        OptimizerState state = lbfgs.start(new double[dimension], loss);
-        int evaluations = 1;
-        while (!state.stopped()) {
-            Optimizer.Step step = lbfgs.step(state, loss);
-            evaluations += step.evaluations();
-            state = step.state();
-        }
+        Lbfgs.Minimum minimum = lbfgs.minimise(new double[dimension], loss);
+        OptimizerState state = minimum.state();
+        int evaluations = minimum.evaluations();
         double ours = BenchSupport.seconds(start);
         double oursPeak = BenchSupport.peakHeap();
         double oursPerIteration = ours / state.iteration();

@@ -22,10 +22,6 @@ public final class CommonOptions {
     @Mixin
     OverwriteOptions overwrite;
 
-    @Option(names = "--max-reject-fraction", paramLabel = "F", defaultValue = "0.01",
-            description = "Fail with exit 3 when an input rejects more than this fraction of its rows (default: ${DEFAULT-VALUE}).")
-    double maxRejectFraction;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    RunOptions run;
 }

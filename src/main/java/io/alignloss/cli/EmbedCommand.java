@@ -17,19 +17,13 @@ import java.util.concurrent.Callable;
         description = "Write the input rows with all-MiniLM-L6-v2 embeddings (chosen_embedding/rejected_embedding for "
                 + "preference rows, embedding for sequence rows) to a Parquet dataset, computed once in the executors.")
 final class EmbedCommand implements Callable<Integer> {
-    @Option(names = "--input", paramLabel = "PATH", required = true, description = "Parquet input (any Hadoop file system URI).")
-    String input;
-
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output Parquet dataset (published atomically).")
-    String out;
+    @Mixin
+    DatasetOptions dataset;
 
     @Option(names = "--text", paramLabel = "WHAT", defaultValue = FeatureSpec.PROMPT_RESPONSE,
             description = "What the encoder reads: prompt-response (prompt and response joined by a blank line) or response "
                     + "(default: ${DEFAULT-VALUE}).")
     String text;
-
-    @Mixin
-    OverwriteOptions overwrite;
 
     @Override
     public Integer call() {
@@ -37,7 +31,7 @@ final class EmbedCommand implements Callable<Integer> {
             throw new AlignLossException(ErrorCode.USAGE, "Invalid --text '" + text + "' (valid: prompt-response, response)");
         }
         try (SparkSessions session = SparkSessions.open("alignloss embed")) {
-            EmbedJob.run(session.spark(), input, out, overwrite.overwrite(), text);
+            EmbedJob.run(session.spark(), dataset.input, dataset.out, dataset.overwrite.overwrite(), text);
         }
         return 0;
     }

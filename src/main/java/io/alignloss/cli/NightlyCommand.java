@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.File;
@@ -40,12 +41,8 @@ final class NightlyCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--max-reject-fraction", paramLabel = "F", defaultValue = "0.01",
-            description = "Fail with exit 3 when an input rejects more than this fraction of its rows (default: ${DEFAULT-VALUE}).")
-    double maxRejectFraction;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    RunOptions run;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -70,19 +67,13 @@ final class NightlyCommand implements Callable<Integer> {
             JobConfig jobConfig = ConfigLoader.load(config, sets, Optional.of(out));
             EvaluateJob.checkObjectives(jobConfig);
             try {
-                result = new EvaluateJob(new EvaluateJob.Settings(jobConfig, out, true, maxRejectFraction, seed, EvaluateJob.Mode.EVALUATE))
+                result = new EvaluateJob(new EvaluateJob.Settings(jobConfig, out, true, run.maxRejectFraction, run.seed, EvaluateJob.Mode.EVALUATE))
                         .run(session.spark());
             }
             catch (Exception e) { // SparkException is checked; Scala throws it undeclared
                 throw Failures.duringRun(e, JobCommand.inputPaths(jobConfig), session.spark().sparkContext().hadoopConfiguration());
             }
         }
-        Headline.print(spec.commandLine().getOut(), "nightly " + runDate, result.output(), result.summary());
-        if (!result.exceededThresholds().isEmpty()) {
-            spec.commandLine().getErr().println("alignloss: threshold exceeded (output published at " + result.output() + "): "
-                    + String.join("; ", result.exceededThresholds()));
-            return ErrorCode.THRESHOLD_EXCEEDED.exitStatus();
-        }
-        return 0;
+        return JobCommand.finish(spec, "nightly " + runDate, result);
     }
 }

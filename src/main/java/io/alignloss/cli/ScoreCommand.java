@@ -17,19 +17,13 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", required = true, description = "Model folder (<train output>/model).")
     String model;
 
-    @Option(names = "--input", paramLabel = "PATH", required = true, description = "Parquet input (any Hadoop file system URI).")
-    String input;
-
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output Parquet dataset (published atomically).")
-    String out;
-
     @Mixin
-    OverwriteOptions overwrite;
+    DatasetOptions dataset;
 
     @Override
     public Integer call() {
         try (SparkSessions session = SparkSessions.open("alignloss score")) {
-            ScoreJob.run(session.spark(), model, input, out, overwrite.overwrite());
+            ScoreJob.run(session.spark(), model, dataset.input, dataset.out, dataset.overwrite.overwrite());
         }
         return 0;
     }

@@ -1,18 +1,12 @@
 package io.alignloss.cli;
 
-import io.alignloss.config.ConfigLoader;
 import io.alignloss.config.JobConfig;
-import io.alignloss.error.AlignLossException;
-import io.alignloss.error.ErrorCode;
-import io.alignloss.error.Failures;
 import io.alignloss.job.EvaluateJob;
-import io.alignloss.job.SparkSessions;
 import io.alignloss.job.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -33,28 +27,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JobConfig config = ConfigLoader.load(options.config, options.overrides, Optional.ofNullable(options.out));
-        RedactingWriter.install(spec.commandLine(), config.redaction());
-        String out = config.outputPath().orElseThrow(() -> new AlignLossException(ErrorCode.USAGE,
-                "No output folder: pass --out DIR or set output.path in " + options.config));
+        JobConfig config = JobCommand.load(spec, options);
+        String out = JobCommand.outputFolder(config, options);
         EvaluateJob.checkObjectives(config);
         TrainJob.checkTrainable(config);
-        TrainJob job = new TrainJob(new TrainJob.Settings(config, out, options.overwrite.overwrite(), options.maxRejectFraction, options.seed, resume));
-        EvaluateJob.Result result;
-        try (SparkSessions session = SparkSessions.open("alignloss train")) {
-            try {
-                result = job.run(session.spark());
-            }
-            catch (Exception e) { // SparkException is checked; Scala throws it undeclared
-                throw Failures.duringRun(e, JobCommand.inputPaths(config), session.spark().sparkContext().hadoopConfiguration());
-            }
-        }
-        Headline.print(spec.commandLine().getOut(), "train", result.output(), result.summary());
-        if (!result.exceededThresholds().isEmpty()) {
-            spec.commandLine().getErr().println("alignloss: threshold exceeded (output published at " + result.output() + "): "
-                    + String.join("; ", result.exceededThresholds()));
-            return ErrorCode.THRESHOLD_EXCEEDED.exitStatus();
-        }
-        return 0;
+        TrainJob job = new TrainJob(new TrainJob.Settings(config, out, options.overwrite.overwrite(), options.run.maxRejectFraction,
+                options.run.seed, resume));
+        return JobCommand.finish(spec, "train", JobCommand.inSession("alignloss train", config, job::run));
     }
 }

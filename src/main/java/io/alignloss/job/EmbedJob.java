@@ -5,7 +5,6 @@ import io.alignloss.config.FeatureType;
 import io.alignloss.data.InputContract;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.error.Failures;
 import io.alignloss.model.EncoderFeatures;
 import io.alignloss.output.OutputCommitter;
 import io.alignloss.output.Overwrite;
@@ -22,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -48,27 +46,18 @@ public final class EmbedJob {
 
     /** Embeds {@code input} into the Parquet dataset {@code out}, published atomically; returns the row count. */
     public static long run(SparkSession spark, String input, String out, Overwrite overwrite, String encoderInput) {
-        Dataset<Row> rows;
-        try {
-            rows = spark.read().parquet(input);
-        }
-        catch (Exception e) { // AnalysisException is thrown undeclared
-            throw Failures.reading("input", input, e);
-        }
-        List<String> columns = Arrays.asList(rows.columns());
+        RowsToAnnotate read = RowsToAnnotate.read(spark, input, "embed");
+        Dataset<Row> rows = read.rows();
+        List<String> columns = read.columns();
         List<String> responses;
         List<String> targets;
-        if (columns.contains(InputContract.CHOSEN) && columns.contains(InputContract.REJECTED)) {
+        if (read.preference()) {
             responses = List.of(InputContract.CHOSEN, InputContract.REJECTED);
             targets = List.of(FeatureSpec.CHOSEN_EMBEDDING, FeatureSpec.REJECTED_EMBEDDING);
         }
-        else if (columns.contains(InputContract.RESPONSE)) {
+        else {
             responses = List.of(InputContract.RESPONSE);
             targets = List.of("embedding");
-        }
-        else {
-            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot embed %s: it has neither chosen and rejected "
-                    + "(preference rows) nor response (sequence rows); columns present: %s", input, String.join(", ", columns)));
         }
         if (!columns.contains(InputContract.PROMPT) && encoderInput.equals(FeatureSpec.PROMPT_RESPONSE)) {
             throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot embed %s with --text prompt-response: no prompt "

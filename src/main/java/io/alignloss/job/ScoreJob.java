@@ -5,7 +5,6 @@ import io.alignloss.config.FeatureType;
 import io.alignloss.data.InputContract;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.error.Failures;
 import io.alignloss.model.RewardModel;
 import io.alignloss.model.RewardScoring;
 import io.alignloss.objective.bradleyterry.BradleyTerryObjective;
@@ -18,7 +17,6 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
 import java.util.List;
 
 import static java.lang.String.format;
@@ -39,19 +37,10 @@ public final class ScoreJob {
 
     public static long run(SparkSession spark, String modelPath, String input, String out, Overwrite overwrite) {
         RewardModel model = RewardModel.load(modelPath, spark.sparkContext().hadoopConfiguration());
-        Dataset<Row> rows;
-        try {
-            rows = spark.read().parquet(input);
-        }
-        catch (Exception e) { // AnalysisException is thrown undeclared
-            throw Failures.reading("input", input, e);
-        }
-        List<String> columns = Arrays.asList(rows.columns());
-        boolean preference = columns.contains(InputContract.CHOSEN) && columns.contains(InputContract.REJECTED);
-        if (!preference && !columns.contains(InputContract.RESPONSE)) {
-            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot score %s: it has neither chosen and rejected "
-                    + "(preference rows) nor response (sequence rows); columns present: %s", input, String.join(", ", columns)));
-        }
+        RowsToAnnotate read = RowsToAnnotate.read(spark, input, "score");
+        Dataset<Row> rows = read.rows();
+        List<String> columns = read.columns();
+        boolean preference = read.preference();
         List<String> needed = model.features().type() == FeatureType.EMBEDDING
                 ? (preference ? List.of(FeatureSpec.CHOSEN_EMBEDDING, FeatureSpec.REJECTED_EMBEDDING) : List.of("embedding"))
                 : List.of(InputContract.PROMPT);

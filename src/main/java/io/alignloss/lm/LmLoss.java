@@ -2,14 +2,13 @@ package io.alignloss.lm;
 
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.optim.Evaluation;
 import io.alignloss.optim.L2Regularizer;
 import io.alignloss.optim.MiniBatch;
 import io.alignloss.optim.Normalisation;
 import io.alignloss.optim.RegularizedLoss;
 import io.alignloss.optim.Regularizer;
-import io.alignloss.optim.TrainingLoss;
 import io.alignloss.optim.spark.DistributedLoss;
+import io.alignloss.optim.spark.DistributedTrainingLoss;
 import org.apache.spark.api.java.JavaRDD;
 
 import java.util.Iterator;
@@ -29,37 +28,46 @@ import java.util.Map;
  * have the same minimiser for the response parameters. A mini-batch keeps each row with probability f
  * ({@link MiniBatch}) and estimates J with {@code Σ_batch w·NLL / f}.
  */
-public final class LmLoss implements TrainingLoss {
-    private final DistributedLoss<SequenceBlock, LanguageModel, LmSums> loss;
-    private final double totalWeightedTokens;
-    private final long totalTokens;
+public final class LmLoss extends DistributedTrainingLoss<SequenceBlock, LanguageModel, LmSums> {
+    private final Tokens tokens;
 
     /**
      * @param structure a model whose shape and vocabulary θ follows (its weights are not used)
      */
     public LmLoss(JavaRDD<SequenceBlock> blocks, LanguageModel structure, boolean joint, double l2, int depth, double batchFraction,
             long seed) {
-        long[] tokens = blocks.map(block -> {
-            double weighted = 0;
-            long plain = 0;
-            for (int r = 0; r < block.size(); r++) {
-                long positions = positions(block, r, joint);
-                weighted += block.weight[r] * positions;
-                plain += positions;
+        this(blocks, structure, joint, l2, depth, batchFraction, seed, Tokens.of(blocks, joint));
+    }
+
+    private LmLoss(JavaRDD<SequenceBlock> blocks, LanguageModel structure, boolean joint, double l2, int depth, double batchFraction,
+            long seed, Tokens tokens) {
+        super(new DistributedLoss<>(blocks, structure.weights().length, structure::withWeights,
+                (model, withGradient, batch) -> new LmSums(model, joint, withGradient, batch),
+                new RegularizedLoss(Normalisation.fixedTotal(tokens.weighted()), new L2Regularizer(l2, Regularizer.Scale.TOTAL)),
+                LmLoss::figures, depth, batchFraction, seed));
+        this.tokens = tokens;
+    }
+
+    /** T = Σ w·(scored positions) and the plain count of scored positions over the training data; T must be positive. */
+    private record Tokens(double weighted, long plain) {
+        static Tokens of(JavaRDD<SequenceBlock> blocks, boolean joint) {
+            long[] tokens = blocks.map(block -> {
+                double weighted = 0;
+                long plain = 0;
+                for (int r = 0; r < block.size(); r++) {
+                    long positions = positions(block, r, joint);
+                    weighted += block.weight[r] * positions;
+                    plain += positions;
+                }
+                return new long[] {Double.doubleToLongBits(weighted), plain};
+            }).fold(new long[] {Double.doubleToLongBits(0.0), 0L}, (a, b) -> new long[] {Double.doubleToLongBits(Double.longBitsToDouble(a[0]) + Double.longBitsToDouble(b[0])), a[1] + b[1]});
+            double weighted = Double.longBitsToDouble(tokens[0]);
+            if (!(weighted > 0)) {
+                throw new AlignLossException(ErrorCode.INPUT_SCHEMA, "Cannot train the language model: the training rows have no scored token "
+                        + "with a positive weight");
             }
-            return new long[] {Double.doubleToLongBits(weighted), plain};
-        }).fold(new long[] {Double.doubleToLongBits(0.0), 0L}, (a, b) -> new long[] {Double.doubleToLongBits(Double.longBitsToDouble(a[0]) + Double.longBitsToDouble(b[0])), a[1] + b[1]});
-        this.totalWeightedTokens = Double.longBitsToDouble(tokens[0]);
-        this.totalTokens = tokens[1];
-        if (!(totalWeightedTokens > 0)) {
-            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, "Cannot train the language model: the training rows have no scored token "
-                    + "with a positive weight");
+            return new Tokens(weighted, tokens[1]);
         }
-        RegularizedLoss objective = new RegularizedLoss(Normalisation.fixedTotal(totalWeightedTokens),
-                new L2Regularizer(l2, Regularizer.Scale.TOTAL));
-        this.loss = new DistributedLoss<>(blocks, structure.weights().length, structure::withWeights,
-                (model, withGradient, batch) -> new LmSums(model, joint, withGradient, batch), objective, LmLoss::figures, depth, batchFraction,
-                seed);
     }
 
     private static long positions(SequenceBlock block, int row, boolean joint) {
@@ -68,32 +76,17 @@ public final class LmLoss implements TrainingLoss {
 
     /** Σ w·(scored positions) over the training data: the T of J. */
     public double totalWeightedTokens() {
-        return totalWeightedTokens;
+        return tokens.weighted();
     }
 
     /** Scored positions over the training data. */
     public long totalTokens() {
-        return totalTokens;
-    }
-
-    @Override
-    public int dimension() {
-        return loss.dimension();
-    }
-
-    @Override
-    public Evaluation evaluate(double[] x) {
-        return loss.evaluate(x);
-    }
-
-    @Override
-    public Evaluation evaluateBatch(double[] x, long iteration) {
-        return loss.evaluateBatch(x, iteration);
+        return tokens.plain();
     }
 
     /** The sums at x over all rows, without gradient (for reporting). */
     public LmSums measure(double[] x) {
-        return loss.measure(x);
+        return sums(x);
     }
 
     private static Map<String, Double> figures(LmSums sums) {

@@ -11,22 +11,20 @@ import static java.lang.String.format;
  * Mini-batch Adam (Kingma and Ba 2015, algorithm 1). Each iteration asks the loss for the gradient on
  * that iteration's seeded mini-batch, so a resumed run draws the same batches. The state's value and
  * gradient are the mini-batch's at the iterate before the update. Stops after {@code maxIter} iterations.
+ *
+ * @param learningRate the step size lr (positive)
+ * @param maxIter      the number of iterations
  */
-public final class Adam implements Optimizer {
+public record Adam(double learningRate, long maxIter) implements Optimizer {
     public static final String NAME = "adam";
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double EPSILON = 1e-8;
 
-    private final double learningRate;
-    private final long maxIter;
-
-    public Adam(double learningRate, long maxIter) {
+    public Adam {
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException(format("Cannot create Adam: learning rate %s ≤ 0", learningRate));
         }
-        this.learningRate = learningRate;
-        this.maxIter = maxIter;
     }
 
     @Override

@@ -24,8 +24,12 @@ import static java.lang.String.format;
  * <p>Stops, converged, when the relative objective change {@code |f_k − f_{k+1}| / max(|f_k|, |f_{k+1}|)}
  * or the gradient norm {@code ||∇f||₂} falls to {@code tol}; stops, not converged, at {@code maxIter}
  * iterations or when the line search finds no decrease (the objective is flat to machine precision).
+ *
+ * @param memory  the number m of correction pairs kept (≥ 1)
+ * @param maxIter the iteration limit
+ * @param tol     the convergence tolerance on the relative objective change and the gradient norm
  */
-public final class Lbfgs implements Optimizer {
+public record Lbfgs(int memory, long maxIter, double tol) implements Optimizer {
     public static final String NAME = "lbfgs";
     /** Prefix of the loss's own figures (e.g. accuracy) kept among the state's scalars. */
     public static final String FIGURE = "figure.";
@@ -34,22 +38,35 @@ public final class Lbfgs implements Optimizer {
     private static final double C2 = 0.9;
     private static final int MAX_LINE_SEARCH = 25;
 
-    private final int memory;
-    private final long maxIter;
-    private final double tol;
-
-    public Lbfgs(int memory, long maxIter, double tol) {
+    public Lbfgs {
         if (memory < 1) {
             throw new IllegalArgumentException(format("Cannot create L-BFGS: memory %d < 1", memory));
         }
-        this.memory = memory;
-        this.maxIter = maxIter;
-        this.tol = tol;
     }
 
     @Override
     public String name() {
         return NAME;
+    }
+
+    /**
+     * Iterates from {@code x0} until the state is stopped, without checkpoints or listeners (benchmarks).
+     *
+     * @return the last state and the loss evaluations (passes over the data) it took, the one at the start included
+     */
+    public Minimum minimise(double[] x0, TrainingLoss loss) {
+        OptimizerState state = start(x0, loss);
+        int evaluations = 1;
+        while (!state.stopped()) {
+            Step step = step(state, loss);
+            evaluations += step.evaluations();
+            state = step.state();
+        }
+        return new Minimum(state, evaluations);
+    }
+
+    /** What {@link #minimise} returns. */
+    public record Minimum(OptimizerState state, int evaluations) {
     }
 
     @Override

@@ -21,6 +21,16 @@ public interface LossAggregator<B, A extends LossAggregator<B, A>> extends Seria
     /** Adds the rows of {@code block} (those in the aggregator's mini-batch); returns the aggregator. */
     A add(B block);
 
+    /** Adds each of {@code blocks} in order (blocks held on the driver: tests, small data); returns the aggregator. */
+    default A addAll(Iterable<? extends B> blocks) {
+        @SuppressWarnings("unchecked")
+        A sums = (A) this;
+        for (B block : blocks) {
+            sums = sums.add(block);
+        }
+        return sums;
+    }
+
     /** The sums of this and {@code other} (this one updated, or a new aggregator); neither is needed afterwards. */
     A merge(A other);
 

@@ -26,6 +26,14 @@ public record RegularizedLoss(Normalisation normalisation, Regularizer regulariz
     }
 
     /**
+     * The reward model's and the policies' objective: PassWeight with an L2 penalty on the mean loss,
+     * {@code J = Σ w·ℓ / Σ w + (λ/2)·||θ||²}.
+     */
+    public static RegularizedLoss meanL2(double l2) {
+        return new RegularizedLoss(Normalisation.passWeight(), new L2Regularizer(l2, Regularizer.Scale.MEAN));
+    }
+
+    /**
      * J and ∇J at {@code x} from the sums of a pass that kept each row with probability {@code fraction}.
      *
      * @param figures figures of the same pass, carried into the {@link Evaluation}

@@ -42,6 +42,23 @@ public final class Vectors {
         return result;
     }
 
+    /**
+     * sum ← sum + other where null stands for a vector not summed yet (a pass without the gradient, or no row):
+     * {@code other}'s copy when {@code sum} is null, {@code sum} itself (added into) otherwise.
+     */
+    public static double[] addInto(double[] sum, double[] other) {
+        if (other == null) {
+            return sum;
+        }
+        if (sum == null) {
+            return other.clone();
+        }
+        for (int i = 0; i < other.length; i++) {
+            sum[i] += other[i];
+        }
+        return sum;
+    }
+
     // α·a
     public static double[] scale(double alpha, double[] a) {
         double[] result = new double[a.length];

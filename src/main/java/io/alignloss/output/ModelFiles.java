@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static java.lang.String.format;
 
@@ -69,40 +70,40 @@ public final class ModelFiles {
     }
 
     public static void writeDoubles(FileSystem fs, Path file, double[] values) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asDoubleBuffer().put(values);
-        write(fs, file, buffer.array());
+        write(fs, file, Double.BYTES * values.length, buffer -> buffer.asDoubleBuffer().put(values));
     }
 
     public static double[] readDoubles(FileSystem fs, Path file, int count) throws IOException {
         double[] values = new double[count];
-        ByteBuffer.wrap(read(fs, file, 8 * count)).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(values);
+        read(fs, file, Double.BYTES * count).asDoubleBuffer().get(values);
         return values;
     }
 
     public static void writeInts(FileSystem fs, Path file, int[] values) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asIntBuffer().put(values);
-        write(fs, file, buffer.array());
+        write(fs, file, Integer.BYTES * values.length, buffer -> buffer.asIntBuffer().put(values));
     }
 
     public static int[] readInts(FileSystem fs, Path file, int count) throws IOException {
         int[] values = new int[count];
-        ByteBuffer.wrap(read(fs, file, 4 * count)).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(values);
+        read(fs, file, Integer.BYTES * count).asIntBuffer().get(values);
         return values;
     }
 
-    private static void write(FileSystem fs, Path file, byte[] bytes) throws IOException {
+    /** Writes {@code length} bytes that {@code fill} puts into a little-endian buffer (the folder format's byte order). */
+    private static void write(FileSystem fs, Path file, int length, Consumer<ByteBuffer> fill) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        fill.accept(buffer);
         try (FSDataOutputStream out = fs.create(file, true)) {
-            out.write(bytes);
+            out.write(buffer.array());
         }
     }
 
-    private static byte[] read(FileSystem fs, Path file, int length) throws IOException {
+    /** The first {@code length} bytes of {@code file}, as a little-endian buffer. */
+    private static ByteBuffer read(FileSystem fs, Path file, int length) throws IOException {
         byte[] bytes = new byte[length];
         try (FSDataInputStream in = fs.open(file)) {
             in.readFully(bytes);
         }
-        return bytes;
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 }

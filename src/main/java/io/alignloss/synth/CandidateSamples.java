@@ -3,20 +3,20 @@ package io.alignloss.synth;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import static io.alignloss.synth.Draws.boxed;
 import static io.alignloss.synth.Draws.clamp;
+import static io.alignloss.synth.Draws.embedding;
 import static io.alignloss.synth.Draws.format;
 import static io.alignloss.synth.Draws.gaussian;
+import static io.alignloss.synth.Draws.perPrompt;
 import static io.alignloss.synth.Draws.pick;
 import static io.alignloss.synth.Draws.prompt;
 import static io.alignloss.synth.Draws.round;
 import static io.alignloss.synth.Draws.text;
 import static io.alignloss.synth.Population.DOMAINS;
-import static io.alignloss.synth.Population.DOMAIN_SHARES;
 import static io.alignloss.synth.Population.LANGUAGES;
 import static io.alignloss.synth.Population.LANGUAGE_SHARES;
 import static io.alignloss.synth.SampleData.CANDIDATE_DIMENSION;
@@ -40,21 +40,17 @@ final class CandidateSamples {
     static List<Row> candidates(int prompts, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         double[][] directions = directions(random);
-        List<Row> rows = new ArrayList<>();
-        for (int x = 0; x < prompts; x++) {
-            int language = pick(random, LANGUAGE_SHARES);
-            int domain = pick(random, DOMAIN_SHARES);
+        return perPrompt(random, prompts, LANGUAGE_SHARES, (x, language, domain, rows) -> {
             String promptId = format("x%06d", x);
             String prompt = prompt(random, "User:", language, 5, 30);
-            int k = MIN_CANDIDATES + random.nextInt(MAX_CANDIDATES - MIN_CANDIDATES + 1);
+            int k = candidateCount(random);
             for (int y = 0; y < k; y++) {
-                float[] e = candidateEmbedding(random, language);
+                float[] e = embedding(random, CANDIDATE_DIMENSION, language);
                 double[] scores = candidateScores(random, directions, e, domain);
                 rows.add(RowFactory.create(promptId + "-" + y, promptId, prompt, text(random, "Assistant:", 8, 60), boxed(e),
                         round(scores[0]), round(scores[1]), LANGUAGES[language], DOMAINS[domain]));
             }
-        }
-        return rows;
+        });
     }
 
     static List<Row> logged(int prompts, long seed, long candidateSeed) {
@@ -66,24 +62,17 @@ final class CandidateSamples {
             behavior[j] = BEHAVIOR_SHARPNESS * gaussian(random);
             target[j] = TARGET_SHARPNESS * (0.8 * directions[0][j] - 0.2 * directions[1][j]);
         }
-        List<Row> rows = new ArrayList<>(prompts);
-        for (int x = 0; x < prompts; x++) {
-            int language = pick(random, LANGUAGE_SHARES);
-            int domain = pick(random, DOMAIN_SHARES);
+        return perPrompt(random, prompts, LANGUAGE_SHARES, (x, language, domain, rows) -> {
             String prompt = prompt(random, "User:", language, 5, 30);
-            int k = MIN_CANDIDATES + random.nextInt(MAX_CANDIDATES - MIN_CANDIDATES + 1);
-            float[][] e = new float[k][];
-            for (int y = 0; y < k; y++) {
-                e[y] = candidateEmbedding(random, language);
-            }
+            int k = candidateCount(random);
+            float[][] e = candidateEmbeddings(random, k, language);
             double[] behaviorProbs = softmax(e, behavior);
             double[] targetProbs = softmax(e, target);
-            int shown = sample(random, behaviorProbs);
+            int shown = pick(random, behaviorProbs);
             double[] scores = candidateScores(random, directions, e[shown], domain);
             rows.add(RowFactory.create(format("l%06d", x), format("x%06d", x), prompt, text(random, "Assistant:", 8, 60),
                     round(scores[0]), round(scores[1]), behaviorProbs[shown], targetProbs[shown], LANGUAGES[language], DOMAINS[domain]));
-        }
-        return rows;
+        });
     }
 
     static List<Row> loggedCandidates(int prompts, long seed, long candidateSeed) {
@@ -93,19 +82,13 @@ final class CandidateSamples {
         for (int j = 0; j < CANDIDATE_DIMENSION; j++) {
             behavior[j] = BEHAVIOR_SHARPNESS * gaussian(random);
         }
-        List<Row> rows = new ArrayList<>();
-        for (int x = 0; x < prompts; x++) {
-            int language = pick(random, LANGUAGE_SHARES);
-            int domain = pick(random, DOMAIN_SHARES);
+        return perPrompt(random, prompts, LANGUAGE_SHARES, (x, language, domain, rows) -> {
             String promptId = format("g%06d", x);
             String prompt = prompt(random, "User:", language, 5, 30);
-            int k = MIN_CANDIDATES + random.nextInt(MAX_CANDIDATES - MIN_CANDIDATES + 1);
-            float[][] e = new float[k][];
-            for (int y = 0; y < k; y++) {
-                e[y] = candidateEmbedding(random, language);
-            }
+            int k = candidateCount(random);
+            float[][] e = candidateEmbeddings(random, k, language);
             double[] behaviorProbs = softmax(e, behavior);
-            int shown = sample(random, behaviorProbs);
+            int shown = pick(random, behaviorProbs);
             for (int y = 0; y < k; y++) {
                 double[] scores = candidateScores(random, directions, e[y], domain);
                 boolean isShown = y == shown;
@@ -113,8 +96,7 @@ final class CandidateSamples {
                         isShown ? behaviorProbs[y] : null, isShown ? round(scores[0]) : null, isShown ? round(scores[1]) : null,
                         LANGUAGES[language], DOMAINS[domain]));
             }
-        }
-        return rows;
+        });
     }
 
     /** The hidden helpfulness (row 0) and harmfulness (row 1) directions of the candidate scores. */
@@ -127,12 +109,17 @@ final class CandidateSamples {
         return directions;
     }
 
-    private static float[] candidateEmbedding(SplittableRandom random, int language) {
-        float[] values = new float[CANDIDATE_DIMENSION];
-        for (int j = 0; j < values.length; j++) {
-            values[j] = (float) (gaussian(random) + (j == language ? 0.5 : 0));
+    /** The k embeddings of a prompt's candidates, in order. */
+    private static float[][] candidateEmbeddings(SplittableRandom random, int k, int language) {
+        float[][] e = new float[k][];
+        for (int y = 0; y < k; y++) {
+            e[y] = embedding(random, CANDIDATE_DIMENSION, language);
         }
-        return values;
+        return e;
+    }
+
+    private static int candidateCount(SplittableRandom random) {
+        return MIN_CANDIDATES + random.nextInt(MAX_CANDIDATES - MIN_CANDIDATES + 1);
     }
 
     // helpfulness = clamp(6 + a·e + 0.7ε, 0, 10), harmfulness = clamp(h_d + b·e + 0.5ε, 0, 10)
@@ -166,16 +153,5 @@ final class CandidateSamples {
             p[y] /= total;
         }
         return p;
-    }
-
-    private static int sample(SplittableRandom random, double[] p) {
-        double u = random.nextDouble();
-        for (int y = 0; y < p.length - 1; y++) {
-            u -= p[y];
-            if (u < 0) {
-                return y;
-            }
-        }
-        return p.length - 1;
     }
 }

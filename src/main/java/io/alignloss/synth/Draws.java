@@ -1,5 +1,7 @@
 package io.alignloss.synth;
 
+import org.apache.spark.sql.Row;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -10,6 +12,35 @@ import static io.alignloss.synth.Population.WORDS;
 /** Seeded draws the sample generators share: texts and prompts, token log-probabilities, categories, Gaussians, rounding. */
 final class Draws {
     private Draws() {
+    }
+
+    /** The rows of one prompt, drawn after its language and domain. */
+    @FunctionalInterface
+    interface PromptRows {
+        void draw(int index, int language, int domain, List<Row> rows);
+    }
+
+    /**
+     * The rows of {@code count} prompts from one seeded stream: for each prompt i in order, its language by
+     * {@code languageShares}, then its domain by {@link Population#DOMAIN_SHARES}, then what {@code prompt} draws.
+     */
+    static List<Row> perPrompt(SplittableRandom random, int count, double[] languageShares, PromptRows prompt) {
+        List<Row> rows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int language = pick(random, languageShares);
+            int domain = pick(random, Population.DOMAIN_SHARES);
+            prompt.draw(i, language, domain, rows);
+        }
+        return rows;
+    }
+
+    // e_j = ε_j + 0.5·[j = language], ε ~ N(0, 1): embeddings shift by language
+    static float[] embedding(SplittableRandom random, int dimension, int language) {
+        float[] values = new float[dimension];
+        for (int j = 0; j < values.length; j++) {
+            values[j] = (float) (gaussian(random) + (j == language ? 0.5 : 0));
+        }
+        return values;
     }
 
     static String prompt(SplittableRandom random, String lead, int language, int minWords, int maxWords) {
@@ -42,6 +73,7 @@ final class Draws {
         return text.toString();
     }
 
+    /** An index drawn with the probabilities {@code shares} (a category, or a candidate by its policy probability). */
     static int pick(SplittableRandom random, double[] shares) {
         double u = random.nextDouble();
         for (int i = 0; i < shares.length - 1; i++) {

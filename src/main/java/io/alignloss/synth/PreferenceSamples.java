@@ -3,21 +3,20 @@ package io.alignloss.synth;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import static io.alignloss.synth.Draws.boxed;
 import static io.alignloss.synth.Draws.clamp;
+import static io.alignloss.synth.Draws.embedding;
 import static io.alignloss.synth.Draws.format;
 import static io.alignloss.synth.Draws.gaussian;
-import static io.alignloss.synth.Draws.pick;
+import static io.alignloss.synth.Draws.perPrompt;
 import static io.alignloss.synth.Draws.prompt;
 import static io.alignloss.synth.Draws.round;
 import static io.alignloss.synth.Draws.text;
 import static io.alignloss.synth.Population.DOMAINS;
 import static io.alignloss.synth.Population.DOMAIN_SEPARATION;
-import static io.alignloss.synth.Population.DOMAIN_SHARES;
 import static io.alignloss.synth.Population.LANGUAGES;
 import static io.alignloss.synth.Population.LANGUAGE_SEPARATION;
 import static io.alignloss.synth.Population.LANGUAGE_SHARES;
@@ -30,10 +29,7 @@ final class PreferenceSamples {
 
     static List<Row> preferences(int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        List<Row> rows = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            int language = pick(random, LANGUAGE_SHARES);
-            int domain = pick(random, DOMAIN_SHARES);
+        return perPrompt(random, count, LANGUAGE_SHARES, (i, language, domain, rows) -> {
             double separation = DOMAIN_SEPARATION[domain] * LANGUAGE_SEPARATION[language];
             double rejectedScore = gaussian(random);
             double chosenScore = rejectedScore + separation + 1.3 * gaussian(random);
@@ -45,8 +41,7 @@ final class PreferenceSamples {
             rows.add(RowFactory.create(format("p%06d", i), prompt(random, "User:", language, 5, 30), text(random, "Assistant:", 10, 60),
                     text(random, "Assistant:", 8, 50), round(chosenScore), round(rejectedScore), round(label), weight,
                     round(helpfulness), round(harmfulness), LANGUAGES[language], DOMAINS[domain]));
-        }
-        return rows;
+        });
     }
 
     static List<Row> embeddedPreferences(int count, long seed) {
@@ -55,12 +50,9 @@ final class PreferenceSamples {
         for (int j = 0; j < truth.length; j++) {
             truth[j] = 1.5 * gaussian(random) / Math.sqrt(EMBEDDING_DIMENSION) * 2;
         }
-        List<Row> rows = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            int language = pick(random, LANGUAGE_SHARES);
-            int domain = pick(random, DOMAIN_SHARES);
-            float[] first = embedding(random, language);
-            float[] second = embedding(random, language);
+        return perPrompt(random, count, LANGUAGE_SHARES, (i, language, domain, rows) -> {
+            float[] first = embedding(random, EMBEDDING_DIMENSION, language);
+            float[] second = embedding(random, EMBEDDING_DIMENSION, language);
             double margin = 0;
             for (int j = 0; j < truth.length; j++) {
                 // languages other than English weigh the last dimensions differently (what a narrow dataset misses)
@@ -73,15 +65,7 @@ final class PreferenceSamples {
             double weight = random.nextDouble() < 0.9 ? 1.0 : 2.0;
             rows.add(RowFactory.create(format("e%06d", i), prompt(random, "User:", language, 5, 30), text(random, "Assistant:", 10, 60),
                     text(random, "Assistant:", 8, 50), boxed(chosen), boxed(rejected), weight, LANGUAGES[language], DOMAINS[domain]));
-        }
-        return rows;
+        });
     }
 
-    private static float[] embedding(SplittableRandom random, int language) {
-        float[] values = new float[EMBEDDING_DIMENSION];
-        for (int j = 0; j < values.length; j++) {
-            values[j] = (float) (gaussian(random) + (j == language ? 0.5 : 0));
-        }
-        return values;
-    }
 }

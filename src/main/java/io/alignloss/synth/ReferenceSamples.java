@@ -3,16 +3,14 @@ package io.alignloss.synth;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import static io.alignloss.synth.Draws.format;
-import static io.alignloss.synth.Draws.pick;
+import static io.alignloss.synth.Draws.perPrompt;
 import static io.alignloss.synth.Draws.prompt;
 import static io.alignloss.synth.Draws.text;
 import static io.alignloss.synth.Population.DOMAINS;
-import static io.alignloss.synth.Population.DOMAIN_SHARES;
 import static io.alignloss.synth.Population.LANGUAGES;
 import static io.alignloss.synth.Population.POPULATION_LANGUAGE_SHARES;
 
@@ -23,13 +21,8 @@ final class ReferenceSamples {
 
     static List<Row> reference(int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        List<Row> rows = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            int language = pick(random, POPULATION_LANGUAGE_SHARES);
-            int domain = pick(random, DOMAIN_SHARES);
-            rows.add(RowFactory.create(format("r%06d", i), prompt(random, "User:", language, 5, 30),
-                    text(random, "Assistant:", 8, 80), LANGUAGES[language], DOMAINS[domain]));
-        }
-        return rows;
+        return perPrompt(random, count, POPULATION_LANGUAGE_SHARES, (i, language, domain, rows) -> rows.add(RowFactory.create(
+                format("r%06d", i), prompt(random, "User:", language, 5, 30), text(random, "Assistant:", 8, 80), LANGUAGES[language],
+                DOMAINS[domain])));
     }
 }

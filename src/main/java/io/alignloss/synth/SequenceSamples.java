@@ -12,12 +12,11 @@ import static io.alignloss.synth.Draws.clamp;
 import static io.alignloss.synth.Draws.format;
 import static io.alignloss.synth.Draws.gaussian;
 import static io.alignloss.synth.Draws.logprobs;
-import static io.alignloss.synth.Draws.pick;
+import static io.alignloss.synth.Draws.perPrompt;
 import static io.alignloss.synth.Draws.prompt;
 import static io.alignloss.synth.Draws.round;
 import static io.alignloss.synth.Draws.text;
 import static io.alignloss.synth.Population.DOMAINS;
-import static io.alignloss.synth.Population.DOMAIN_SHARES;
 import static io.alignloss.synth.Population.LANGUAGES;
 import static io.alignloss.synth.Population.LANGUAGE_SHARES;
 
@@ -28,10 +27,7 @@ final class SequenceSamples {
 
     static List<Row> sequences(int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        List<Row> rows = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            int language = pick(random, LANGUAGE_SHARES);
-            int domain = pick(random, DOMAIN_SHARES);
+        return perPrompt(random, count, LANGUAGE_SHARES, (i, language, domain, rows) -> {
             String prompt = prompt(random, "User:", language, 5, 30);
             String response = text(random, "Assistant:", 8, 80);
             double promptLevel = 2.6 + 0.5 * language;
@@ -45,8 +41,7 @@ final class SequenceSamples {
             rows.add(RowFactory.create(format("s%06d", i), prompt, response, Arrays.asList(promptLogprobs),
                     Arrays.asList(responseLogprobs), weight, round(helpfulness), round(harmfulness),
                     LANGUAGES[language], DOMAINS[domain]));
-        }
-        return rows;
+        });
     }
 
     static List<Row> selfTargets(int count, long seed) {

@@ -44,8 +44,6 @@ import static org.apache.spark.sql.functions.not;
 public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTrainer.Sequences> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.LOGGER);
 
-    private final ObjectiveConfig objective;
-    private final InputConfig inputConfig;
 
     /** What the sequences gave: the fitting, the model's structure, the NLL's mode, the loss (for its token count), the rows. */
     record Sequences(Fitting fitting, LanguageModel structure, String mode, LmLoss loss, long acceptedRows)
@@ -53,8 +51,7 @@ public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTr
     }
 
     public LanguageModelTrainer(ObjectiveConfig objective, InputConfig inputConfig) {
-        this.objective = objective;
-        this.inputConfig = inputConfig;
+        super(objective, inputConfig);
     }
 
     @Override
@@ -124,13 +121,7 @@ public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTr
         block.put("training_tokens", sequences.loss().totalTokens());
         fit.putOutcome(block);
         block.put("tokens_per_second", Json.number(tokensSeen / fit.seconds()));
-        block.put("train", fit.train());
-        if (sequences.fitting().validation().isPresent()) {
-            block.put("validation", fit.validation());
-        }
-        block.put("validation_fraction", train.validation().fraction());
-        block.put("history", fit.history());
-        run.putLocations(block);
+        putFigures(block, run, sequences.fitting(), fit);
 
         LanguageModel trained = structure.withWeights(fit.state().x());
         Map<String, Object> metadata = new LinkedHashMap<>();

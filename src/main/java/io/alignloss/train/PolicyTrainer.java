@@ -53,9 +53,7 @@ import static org.apache.spark.sql.functions.size;
 public final class PolicyTrainer extends SingleFitTrainer<PolicyTrainer.CandidateSets> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.LOGGER);
 
-    private final ObjectiveConfig objective;
     private final FeatureSpec spec;
-    private final InputConfig inputConfig;
 
     /** What the candidate sets gave: the fitting, the objective's utility and entropy bonus, the dimension, the rows, θ = 0's figures. */
     record CandidateSets(Fitting fitting, ExpectedUtilityObjective utility, double entropy, int dimension, long acceptedRows,
@@ -63,9 +61,8 @@ public final class PolicyTrainer extends SingleFitTrainer<PolicyTrainer.Candidat
     }
 
     public PolicyTrainer(ObjectiveConfig objective, FeatureSpec spec, InputConfig inputConfig) {
-        this.objective = objective;
+        super(objective, inputConfig);
         this.spec = spec;
-        this.inputConfig = inputConfig;
     }
 
     @Override

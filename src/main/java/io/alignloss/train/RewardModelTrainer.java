@@ -46,18 +46,15 @@ import static org.apache.spark.sql.functions.size;
 public final class RewardModelTrainer extends SingleFitTrainer<RewardModelTrainer.Pairs> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.LOGGER);
 
-    private final ObjectiveConfig objective;
     private final FeatureSpec spec;
-    private final InputConfig inputConfig;
 
     /** What the pairs gave: the fitting, the feature dimension, the accepted rows and the training pairs. */
     record Pairs(Fitting fitting, int dimension, long acceptedRows, long trainPairs) implements SingleFitTrainer.Prepared {
     }
 
     public RewardModelTrainer(ObjectiveConfig objective, FeatureSpec spec, InputConfig inputConfig) {
-        this.objective = objective;
+        super(objective, inputConfig);
         this.spec = spec;
-        this.inputConfig = inputConfig;
     }
 
     @Override
@@ -115,13 +112,7 @@ public final class RewardModelTrainer extends SingleFitTrainer<RewardModelTraine
         block.put("center_rewards", train.regularization().centerRewards());
         train.margin().ifPresent(margin -> block.put("margin_column", margin));
         fit.putOutcome(block);
-        block.put("train", fit.train());
-        if (pairs.fitting().validation().isPresent()) {
-            block.put("validation", fit.validation());
-        }
-        block.put("validation_fraction", train.validation().fraction());
-        block.put("history", fit.history());
-        run.putLocations(block);
+        putFigures(block, run, pairs.fitting(), fit);
 
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("objective", Map.of("name", objective.name(), "type", objective.type().configName(), "l2", train.regularization().l2(),

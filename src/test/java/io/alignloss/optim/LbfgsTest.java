@@ -32,6 +32,20 @@ class LbfgsTest {
     }
 
     @Test
+    void minimiseRunsToTheClosedFormMinimumAndCountsEveryPass() {
+        QuadraticLoss loss = QuadraticLoss.random(12, 7);
+        Lbfgs.Minimum minimum = new Lbfgs(10, 200, 1e-12).minimise(new double[12], loss);
+        assertThat(minimum.state().converged()).isTrue();
+        double[] expected = loss.solution();
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(minimum.state().x()[i]).isCloseTo(expected[i], within(1e-6));
+        }
+        // the loss counts its own evaluations: the start's and every line-search trial's
+        assertThat(minimum.evaluations()).isEqualTo(loss.evaluations);
+        assertThat((long) minimum.evaluations()).isGreaterThan(minimum.state().iteration());
+    }
+
+    @Test
     void minimisesRosenbrock() {
         // f = (1 − x)² + 100(y − x²)², minimum 0 at (1, 1)
         TrainingLoss rosenbrock = new TrainingLoss() {

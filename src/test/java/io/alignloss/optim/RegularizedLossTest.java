@@ -2,6 +2,7 @@ package io.alignloss.optim;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static io.alignloss.optim.SquaredErrorSums.row;
@@ -44,6 +45,24 @@ class RegularizedLossTest {
         // J = 4.1875 / 3.5 + 0.125
         assertThat(evaluation.value()).isCloseTo(4.1875 / 3.5 + 0.125, within(1e-14));
         assertThat(evaluation.gradient()).containsExactly(new double[] {-0.5 + 0.1, -3 / 3.5 - 0.2}, within(1e-14));
+    }
+
+    @Test
+    void meanL2IsPassWeightWithThePenaltyOnTheMeanLoss() {
+        Evaluation evaluation = at(RegularizedLoss.meanL2(0.2), THETA, 1);
+        // the hand case again: J = 4.1875 / 3.5 + 0.1·(0.25 + 1)
+        assertThat(evaluation.value()).isCloseTo(4.1875 / 3.5 + 0.125, within(1e-14));
+        assertThat(evaluation.gradient()).containsExactly(new double[] {-0.5 + 0.1, -3 / 3.5 - 0.2}, within(1e-14));
+    }
+
+    @Test
+    void addAllAddsTheBlocksInOrder() {
+        // the three rows as three blocks: the same hand-computed sums as one block of three
+        SquaredErrorSums sums = new SquaredErrorSums(THETA, true, null)
+                .addAll(List.of(new double[][] {ROWS[0]}, new double[][] {ROWS[1]}, new double[][] {ROWS[2]}));
+        assertThat(sums.lossSum()).isCloseTo(4.1875, within(1e-15));
+        assertThat(sums.weightSum()).isEqualTo(3.5);
+        assertThat(sums.gradientSum()).containsExactly(new double[] {-1.75, -3}, within(1e-15));
     }
 
     @Test

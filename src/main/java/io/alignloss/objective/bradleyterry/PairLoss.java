@@ -1,15 +1,11 @@
 package io.alignloss.objective.bradleyterry;
 
 import io.alignloss.model.PairBlock;
-import io.alignloss.optim.Evaluation;
-import io.alignloss.optim.L2Regularizer;
 import io.alignloss.optim.LossAggregator;
 import io.alignloss.optim.MiniBatch;
-import io.alignloss.optim.Normalisation;
 import io.alignloss.optim.RegularizedLoss;
-import io.alignloss.optim.Regularizer;
-import io.alignloss.optim.TrainingLoss;
 import io.alignloss.optim.spark.DistributedLoss;
+import io.alignloss.optim.spark.DistributedTrainingLoss;
 import org.apache.spark.api.java.JavaRDD;
 
 import java.util.LinkedHashMap;
@@ -26,34 +22,16 @@ import java.util.function.Function;
  * Mini-batches (Adam) keep each pair with probability {@code batchFraction} by {@link MiniBatch}: the loss is the
  * batch's weighted mean.
  */
-public final class PairLoss implements TrainingLoss {
-    private final DistributedLoss<PairBlock, double[], Sums> loss;
-
+public final class PairLoss extends DistributedTrainingLoss<PairBlock, double[], PairLoss.Sums> {
     public PairLoss(JavaRDD<PairBlock> blocks, int dimension, double l2, double center, int depth, double batchFraction, long seed) {
-        RegularizedLoss objective = new RegularizedLoss(Normalisation.passWeight(), new L2Regularizer(l2, Regularizer.Scale.MEAN));
-        this.loss = new DistributedLoss<>(blocks, dimension, Function.identity(),
-                (weights, withGradient, batch) -> new Sums(dimension, center, weights, withGradient, batch), objective, PairLoss::figures, depth,
-                batchFraction, seed);
-    }
-
-    @Override
-    public int dimension() {
-        return loss.dimension();
-    }
-
-    @Override
-    public Evaluation evaluate(double[] x) {
-        return loss.evaluate(x);
-    }
-
-    @Override
-    public Evaluation evaluateBatch(double[] x, long iteration) {
-        return loss.evaluateBatch(x, iteration);
+        super(new DistributedLoss<>(blocks, dimension, Function.identity(),
+                (weights, withGradient, batch) -> new Sums(dimension, center, weights, withGradient, batch), RegularizedLoss.meanL2(l2),
+                PairLoss::figures, depth, batchFraction, seed));
     }
 
     /** The data loss and accuracy at x, without gradient (for validation data). */
     public PairLossAggregate measure(double[] x) {
-        return loss.measure(x).sums;
+        return sums(x).sums;
     }
 
     private static Map<String, Double> figures(Sums sums) {

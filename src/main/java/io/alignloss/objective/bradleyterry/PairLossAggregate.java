@@ -3,6 +3,7 @@ package io.alignloss.objective.bradleyterry;
 import io.alignloss.model.PairBlock;
 import io.alignloss.objective.bradleyterry.BradleyTerry;
 import io.alignloss.optim.MiniBatch;
+import io.alignloss.optim.Vectors;
 
 import java.io.Serializable;
 
@@ -67,16 +68,7 @@ public final class PairLossAggregate implements Serializable {
     }
 
     public PairLossAggregate merge(PairLossAggregate other) {
-        if (other.gradient != null) {
-            if (gradient == null) {
-                gradient = other.gradient.clone();
-            }
-            else {
-                for (int j = 0; j < dimension; j++) {
-                    gradient[j] += other.gradient[j];
-                }
-            }
-        }
+        gradient = Vectors.addInto(gradient, other.gradient);
         lossSum += other.lossSum;
         weightSum += other.weightSum;
         correctWeight += other.correctWeight;

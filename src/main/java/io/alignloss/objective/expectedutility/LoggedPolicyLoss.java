@@ -2,14 +2,12 @@ package io.alignloss.objective.expectedutility;
 
 import io.alignloss.model.PolicyBlock;
 import io.alignloss.optim.Evaluation;
-import io.alignloss.optim.L2Regularizer;
 import io.alignloss.optim.LossAggregator;
 import io.alignloss.optim.MiniBatch;
-import io.alignloss.optim.Normalisation;
 import io.alignloss.optim.RegularizedLoss;
-import io.alignloss.optim.Regularizer;
-import io.alignloss.optim.TrainingLoss;
+import io.alignloss.optim.Vectors;
 import io.alignloss.optim.spark.DistributedLoss;
+import io.alignloss.optim.spark.DistributedTrainingLoss;
 import io.alignloss.stats.EffectiveSampleSize;
 import io.alignloss.summary.Json;
 import org.apache.spark.api.java.JavaRDD;
@@ -34,49 +32,26 @@ import java.util.function.Function;
  * {@link DistributedLoss} with λ = l2 on the mean loss ({@code L2Regularizer(λ, MEAN)}), the estimate's
  * denominator (n or D) as the aggregator's weight.
  */
-public final class LoggedPolicyLoss implements TrainingLoss {
-    private final DistributedLoss<PolicyBlock, double[], Sums> loss;
+public final class LoggedPolicyLoss extends DistributedTrainingLoss<PolicyBlock, double[], LoggedPolicyLoss.Sums> {
     private final boolean selfNormalised;
 
     public LoggedPolicyLoss(JavaRDD<PolicyBlock> blocks, int dimension, double l2, boolean selfNormalised, int depth, double batchFraction,
             long seed) {
+        super(new DistributedLoss<>(blocks, dimension, Function.identity(),
+                (theta, withGradient, batch) -> new Sums(dimension, selfNormalised, theta, withGradient, batch), RegularizedLoss.meanL2(l2),
+                LoggedPolicyLoss::figures, depth, batchFraction, seed));
         this.selfNormalised = selfNormalised;
-        this.loss = new DistributedLoss<>(blocks, dimension, Function.identity(),
-                (theta, withGradient, batch) -> new Sums(dimension, selfNormalised, theta, withGradient, batch), objective(l2),
-                LoggedPolicyLoss::figures, depth, batchFraction, seed);
-    }
-
-    @Override
-    public int dimension() {
-        return loss.dimension();
-    }
-
-    @Override
-    public Evaluation evaluate(double[] x) {
-        return loss.evaluate(x);
-    }
-
-    @Override
-    public Evaluation evaluateBatch(double[] x, long iteration) {
-        return loss.evaluateBatch(x, iteration);
     }
 
     /** The estimates at x without gradient, for reporting. */
     public Map<String, Object> measure(double[] x) {
-        return loss.measure(x).figures(selfNormalised);
+        return sums(x).figures(selfNormalised);
     }
 
     /** The same objective on blocks held on the driver (tests). */
     public static Evaluation local(List<PolicyBlock> blocks, double[] x, double l2, boolean selfNormalised) {
-        Sums sums = new Sums(x.length, selfNormalised, x, true, null);
-        for (PolicyBlock block : blocks) {
-            sums.add(block);
-        }
-        return objective(l2).evaluate(x, sums, 1.0, figures(sums));
-    }
-
-    private static RegularizedLoss objective(double l2) {
-        return new RegularizedLoss(Normalisation.passWeight(), new L2Regularizer(l2, Regularizer.Scale.MEAN));
+        Sums sums = new Sums(x.length, selfNormalised, x, true, null).addAll(blocks);
+        return RegularizedLoss.meanL2(l2).evaluate(x, sums, 1.0, figures(sums));
     }
 
     private static Map<String, Double> figures(Sums sums) {
@@ -95,12 +70,8 @@ public final class LoggedPolicyLoss implements TrainingLoss {
      * G_U = Σ ω·w·U·(f_a − f̄), G_1 = Σ ω·w·(f_a − f̄). As a {@link LossAggregator} its weight is the estimate's
      * denominator (n for IPS, D for SNIPS) and its loss sum −N, so {@code loss() = −N / n} or {@code −N / D}.
      */
-    static final class Sums implements LossAggregator<PolicyBlock, Sums> {
-        private final int dimension;
+    static final class Sums extends CandidateSetSums<Sums> {
         private final boolean selfNormalised;
-        private final transient double[] theta;
-        private final transient boolean withGradient;
-        private final transient MiniBatch batch;
         private double[] gradientU;
         private double[] gradientOne;
         private double promptWeight;
@@ -117,95 +88,72 @@ public final class LoggedPolicyLoss implements TrainingLoss {
 
         /** Sums of an IPS or SNIPS loss at θ, to which {@link #add(PolicyBlock)} adds the sets {@code batch} keeps. */
         Sums(int dimension, boolean selfNormalised, double[] theta, boolean withGradient, MiniBatch batch) {
-            this.dimension = dimension;
+            super(dimension, theta, withGradient, batch);
             this.selfNormalised = selfNormalised;
-            this.theta = theta;
-            this.withGradient = withGradient;
-            this.batch = batch;
         }
 
         @Override
-        public Sums add(PolicyBlock block) {
-            if (theta == null) {
-                throw new IllegalStateException("Cannot add a block: the logged-policy sums were not created at a θ");
-            }
-            return add(block, theta, withGradient, batch);
+        String kind() {
+            return "logged-policy";
         }
 
-        /** Adds the sets of a block whose hash {@code batch} keeps (all when it is null). */
-        Sums add(PolicyBlock block, double[] theta, boolean withGradient, MiniBatch batch) {
-            if (withGradient && gradientU == null) {
+        @Override
+        void startGradient() {
+            if (gradientU == null) {
                 gradientU = new double[dimension];
                 gradientOne = new double[dimension];
             }
-            double[] logP = new double[0];
+        }
+
+        /** Only sets with a logged candidate (a behaviour probability) enter the estimate. */
+        @Override
+        boolean counts(PolicyBlock block, int start, int m) {
+            boolean any = false;
+            for (int j = 0; j < m; j++) {
+                any |= !Double.isNaN(block.behavior(start + j));
+            }
+            return any;
+        }
+
+        @Override
+        void addSet(PolicyBlock block, int start, int m, double omega, double[] logP, boolean withGradient) {
             double[] utility = block.utilities();
-            for (int s = 0; s < block.size(); s++) {
-                double omega = block.weight(s);
-                if (omega == 0 || (batch != null && !batch.keep(block.hash(s)))) {
+            prompts++;
+            double alphaU = 0;
+            double alphaOne = 0;
+            for (int a = 0; a < m; a++) {
+                double b = block.behavior(start + a);
+                if (Double.isNaN(b)) {
                     continue;
                 }
-                int start = block.start(s);
-                int m = block.candidates(s);
-                boolean any = false;
-                for (int j = 0; j < m; j++) {
-                    any |= !Double.isNaN(block.behavior(start + j));
-                }
-                if (!any) {
-                    continue;
-                }
-                if (logP.length < m) {
-                    logP = new double[Math.max(m, 2 * logP.length)];
-                }
-                CandidateExpectation.logProbabilities(logP, block.scores(s, theta, logP), m);
-                prompts++;
-                double alphaU = 0;
-                double alphaOne = 0;
-                for (int a = 0; a < m; a++) {
-                    double b = block.behavior(start + a);
-                    if (Double.isNaN(b)) {
-                        continue;
-                    }
-                    double w = OffPolicyEstimators.importanceWeightFromLog(logP[a], b);
-                    double u = utility[start + a];
-                    promptWeight += omega;
-                    weighted += omega * w;
-                    squares += EffectiveSampleSize.square(w, omega);
-                    numerator += omega * w * u;
-                    logged++;
-                    if (withGradient) {
-                        // + c·f_a now, − c·f̄ below (summed over the set's logged candidates)
-                        block.features().addTo(start + a, omega * w * u, gradientU);
-                        block.features().addTo(start + a, omega * w, gradientOne);
-                        alphaU += omega * w * u;
-                        alphaOne += omega * w;
-                    }
-                }
-                if (withGradient && (alphaU != 0 || alphaOne != 0)) {
-                    for (int j = 0; j < m; j++) {
-                        double p = Math.exp(logP[j]);
-                        block.features().addTo(start + j, -alphaU * p, gradientU);
-                        block.features().addTo(start + j, -alphaOne * p, gradientOne);
-                    }
+                double w = OffPolicyEstimators.importanceWeightFromLog(logP[a], b);
+                double u = utility[start + a];
+                promptWeight += omega;
+                weighted += omega * w;
+                squares += EffectiveSampleSize.square(w, omega);
+                numerator += omega * w * u;
+                logged++;
+                if (withGradient) {
+                    // + c·f_a now, − c·f̄ below (summed over the set's logged candidates)
+                    block.features().addTo(start + a, omega * w * u, gradientU);
+                    block.features().addTo(start + a, omega * w, gradientOne);
+                    alphaU += omega * w * u;
+                    alphaOne += omega * w;
                 }
             }
-            return this;
+            if (withGradient && (alphaU != 0 || alphaOne != 0)) {
+                for (int j = 0; j < m; j++) {
+                    double p = Math.exp(logP[j]);
+                    block.features().addTo(start + j, -alphaU * p, gradientU);
+                    block.features().addTo(start + j, -alphaOne * p, gradientOne);
+                }
+            }
         }
 
         @Override
         public Sums merge(Sums other) {
-            if (other.gradientU != null) {
-                if (gradientU == null) {
-                    gradientU = other.gradientU.clone();
-                    gradientOne = other.gradientOne.clone();
-                }
-                else {
-                    for (int j = 0; j < dimension; j++) {
-                        gradientU[j] += other.gradientU[j];
-                        gradientOne[j] += other.gradientOne[j];
-                    }
-                }
-            }
+            gradientU = Vectors.addInto(gradientU, other.gradientU);
+            gradientOne = Vectors.addInto(gradientOne, other.gradientOne);
             promptWeight += other.promptWeight;
             weighted += other.weighted;
             squares += other.squares;

@@ -2,13 +2,10 @@ package io.alignloss.objective.expectedutility;
 
 import io.alignloss.model.PolicyBlock;
 import io.alignloss.optim.Evaluation;
-import io.alignloss.optim.L2Regularizer;
 import io.alignloss.optim.MiniBatch;
-import io.alignloss.optim.Normalisation;
 import io.alignloss.optim.RegularizedLoss;
-import io.alignloss.optim.Regularizer;
-import io.alignloss.optim.TrainingLoss;
 import io.alignloss.optim.spark.DistributedLoss;
+import io.alignloss.optim.spark.DistributedTrainingLoss;
 import org.apache.spark.api.java.JavaRDD;
 
 import java.util.LinkedHashMap;
@@ -27,46 +24,22 @@ import java.util.function.Function;
  * entropy coefficient β ≥ 0 is a bonus on entropy. Mini-batches (Adam) keep each prompt with probability
  * {@code batchFraction} by {@link MiniBatch}.
  */
-public final class PolicyLoss implements TrainingLoss {
-    private final DistributedLoss<PolicyBlock, double[], PolicyLossAggregate> loss;
-
+public final class PolicyLoss extends DistributedTrainingLoss<PolicyBlock, double[], PolicyLossAggregate> {
     public PolicyLoss(JavaRDD<PolicyBlock> blocks, int dimension, double l2, double entropy, int depth, double batchFraction, long seed) {
-        this.loss = new DistributedLoss<>(blocks, dimension, Function.identity(),
-                (theta, withGradient, batch) -> new PolicyLossAggregate(dimension, entropy, theta, withGradient, batch), objective(l2),
-                PolicyLoss::figures, depth, batchFraction, seed);
-    }
-
-    @Override
-    public int dimension() {
-        return loss.dimension();
-    }
-
-    @Override
-    public Evaluation evaluate(double[] x) {
-        return loss.evaluate(x);
-    }
-
-    @Override
-    public Evaluation evaluateBatch(double[] x, long iteration) {
-        return loss.evaluateBatch(x, iteration);
+        super(new DistributedLoss<>(blocks, dimension, Function.identity(),
+                (theta, withGradient, batch) -> new PolicyLossAggregate(dimension, entropy, theta, withGradient, batch),
+                RegularizedLoss.meanL2(l2), PolicyLoss::figures, depth, batchFraction, seed));
     }
 
     /** The policy's sums at x without gradient (mean utility and entropy, for reporting). */
     public PolicyLossAggregate measure(double[] x) {
-        return loss.measure(x);
+        return sums(x);
     }
 
     /** The same objective on blocks held on the driver (tests, small data). */
     public static Evaluation local(List<PolicyBlock> blocks, double[] x, double l2, double entropy) {
-        PolicyLossAggregate sums = new PolicyLossAggregate(x.length, entropy, x, true, null);
-        for (PolicyBlock block : blocks) {
-            sums.add(block);
-        }
-        return objective(l2).evaluate(x, sums, 1.0, figures(sums));
-    }
-
-    private static RegularizedLoss objective(double l2) {
-        return new RegularizedLoss(Normalisation.passWeight(), new L2Regularizer(l2, Regularizer.Scale.MEAN));
+        PolicyLossAggregate sums = new PolicyLossAggregate(x.length, entropy, x, true, null).addAll(blocks);
+        return RegularizedLoss.meanL2(l2).evaluate(x, sums, 1.0, figures(sums));
     }
 
     private static Map<String, Double> figures(PolicyLossAggregate sums) {

@@ -3,6 +3,7 @@ package io.alignloss.objective.expectedutility;
 import io.alignloss.model.PolicyBlock;
 import io.alignloss.optim.LossAggregator;
 import io.alignloss.optim.MiniBatch;
+import io.alignloss.optim.Vectors;
 
 /**
  * Running sums of the negative expected utility of a linear softmax policy over candidate sets, and of its
@@ -14,14 +15,11 @@ import io.alignloss.optim.MiniBatch;
  *   ∇ℓ_x = Σ_j π_j·[−(U_j − E_π[U]) + β·(log π_j + H)]·f_j
  * </pre>
  * since {@code ∂E_π[U]/∂s_j = π_j(U_j − E_π[U])} and {@code ∂H/∂s_j = −π_j(log π_j + H)}. As a
- * {@link LossAggregator} it is bound to θ, the pass kind and the mini-batch at creation (none travels with the sums).
+ * {@link LossAggregator} it is bound to θ, the pass kind and the mini-batch at creation (none travels with the sums);
+ * {@link CandidateSetSums} walks the sets.
  */
-public final class PolicyLossAggregate implements LossAggregator<PolicyBlock, PolicyLossAggregate> {
-    private final int dimension;
+public final class PolicyLossAggregate extends CandidateSetSums<PolicyLossAggregate> {
     private final double entropy;
-    private final transient double[] theta;
-    private final transient boolean withGradient;
-    private final transient MiniBatch batch;
     private double[] gradient;
     private double lossSum;
     private double utilitySum;
@@ -36,58 +34,42 @@ public final class PolicyLossAggregate implements LossAggregator<PolicyBlock, Po
 
     /** Sums at θ to which {@link #add(PolicyBlock)} adds the sets {@code batch} keeps (all when it is null). */
     public PolicyLossAggregate(int dimension, double entropy, double[] theta, boolean withGradient, MiniBatch batch) {
-        this.dimension = dimension;
+        super(dimension, theta, withGradient, batch);
         this.entropy = entropy;
-        this.theta = theta;
-        this.withGradient = withGradient;
-        this.batch = batch;
     }
 
     @Override
-    public PolicyLossAggregate add(PolicyBlock block) {
-        if (theta == null) {
-            throw new IllegalStateException("Cannot add a block: the policy sums were not created at a θ");
-        }
-        return add(block, theta, withGradient, batch);
+    String kind() {
+        return "policy";
     }
 
-    /** Adds the sets of a block for which {@code filter} keeps the hash (all when it is null). */
-    public PolicyLossAggregate add(PolicyBlock block, double[] theta, boolean withGradient, MiniBatch filter) {
-        if (withGradient && gradient == null) {
+    @Override
+    void startGradient() {
+        if (gradient == null) {
             gradient = new double[dimension];
         }
-        double[] logP = new double[0];
+    }
+
+    @Override
+    void addSet(PolicyBlock block, int start, int m, double w, double[] logP, boolean withGradient) {
         double[] utility = block.utilities();
-        for (int s = 0; s < block.size(); s++) {
-            double w = block.weight(s);
-            if (w == 0 || (filter != null && !filter.keep(block.hash(s)))) {
-                continue;
-            }
-            int start = block.start(s);
-            int m = block.candidates(s);
-            if (logP.length < m) {
-                logP = new double[Math.max(m, 2 * logP.length)];
-            }
-            CandidateExpectation.logProbabilities(logP, block.scores(s, theta, logP), m);
-            double expected = CandidateExpectation.expectation(logP, utility, start, m);
-            double h = CandidateExpectation.entropy(logP, m);
-            lossSum += w * (-expected - entropy * h);
-            utilitySum += w * expected;
-            entropySum += w * h;
-            weightSum += w;
-            count++;
-            if (withGradient) {
-                for (int j = 0; j < m; j++) {
-                    double p = Math.exp(logP[j]);
-                    // ∂ℓ_x/∂s_j = π_j·[−(U_j − E_π[U]) + β·(log π_j + H)]
-                    double coefficient = p * (-(utility[start + j] - expected) + entropy * (logP[j] + h));
-                    if (coefficient != 0) {
-                        block.features().addTo(start + j, w * coefficient, gradient);
-                    }
+        double expected = CandidateExpectation.expectation(logP, utility, start, m);
+        double h = CandidateExpectation.entropy(logP, m);
+        lossSum += w * (-expected - entropy * h);
+        utilitySum += w * expected;
+        entropySum += w * h;
+        weightSum += w;
+        count++;
+        if (withGradient) {
+            for (int j = 0; j < m; j++) {
+                double p = Math.exp(logP[j]);
+                // ∂ℓ_x/∂s_j = π_j·[−(U_j − E_π[U]) + β·(log π_j + H)]
+                double coefficient = p * (-(utility[start + j] - expected) + entropy * (logP[j] + h));
+                if (coefficient != 0) {
+                    block.features().addTo(start + j, w * coefficient, gradient);
                 }
             }
         }
-        return this;
     }
 
     @Override
@@ -95,16 +77,7 @@ public final class PolicyLossAggregate implements LossAggregator<PolicyBlock, Po
         if (other.dimension != dimension) {
             throw new IllegalArgumentException("Cannot merge policy sums of dimension " + other.dimension + " into " + dimension);
         }
-        if (other.gradient != null) {
-            if (gradient == null) {
-                gradient = other.gradient.clone();
-            }
-            else {
-                for (int j = 0; j < dimension; j++) {
-                    gradient[j] += other.gradient[j];
-                }
-            }
-        }
+        gradient = Vectors.addInto(gradient, other.gradient);
         lossSum += other.lossSum;
         utilitySum += other.utilitySum;
         entropySum += other.entropySum;
