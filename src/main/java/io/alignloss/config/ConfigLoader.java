@@ -187,13 +187,4 @@ public final class ConfigLoader {
         return new JobConfig(inputs, objectives, groups, output.path(), output.perExample(), output.keepFailed(), diagnostics, features,
                 train, source, config, redaction);
     }
-
-    /**
-     * The diagnostics settings with an objective's own {@code bootstrap} and {@code confidence} (validated when the
-     * config was loaded); {@code prefix} and {@code source} are no longer used. Kept for {@code EvaluateJob} until it
-     * calls {@link ObjectiveConfig#diagnostics} itself.
-     */
-    public static DiagnosticsConfig resampling(ObjectiveOptions options, String prefix, DiagnosticsConfig defaults, String source) {
-        return options.resampling().applyTo(defaults);
-    }
 }

@@ -1,6 +1,5 @@
 package io.alignloss.job;
 
-import io.alignloss.config.ConfigLoader;
 import io.alignloss.config.DiagnosticsConfig;
 import io.alignloss.config.JobConfig;
 import io.alignloss.config.ObjectiveConfig;
@@ -290,8 +289,7 @@ public final class EvaluateJob {
 
     /** The diagnostics settings with the objective's own bootstrap and confidence. */
     private DiagnosticsConfig resampling(Objective objective) {
-        return ConfigLoader.resampling(objective.config().options(), objective.config().key(""), settings.config().diagnostics(),
-                settings.config().source());
+        return objective.config().diagnostics(settings.config().diagnostics());
     }
 
     private Map<String, Object> summary(Instant started, Map<String, PreparedInput> inputs, Map<String, InputStats> stats,

@@ -322,8 +322,6 @@ class ConfigLoaderTest {
         assertThat(configured.diagnostics().drift().get().maxLossChange().getAsDouble()).isEqualTo(0.02);
         assertThat(configured.objectives().get(0).diagnostics(configured.diagnostics()).bootstrap()).isEqualTo(50);
         assertThat(configured.objectives().get(0).diagnostics(configured.diagnostics()).confidence()).isEqualTo(0.9);
-        assertThat(ConfigLoader.resampling(configured.objectives().get(0).options(), "objectives.bt.", configured.diagnostics(), "x")
-                .bootstrap()).isEqualTo(50);
 
         File badShares = write(VALID + "target { language { en = 0.5, de = 0.4 } }\n");
         assertThatThrownBy(() -> ConfigLoader.load(badShares, List.of(), Optional.empty()))
