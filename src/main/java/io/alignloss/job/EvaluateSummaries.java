@@ -1,0 +1,201 @@
+package io.alignloss.job;
+
+import io.alignloss.config.DiagnosticsConfig;
+import io.alignloss.config.JobConfig;
+import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.config.ObjectiveType;
+import io.alignloss.data.PreparedInput;
+import io.alignloss.diagnostics.Clustering;
+import io.alignloss.diagnostics.Drift;
+import io.alignloss.diagnostics.DriftThresholds;
+import io.alignloss.diagnostics.LossEstimates;
+import io.alignloss.objective.Objective;
+import io.alignloss.objective.expectedutility.ExpectedUtilityObjective;
+import io.alignloss.output.Version;
+import io.alignloss.stats.LossStats;
+import io.alignloss.summary.Json;
+import io.alignloss.summary.SummaryJson;
+import org.apache.hadoop.conf.Configuration;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import static java.lang.String.format;
+
+/**
+ * summary.json of an evaluate (or validate, or train's closing evaluation) run: the run's settings, each input's
+ * rows and rejects, each objective's figures with its diagnostics, drift against the previous run, and the blocks
+ * a train run adds.
+ */
+final class EvaluateSummaries {
+    private final EvaluateJob.Settings settings;
+    private final EvaluateJob.Extras extras;
+    private final String masterUrl;
+    private final TaskFailures failures;
+    private final List<Objective> objectives;
+    private final Function<Objective, DiagnosticsConfig> resampling;
+    private final Map<String, Map<String, Double>> target;
+    private final String targetSource;
+    private final Map<String, Map<String, Object>> shift;
+    private final Map<String, Map<String, Object>> policies;
+    private final Map<String, Clustering> clustering;
+    private final Map<String, Map<String, Object>> biases;
+    private final Configuration hadoopConf;
+    private final List<String> exceededThresholds;
+
+    /**
+     * @param resampling         the diagnostics settings with an objective's own bootstrap and confidence
+     * @param exceededThresholds receives the drift thresholds the run exceeded
+     */
+    EvaluateSummaries(EvaluateJob.Settings settings, EvaluateJob.Extras extras, String masterUrl, TaskFailures failures,
+            List<Objective> objectives, Function<Objective, DiagnosticsConfig> resampling, Map<String, Map<String, Double>> target,
+            String targetSource, Map<String, Map<String, Object>> shift, Map<String, Map<String, Object>> policies,
+            Map<String, Clustering> clustering, Map<String, Map<String, Object>> biases, Configuration hadoopConf,
+            List<String> exceededThresholds) {
+        this.settings = settings;
+        this.extras = extras;
+        this.masterUrl = masterUrl;
+        this.failures = failures;
+        this.objectives = objectives;
+        this.resampling = resampling;
+        this.target = target;
+        this.targetSource = targetSource;
+        this.shift = shift;
+        this.policies = policies;
+        this.clustering = clustering;
+        this.biases = biases;
+        this.hadoopConf = hadoopConf;
+        this.exceededThresholds = exceededThresholds;
+    }
+
+    Map<String, Object> summary(Instant started, Map<String, PreparedInput> inputs, Map<String, InputStats> stats,
+            Map<String, Map<String, Long>> reasons, List<String> warnings, boolean withObjectives) {
+        JobConfig config = settings.config();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("schema_version", SummaryJson.SCHEMA_VERSION);
+        summary.put("alignloss_version", Version.alignloss());
+        summary.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        summary.put("command", extras.command().isEmpty() ? settings.mode().name().toLowerCase() : extras.command());
+        summary.put("started", started.toString());
+        summary.put("seconds", Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        summary.put("config", SummaryJson.config(config.shownConfig()));
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("config_file", config.source());
+        run.put("out", config.redaction().text(settings.out()));
+        run.put("overwrite", settings.overwrite().allowed());
+        run.put("max_reject_fraction", settings.maxRejectFraction());
+        run.put("seed", settings.seed());
+        run.put("spark_master", masterUrl);
+        if (failures != null) {
+            // tasks Spark had to re-run (e.g. on a lost executor) and executors lost while this evaluation ran
+            run.put("task_failures", failures.failedTasks());
+            run.put("executors_lost", failures.lostExecutors());
+        }
+        summary.put("run", run);
+
+        Map<String, Object> inputFigures = new LinkedHashMap<>();
+        Map<String, Object> byInput = new LinkedHashMap<>();
+        Map<String, Long> byReason = new TreeMap<>();
+        long total = 0;
+        for (PreparedInput input : inputs.values()) {
+            InputStats inputStats = stats.get(input.name());
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("path", config.redaction().text(input.config().path()));
+            figures.put("kind", input.config().kind().configName());
+            figures.put("rows", inputStats.rows());
+            figures.put("rejected", inputStats.rejected());
+            figures.put("reject_fraction", inputStats.rejectFraction());
+            figures.put("group_columns", input.groupColumns());
+            inputFigures.put(input.name(), figures);
+            byInput.put(input.name(), inputStats.rejected());
+            reasons.getOrDefault(input.name(), Map.of()).forEach((reason, count) -> byReason.merge(reason, count, Long::sum));
+            total += inputStats.rejected();
+        }
+        summary.put("inputs", inputFigures);
+        Map<String, Object> rejects = new LinkedHashMap<>();
+        rejects.put("total", total);
+        rejects.put("by_input", byInput);
+        rejects.put("by_reason", byReason);
+        summary.put("rejects", rejects);
+
+        if (withObjectives) {
+            Map<String, Object> objectiveFigures = new LinkedHashMap<>();
+            for (Objective objective : objectives) {
+                InputStats inputStats = stats.get(objective.config().input());
+                objectiveFigures.put(objective.name(), objectiveSummary(objective, inputStats, warnings));
+            }
+            summary.put("objectives", objectiveFigures);
+            if (config.diagnostics().drift().isPresent()) {
+                DiagnosticsConfig.Drift drift = config.diagnostics().drift().get();
+                Map<String, Object> figures = new LinkedHashMap<>(Drift.compare(objectiveFigures,
+                        Drift.readPrevious(drift.previous(), hadoopConf), new DriftThresholds(drift.maxLossChange(), drift.maxMixChange())));
+                figures.put("previous", config.redaction().text(drift.previous()));
+                summary.put("drift", figures);
+                if (Drift.exceeded(figures)) {
+                    @SuppressWarnings("unchecked")
+                    List<String> exceeded = (List<String>) figures.get("exceeded");
+                    exceededThresholds.addAll(exceeded);
+                }
+            }
+        }
+        summary.putAll(extras.summaryBlocks());
+        summary.put("warnings", List.copyOf(new LinkedHashSet<>(warnings)));
+        return summary;
+    }
+
+    private Map<String, Object> objectiveSummary(Objective objective, InputStats stats, List<String> warnings) {
+        ObjectiveConfig config = objective.config();
+        LossStats total = stats.total(objective.name());
+        if (total.loss().isEmpty()) {
+            warnings.add(format("objective '%s' has no accepted rows with positive weight on input '%s': its loss is null",
+                    objective.name(), config.input()));
+        }
+        DiagnosticsConfig diagnostics = resampling.apply(objective);
+        LossEstimates.Settings estimateSettings = new LossEstimates.Settings(diagnostics.bootstrap(), diagnostics.confidence(),
+                settings.seed(), diagnostics.minGroupCount(), target, diagnostics.lossBound(),
+                Optional.ofNullable(clustering.get(config.input())));
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("type", config.type().configName());
+        figures.put("input", config.input());
+        figures.put("description", objective.describe());
+        figures.putAll(LossEstimates.estimate(stats.groupColumns(), stats.cells().get(objective.name()), estimateSettings,
+                slice -> figures(objective, slice), objective::resampledFigures, warnings));
+        if (figures.get("target") instanceof Map<?, ?> targetFigures) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> block = (Map<String, Object>) targetFigures;
+            block.put("source", targetSource);
+        }
+        if (shift.containsKey(objective.name())) {
+            figures.put("shift", shift.get(objective.name()));
+        }
+        if (policies.containsKey(objective.name())) {
+            // the trained policy on the input's candidate sets: E_x E_π[U], the uniform policy's, their paired gain
+            Map<String, Object> policy = new LinkedHashMap<>();
+            ((ExpectedUtilityObjective) objective).modelPath().ifPresent(path -> policy.put("model", path));
+            policy.putAll(policies.get(objective.name()));
+            figures.put("policy_mean_utility", policy.get("mean_utility"));
+            figures.put("policy", policy);
+        }
+        if (config.type() == ObjectiveType.BRADLEY_TERRY && biases.containsKey(config.input())) {
+            figures.put("biases", biases.get(config.input()));
+        }
+        return figures;
+    }
+
+    private static Map<String, Object> figures(Objective objective, LossStats stats) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("loss", Json.number(stats.loss()));
+        figures.put("count", stats.count());
+        figures.put("weight_sum", stats.weightSum());
+        figures.put("stderr", Json.number(stats.stderr()));
+        figures.putAll(objective.figures(stats));
+        return figures;
+    }
+}
