@@ -32,6 +32,7 @@ import io.alignloss.output.Overwrite;
 import io.alignloss.output.Version;
 import io.alignloss.report.HtmlReport;
 import io.alignloss.stats.LossStats;
+import io.alignloss.summary.RunSummary;
 import io.alignloss.summary.SummaryJson;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -100,7 +101,7 @@ public final class EvaluateJob {
      * A finished run: where it published, what it wrote to summary.json, and the configured thresholds it
      * exceeded (the output is published; the command exits 4).
      */
-    public record Result(Path output, Map<String, Object> summary, List<String> exceededThresholds) {
+    public record Result(Path output, RunSummary summary, List<String> exceededThresholds) {
     }
 
     /**
@@ -291,7 +292,7 @@ public final class EvaluateJob {
                 }
             });
             if (!exceeded.isEmpty()) {
-                Map<String, Object> summary = summaries().summary(started, inputs, stats, reasons, warnings, false);
+                RunSummary summary = summaries().summary(started, inputs, stats, reasons, warnings, false);
                 committer.writeText("summary.json", SummaryJson.render(summary));
                 Path kept = committer.keepFailed(config.keepFailed());
                 throw new AlignLossException(ErrorCode.REJECT_FRACTION_EXCEEDED, format(
@@ -313,7 +314,7 @@ public final class EvaluateJob {
                 }
             });
             if (!empty.isEmpty()) {
-                Map<String, Object> summary = summaries().summary(started, inputs, stats, reasons, warnings, settings.mode() == Mode.EVALUATE);
+                RunSummary summary = summaries().summary(started, inputs, stats, reasons, warnings, settings.mode() == Mode.EVALUATE);
                 committer.writeText("summary.json", SummaryJson.render(summary));
                 Path kept = committer.keepFailed(config.keepFailed());
                 throw new AlignLossException(ErrorCode.NOTHING_TO_EVALUATE, format(
@@ -383,10 +384,10 @@ public final class EvaluateJob {
                 }
             }
 
-            Map<String, Object> summary = summaries().summary(started, inputs, stats, reasons, warnings, settings.mode() == Mode.EVALUATE);
+            RunSummary summary = summaries().summary(started, inputs, stats, reasons, warnings, settings.mode() == Mode.EVALUATE);
             timed("publish " + committer.target(), () -> {
                 committer.writeText("summary.json", SummaryJson.render(summary));
-                committer.writeText("report.html", HtmlReport.render(SummaryJson.mapper().valueToTree(summary)));
+                committer.writeText("report.html", HtmlReport.render(summary));
                 committer.commit();
                 return null;
             });

@@ -1,5 +1,7 @@
 package io.alignloss.job;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.config.DiagnosticsConfig;
 import io.alignloss.config.JobConfig;
 import io.alignloss.config.ObjectiveConfig;
@@ -14,7 +16,14 @@ import io.alignloss.objective.expectedutility.ExpectedUtilityObjective;
 import io.alignloss.output.Version;
 import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
+import io.alignloss.summary.DriftSummary;
+import io.alignloss.summary.InputSummary;
+import io.alignloss.summary.ObjectiveSummary;
+import io.alignloss.summary.RejectsSummary;
+import io.alignloss.summary.RunInfo;
+import io.alignloss.summary.RunSummary;
 import io.alignloss.summary.SummaryJson;
+import io.alignloss.summary.TrainSummary;
 import org.apache.hadoop.conf.Configuration;
 
 import java.time.Duration;
@@ -35,6 +44,10 @@ import static java.lang.String.format;
  * a train run adds.
  */
 final class EvaluateSummaries {
+    /** The block a train run adds ({@link EvaluateJob.Extras#summaryBlocks}), typed as {@link TrainSummary}. */
+    private static final String TRAIN = "train";
+    private static final TypeReference<Map<String, JsonNode>> BLOCKS = new TypeReference<>() { };
+
     private final EvaluateJob.Settings settings;
     private final EvaluateJob.Extras extras;
     private final String masterUrl;
@@ -75,82 +88,66 @@ final class EvaluateSummaries {
         this.exceededThresholds = exceededThresholds;
     }
 
-    Map<String, Object> summary(Instant started, Map<String, PreparedInput> inputs, Map<String, InputStats> stats,
+    /**
+     * The run's summary.
+     *
+     * @param withObjectives false when the run stops before computing the objectives (too many rejects) or only
+     *                       validates: the summary then has no {@code objectives} and no {@code drift}
+     */
+    RunSummary summary(Instant started, Map<String, PreparedInput> inputs, Map<String, InputStats> stats,
             Map<String, Map<String, Long>> reasons, List<String> warnings, boolean withObjectives) {
         JobConfig config = settings.config();
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("schema_version", SummaryJson.SCHEMA_VERSION);
-        summary.put("alignloss_version", Version.alignloss());
-        summary.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
-        summary.put("command", extras.command().isEmpty() ? settings.mode().name().toLowerCase() : extras.command());
-        summary.put("started", started.toString());
-        summary.put("seconds", Duration.between(started, Instant.now()).toMillis() / 1000.0);
-        summary.put("config", SummaryJson.config(config.shownConfig()));
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("config_file", config.source());
-        run.put("out", config.redaction().text(settings.out()));
-        run.put("overwrite", settings.overwrite().allowed());
-        run.put("max_reject_fraction", settings.maxRejectFraction());
-        run.put("seed", settings.seed());
-        run.put("spark_master", masterUrl);
-        if (failures != null) {
-            // tasks Spark had to re-run (e.g. on a lost executor) and executors lost while this evaluation ran
-            run.put("task_failures", failures.failedTasks());
-            run.put("executors_lost", failures.lostExecutors());
-        }
-        summary.put("run", run);
+        RunInfo run = new RunInfo(config.source(), config.redaction().text(settings.out()), settings.overwrite().allowed(),
+                settings.maxRejectFraction(), settings.seed(), masterUrl,
+                // tasks Spark had to re-run (e.g. on a lost executor) and executors lost while this evaluation ran
+                failures == null ? null : failures.failedTasks(), failures == null ? null : failures.lostExecutors());
 
-        Map<String, Object> inputFigures = new LinkedHashMap<>();
-        Map<String, Object> byInput = new LinkedHashMap<>();
+        Map<String, InputSummary> inputFigures = new LinkedHashMap<>();
+        Map<String, Long> byInput = new LinkedHashMap<>();
         Map<String, Long> byReason = new TreeMap<>();
         long total = 0;
         for (PreparedInput input : inputs.values()) {
             InputStats inputStats = stats.get(input.name());
-            Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("path", config.redaction().text(input.config().path()));
-            figures.put("kind", input.config().kind().configName());
-            figures.put("rows", inputStats.rows());
-            figures.put("rejected", inputStats.rejected());
-            figures.put("reject_fraction", inputStats.rejectFraction());
-            figures.put("group_columns", input.groupColumns());
-            inputFigures.put(input.name(), figures);
+            inputFigures.put(input.name(), new InputSummary(config.redaction().text(input.config().path()),
+                    input.config().kind().configName(), inputStats.rows(), inputStats.rejected(), inputStats.rejectFraction(),
+                    List.copyOf(input.groupColumns())));
             byInput.put(input.name(), inputStats.rejected());
             reasons.getOrDefault(input.name(), Map.of()).forEach((reason, count) -> byReason.merge(reason, count, Long::sum));
             total += inputStats.rejected();
         }
-        summary.put("inputs", inputFigures);
-        Map<String, Object> rejects = new LinkedHashMap<>();
-        rejects.put("total", total);
-        rejects.put("by_input", byInput);
-        rejects.put("by_reason", byReason);
-        summary.put("rejects", rejects);
+        RejectsSummary rejects = new RejectsSummary(total, byInput, byReason);
 
+        Map<String, ObjectiveSummary> objectiveFigures = null;
+        DriftSummary drift = null;
         if (withObjectives) {
-            Map<String, Object> objectiveFigures = new LinkedHashMap<>();
+            objectiveFigures = new LinkedHashMap<>();
             for (Objective objective : objectives) {
                 InputStats inputStats = stats.get(objective.config().input());
                 objectiveFigures.put(objective.name(), objectiveSummary(objective, inputStats, warnings));
             }
-            summary.put("objectives", objectiveFigures);
             if (config.diagnostics().drift().isPresent()) {
-                DiagnosticsConfig.Drift drift = config.diagnostics().drift().get();
-                Map<String, Object> figures = new LinkedHashMap<>(Drift.compare(objectiveFigures,
-                        Drift.readPrevious(drift.previous(), hadoopConf), new DriftThresholds(drift.maxLossChange(), drift.maxMixChange())));
-                figures.put("previous", config.redaction().text(drift.previous()));
-                summary.put("drift", figures);
-                if (Drift.exceeded(figures)) {
-                    @SuppressWarnings("unchecked")
-                    List<String> exceeded = (List<String>) figures.get("exceeded");
-                    exceededThresholds.addAll(exceeded);
-                }
+                DiagnosticsConfig.Drift previous = config.diagnostics().drift().get();
+                drift = Drift.compare(objectiveFigures, Drift.readPrevious(previous.previous(), hadoopConf),
+                        new DriftThresholds(previous.maxLossChange(), previous.maxMixChange()))
+                        .withPrevious(config.redaction().text(previous.previous()));
+                exceededThresholds.addAll(drift.exceededOrEmpty());
             }
         }
-        summary.putAll(extras.summaryBlocks());
-        summary.put("warnings", List.copyOf(new LinkedHashSet<>(warnings)));
-        return summary;
+        Map<String, Object> blocks = new LinkedHashMap<>(extras.summaryBlocks());
+        TrainSummary train = blocks.containsKey(TRAIN) ? SummaryJson.convert(blocks.remove(TRAIN), TrainSummary.class) : null;
+        return new RunSummary(SummaryJson.SCHEMA_VERSION, Version.alignloss(), org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+                extras.command().isEmpty() ? settings.mode().name().toLowerCase() : extras.command(), started.toString(),
+                Duration.between(started, Instant.now()).toMillis() / 1000.0, SummaryJson.config(config.shownConfig()), run,
+                inputFigures, rejects, objectiveFigures, drift, train, List.copyOf(new LinkedHashSet<>(warnings)),
+                SummaryJson.convert(blocks, BLOCKS));
     }
 
-    private Map<String, Object> objectiveSummary(Objective objective, InputStats stats, List<String> warnings) {
+    /**
+     * One objective's figures: the diagnostics' estimate (loss, stderr, interval, groups, curve, target) with the
+     * objective's own figures, then the covariate shift, the trained policy's figures and the preference biases this
+     * run computed for it.
+     */
+    private ObjectiveSummary objectiveSummary(Objective objective, InputStats stats, List<String> warnings) {
         ObjectiveConfig config = objective.config();
         LossStats total = stats.total(objective.name());
         if (total.loss().isEmpty()) {
@@ -186,7 +183,7 @@ final class EvaluateSummaries {
         if (config.type() == ObjectiveType.BRADLEY_TERRY && biases.containsKey(config.input())) {
             figures.put("biases", biases.get(config.input()));
         }
-        return figures;
+        return SummaryJson.convert(figures, ObjectiveSummary.class);
     }
 
     private static Map<String, Object> figures(Objective objective, LossStats stats) {

@@ -1,6 +1,7 @@
 package io.alignloss.summary;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,6 +80,18 @@ public final class SummaryJson {
             throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot read the summary %s: %s", source,
                     e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()), e);
         }
+    }
+
+    /**
+     * Figures built as maps (by the diagnostics, the objectives, the trainers) as the record that types them: the one
+     * place where the job's maps become summary records.
+     */
+    public static <T> T convert(Object figures, Class<T> type) {
+        return MAPPER.convertValue(figures, type);
+    }
+
+    public static <T> T convert(Object figures, TypeReference<T> type) {
+        return MAPPER.convertValue(figures, type);
     }
 
     /** The summary as a JSON tree (what {@link #render} writes). */
