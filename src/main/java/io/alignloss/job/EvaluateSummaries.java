@@ -126,10 +126,10 @@ final class EvaluateSummaries {
                 objectiveFigures.put(objective.name(), objectiveSummary(objective, inputStats, warnings));
             }
             if (config.diagnostics().drift().isPresent()) {
-                DiagnosticsConfig.Drift previous = config.diagnostics().drift().get();
-                drift = Drift.compare(objectiveFigures, Drift.readPrevious(previous.previous(), hadoopConf),
-                        new DriftThresholds(previous.maxLossChange(), previous.maxMixChange()))
-                        .withPrevious(config.redaction().text(previous.previous()));
+                DiagnosticsConfig.Drift driftConfig = config.diagnostics().drift().get();
+                drift = Drift.compare(objectiveFigures, Drift.readPrevious(driftConfig.previous(), hadoopConf),
+                        new DriftThresholds(driftConfig.maxLossChange(), driftConfig.maxMixChange()))
+                        .withPrevious(config.redaction().text(driftConfig.previous()));
                 exceededThresholds.addAll(drift.exceededOrEmpty());
             }
         }

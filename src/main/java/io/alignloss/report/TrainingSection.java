@@ -34,7 +34,7 @@ final class TrainingSection {
         }
         JsonNode history = train.figure("history");
         html.append("<h2>Training</h2>\n<p>objective ").append(escape(text(train.objective()))).append(" (")
-                .append(escape(text(train.optimizer()))).append(", ").append(escape(train.figure("features").path("type").asText()))
+                .append(escape(train.figure("optimizer").asText())).append(", ").append(escape(train.figure("features").path("type").asText()))
                 .append(" features, dimension ").append(train.figure("dimension").asText()).append("), ")
                 .append(train.figure("iterations").asText()).append(" iterations, converged: ")
                 .append(train.figure("converged").asText()).append(" (").append(escape(train.figure("stop_reason").asText()))

@@ -1,7 +1,7 @@
 package io.alignloss.summary;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -22,9 +22,16 @@ public record CurvePoint(
         @JsonProperty("n") Long n,
         @JsonProperty("loss") Double loss,
         @JsonProperty("ci") List<Double> ci,
-        @JsonAnySetter Map<String, JsonNode> figures) {
+        Map<String, JsonNode> figures) {
     public CurvePoint {
         figures = Figures.copy(figures);
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static CurvePoint read(Map<String, JsonNode> json) {
+        Figures f = new Figures(json);
+        return new CurvePoint(f.take("fraction", Double.class), f.take("n", Long.class), f.take("loss", Double.class),
+                f.take("ci", Figures.NUMBERS), f.rest());
     }
 
     @JsonAnyGetter

@@ -1,10 +1,11 @@
 package io.alignloss.summary;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -24,7 +25,9 @@ import java.util.Map;
  * is made and read in one place (diagnostics, report), and their inner keys vary with the settings.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"type", "input", "description", "loss", "count", "weight_sum", "stderr"})
+@JsonPropertyOrder({"type", "input", "description", "loss", "count", "weight_sum", "stderr", "figures", "ci", "confidence",
+        "bootstrap", "ci_cluster", "clusters", "groups", "group_gaps", "target", "curve", "shift", "policy_mean_utility", "policy",
+        "biases"})
 public record ObjectiveSummary(
         @JsonProperty("type") @JsonInclude(JsonInclude.Include.ALWAYS) String type,
         @JsonProperty("input") @JsonInclude(JsonInclude.Include.ALWAYS) String input,
@@ -46,12 +49,28 @@ public record ObjectiveSummary(
         @JsonProperty("policy_mean_utility") Double policyMeanUtility,
         @JsonProperty("policy") JsonNode policy,
         @JsonProperty("biases") JsonNode biases,
-        @JsonAnySetter Map<String, JsonNode> figures) {
+        Map<String, JsonNode> figures) {
     public ObjectiveSummary {
         figures = Figures.copy(figures);
     }
 
-    /** The objective-specific figures, by their summary.json names (written after the common ones). */
+    private static final TypeReference<Map<String, Map<String, GroupSummary>>> GROUPS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, GroupGap>> GAPS = new TypeReference<>() { };
+    private static final TypeReference<List<CurvePoint>> CURVE = new TypeReference<>() { };
+
+    /** Reads the object in order: the typed figures, then the objective's own (and unknown keys) in the file's order. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static ObjectiveSummary read(Map<String, JsonNode> json) {
+        Figures f = new Figures(json);
+        return new ObjectiveSummary(f.take("type", String.class), f.take("input", String.class), f.take("description", String.class),
+                f.take("loss", Double.class), f.take("count", Long.class), f.take("weight_sum", Double.class),
+                f.take("stderr", Double.class), f.take("ci", Figures.NUMBERS), f.take("confidence", Double.class),
+                f.take("bootstrap", Integer.class), f.take("ci_cluster", String.class), f.take("clusters", Long.class),
+                f.take("groups", GROUPS), f.take("group_gaps", GAPS), f.tree("target"), f.take("curve", CURVE), f.tree("shift"),
+                f.take("policy_mean_utility", Double.class), f.tree("policy"), f.tree("biases"), f.rest());
+    }
+
+    /** The objective-specific figures, by their summary.json names (written after {@code stderr}, as they always were). */
     @JsonAnyGetter
     @Override
     public Map<String, JsonNode> figures() {

@@ -1,10 +1,11 @@
 package io.alignloss.summary;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"schema_version", "alignloss_version", "spark_version", "command", "started", "seconds", "config", "run",
-        "inputs", "rejects", "objectives", "drift", "train", "warnings"})
+        "inputs", "rejects", "objectives", "drift", "train", "blocks", "warnings"})
 public record RunSummary(
         @JsonProperty("schema_version") Integer schemaVersion,
         @JsonProperty("alignloss_version") String alignlossVersion,
@@ -36,9 +37,24 @@ public record RunSummary(
         @JsonProperty("drift") DriftSummary drift,
         @JsonProperty("train") TrainSummary train,
         @JsonProperty("warnings") List<String> warnings,
-        @JsonAnySetter Map<String, JsonNode> blocks) {
+        Map<String, JsonNode> blocks) {
     public RunSummary {
         blocks = Figures.copy(blocks);
+    }
+
+    private static final TypeReference<Map<String, InputSummary>> INPUTS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, ObjectiveSummary>> OBJECTIVES = new TypeReference<>() { };
+    private static final TypeReference<List<String>> TEXTS = new TypeReference<>() { };
+
+    /** Reads the object in order: the typed blocks, then the blocks this version does not type. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static RunSummary read(Map<String, JsonNode> json) {
+        Figures f = new Figures(json);
+        return new RunSummary(f.take("schema_version", Integer.class), f.take("alignloss_version", String.class),
+                f.take("spark_version", String.class), f.take("command", String.class), f.take("started", String.class),
+                f.take("seconds", Double.class), f.tree("config"), f.take("run", RunInfo.class), f.take("inputs", INPUTS),
+                f.take("rejects", RejectsSummary.class), f.take("objectives", OBJECTIVES), f.take("drift", DriftSummary.class),
+                f.take("train", TrainSummary.class), f.take("warnings", TEXTS), f.rest());
     }
 
     /** Top-level blocks this version does not type (from a newer or older alignloss), by name. */

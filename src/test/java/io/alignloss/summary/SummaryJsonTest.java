@@ -72,7 +72,36 @@ class SummaryJsonTest {
             JsonNode written = SummaryJson.mapper().readTree(SummaryJson.render(summary));
             assertThat(difference("", original, written)).as("%s written back", file).isEmpty();
             assertThat(written.equals(NUMBERS_BY_VALUE, original)).isTrue();
+            assertThat(orderDifference("", original, written)).as("%s key order", file).isEmpty();
         }
+    }
+
+    /** The first object whose keys come in another order (today's order is kept, though no reader depends on it). */
+    static String orderDifference(String path, JsonNode expected, JsonNode actual) {
+        if (expected.isObject()) {
+            List<String> names = new java.util.ArrayList<>();
+            expected.fieldNames().forEachRemaining(names::add);
+            List<String> actualNames = new java.util.ArrayList<>();
+            actual.fieldNames().forEachRemaining(actualNames::add);
+            if (!names.equals(actualNames)) {
+                return path + ": " + names + " became " + actualNames;
+            }
+            for (String name : names) {
+                String inner = orderDifference(path + "/" + name, expected.get(name), actual.get(name));
+                if (!inner.isEmpty()) {
+                    return inner;
+                }
+            }
+        }
+        if (expected.isArray()) {
+            for (int i = 0; i < expected.size(); i++) {
+                String inner = orderDifference(path + "/" + i, expected.get(i), actual.get(i));
+                if (!inner.isEmpty()) {
+                    return inner;
+                }
+            }
+        }
+        return "";
     }
 
     @Test
