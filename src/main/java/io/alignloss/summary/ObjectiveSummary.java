@@ -50,13 +50,13 @@ public record ObjectiveSummary(
         @JsonProperty("policy") JsonNode policy,
         @JsonProperty("biases") JsonNode biases,
         Map<String, JsonNode> figures) {
-    public ObjectiveSummary {
-        figures = Figures.copy(figures);
-    }
-
     private static final TypeReference<Map<String, Map<String, GroupSummary>>> GROUPS = new TypeReference<>() { };
     private static final TypeReference<Map<String, GroupGap>> GAPS = new TypeReference<>() { };
     private static final TypeReference<List<CurvePoint>> CURVE = new TypeReference<>() { };
+
+    public ObjectiveSummary {
+        figures = Figures.copy(figures);
+    }
 
     /** Reads the object in order: the typed figures, then the objective's own (and unknown keys) in the file's order. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

@@ -38,13 +38,13 @@ public record RunSummary(
         @JsonProperty("train") TrainSummary train,
         @JsonProperty("warnings") List<String> warnings,
         Map<String, JsonNode> blocks) {
-    public RunSummary {
-        blocks = Figures.copy(blocks);
-    }
-
     private static final TypeReference<Map<String, InputSummary>> INPUTS = new TypeReference<>() { };
     private static final TypeReference<Map<String, ObjectiveSummary>> OBJECTIVES = new TypeReference<>() { };
     private static final TypeReference<List<String>> TEXTS = new TypeReference<>() { };
+
+    public RunSummary {
+        blocks = Figures.copy(blocks);
+    }
 
     /** Reads the object in order: the typed blocks, then the blocks this version does not type. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
