@@ -1,9 +1,11 @@
 package io.alignloss.bench;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.typesafe.config.ConfigFactory;
 import io.alignloss.config.ConfigLoader;
 import io.alignloss.config.JobConfig;
 import io.alignloss.job.EvaluateJob;
+import io.alignloss.summary.SummaryJson;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
@@ -79,12 +81,12 @@ final class Replicates {
      * @param objectives objective entries with {@code %1$s} for the input name, e.g.
      *                   {@code { name = bt_%1$s, type = bradley-terry, input = %1$s }}
      * @param extra      further config (groups, target, reference, drift, …)
-     * @return the run's summary.json content
+     * @return the run's summary.json content as nested maps (the coverage studies read figures by path)
      */
     static Map<String, Object> evaluate(SparkSession spark, String folder, List<Integer> replicates, String kind,
             List<String> objectives, String extra, String out, long seed) {
-        return new EvaluateJob(new EvaluateJob.Settings(config(folder, replicates, kind, objectives, extra), out, false, 0.0, seed,
-                EvaluateJob.Mode.EVALUATE)).run(spark).summary();
+        return SummaryJson.convert(new EvaluateJob(new EvaluateJob.Settings(config(folder, replicates, kind, objectives, extra), out,
+                false, 0.0, seed, EvaluateJob.Mode.EVALUATE)).run(spark).summary(), new TypeReference<Map<String, Object>>() { });
     }
 
     static JobConfig config(String folder, List<Integer> replicates, String kind, List<String> objectives, String extra) {

@@ -1,13 +1,13 @@
 package io.alignloss.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.alignloss.summary.SummaryJson;
+import io.alignloss.summary.InputSummary;
+import io.alignloss.summary.ObjectiveSummary;
+import io.alignloss.summary.RunSummary;
 import org.apache.hadoop.fs.Path;
 
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,28 +23,26 @@ final class Headline {
     private Headline() {
     }
 
-    static void print(PrintWriter out, String command, Path output, Map<String, Object> summary) {
-        lines(command, output, SummaryJson.mapper().valueToTree(summary)).forEach(out::println);
+    static void print(PrintWriter out, String command, Path output, RunSummary summary) {
+        lines(command, output, summary).forEach(out::println);
         out.flush();
     }
 
-    static List<String> lines(String command, Path output, JsonNode summary) {
+    static List<String> lines(String command, Path output, RunSummary summary) {
         List<String> lines = new ArrayList<>();
         lines.add(format("alignloss: %s published %s", command, output));
-        for (Iterator<Map.Entry<String, JsonNode>> it = summary.path("objectives").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            JsonNode objective = entry.getValue();
-            lines.add(format("  objective %s (%s on %s): loss %s%s", entry.getKey(), objective.path("type").asText(),
-                    objective.path("input").asText(), number(objective.path("loss")), interval(objective)));
+        for (Map.Entry<String, ObjectiveSummary> entry : summary.objectivesOrEmpty().entrySet()) {
+            ObjectiveSummary objective = entry.getValue();
+            lines.add(format("  objective %s (%s on %s): loss %s%s", entry.getKey(), objective.type(), objective.input(),
+                    number(objective.loss()), interval(objective)));
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = summary.path("inputs").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            JsonNode input = entry.getValue();
-            lines.add(format(Locale.ROOT, "  input %s: %d rows, %d rejected (%.2f%%)", entry.getKey(), input.path("rows").asLong(),
-                    input.path("rejected").asLong(), 100 * input.path("reject_fraction").asDouble()));
+        for (Map.Entry<String, InputSummary> entry : summary.inputsOrEmpty().entrySet()) {
+            InputSummary input = entry.getValue();
+            lines.add(format(Locale.ROOT, "  input %s: %d rows, %d rejected (%.2f%%)", entry.getKey(), orZero(input.rows()),
+                    orZero(input.rejected()), 100 * (input.rejectFraction() == null ? 0.0 : input.rejectFraction())));
         }
-        for (JsonNode warning : summary.path("warnings")) {
-            lines.add("  warning: " + warning.asText());
+        for (String warning : summary.warningsOrEmpty()) {
+            lines.add("  warning: " + warning);
         }
         lines.add("  summary: " + new Path(output, "summary.json"));
         lines.add("  report: " + new Path(output, "report.html"));
@@ -52,17 +50,21 @@ final class Headline {
     }
 
     // " (95% CI 0.4944 to 0.5309, 3000 rows)"; no interval without bootstrap
-    private static String interval(JsonNode objective) {
-        JsonNode ci = objective.path("ci");
-        String rows = objective.has("count") ? objective.path("count").asLong() + " rows" : "";
-        if (!ci.isArray() || ci.size() != 2) {
+    private static String interval(ObjectiveSummary objective) {
+        List<Double> ci = objective.ci();
+        String rows = objective.count() != null ? objective.count() + " rows" : "";
+        if (ci == null || ci.size() != 2) {
             return rows.isEmpty() ? "" : " (" + rows + ")";
         }
-        return format(Locale.ROOT, " (%s%% CI %s to %s%s)", new BigDecimal(Double.toString(objective.path("confidence").asDouble(0.95)))
+        return format(Locale.ROOT, " (%s%% CI %s to %s%s)", new BigDecimal(Double.toString(objective.confidenceOrDefault()))
                 .movePointRight(2).stripTrailingZeros().toPlainString(), number(ci.get(0)), number(ci.get(1)), rows.isEmpty() ? "" : ", " + rows);
     }
 
-    private static String number(JsonNode value) {
-        return value.isNumber() ? format(Locale.ROOT, "%.4g", value.asDouble()) : "null";
+    private static String number(Double value) {
+        return value != null ? format(Locale.ROOT, "%.4g", value) : "null";
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
     }
 }

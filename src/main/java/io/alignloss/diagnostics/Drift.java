@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.summary.DriftSummary;
+import io.alignloss.summary.GroupSummary;
 import io.alignloss.summary.Json;
+import io.alignloss.summary.ObjectiveDrift;
+import io.alignloss.summary.ObjectiveSummary;
+import io.alignloss.summary.RunSummary;
 import io.alignloss.summary.SummaryJson;
 import org.apache.commons.math3.special.Erf;
 import org.apache.hadoop.conf.Configuration;
@@ -16,7 +21,6 @@ import org.apache.hadoop.fs.Path;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,52 +48,35 @@ public final class Drift {
     }
 
     /**
-     * @param currentObjectives the {@code "objectives"} map of the current run, as the evaluate job builds it
-     * @param previousSummary   the previous run's whole summary.json ({@link #readPrevious}), empty on a first run
-     * @return {@code status} = {@code no_previous} (with {@code message}) or {@code compared} (with
-     *         {@code previous_started}, {@code objectives}, {@code missing}, {@code exceeded})
+     * @param currentObjectives the objectives of the current run, as the evaluate job builds them
+     * @param previousSummary   the previous run's summary.json ({@link #readPrevious}), empty on a first run
+     * @return {@code no_previous} (with a message) or {@code compared}: each current objective against the previous
+     *         run's, the objectives only the previous run had, and the thresholds exceeded
      */
-    public static Map<String, Object> compare(Map<String, Object> currentObjectives, Optional<JsonNode> previousSummary,
+    public static DriftSummary compare(Map<String, ObjectiveSummary> currentObjectives, Optional<RunSummary> previousSummary,
             DriftThresholds thresholds) {
         requireNonNull(currentObjectives, "currentObjectives is null");
         requireNonNull(previousSummary, "previousSummary is null");
         requireNonNull(thresholds, "thresholds is null");
-        Map<String, Object> drift = new LinkedHashMap<>();
         if (previousSummary.isEmpty()) {
-            drift.put("status", "no_previous");
-            drift.put("message", "first run: nothing to compare with");
-            return drift;
+            return new DriftSummary.NoPrevious("first run: nothing to compare with", null);
         }
-        JsonNode previous = previousSummary.get();
-        JsonNode current = SummaryJson.mapper().valueToTree(currentObjectives);
-        JsonNode previousObjectives = previous.path("objectives");
+        RunSummary previous = previousSummary.get();
+        Map<String, ObjectiveSummary> previousObjectives = previous.objectivesOrEmpty();
 
-        Map<String, Object> objectives = new LinkedHashMap<>();
+        Map<String, ObjectiveDrift> objectives = new LinkedHashMap<>();
         List<String> exceeded = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> entry : current.properties()) {
-            JsonNode before = previousObjectives.path(entry.getKey());
-            objectives.put(entry.getKey(), before.isObject()
-                    ? objective(entry.getKey(), entry.getValue(), before, thresholds, exceeded)
-                    : Map.of("status", "new"));
-        }
+        currentObjectives.forEach((name, current) -> {
+            ObjectiveSummary before = previousObjectives.get(name);
+            objectives.put(name, before != null ? objective(name, current, before, thresholds, exceeded) : new ObjectiveDrift.New());
+        });
         List<String> missing = new ArrayList<>();
-        previousObjectives.fieldNames().forEachRemaining(name -> {
-            if (!current.has(name)) {
+        for (String name : previousObjectives.keySet()) {
+            if (!currentObjectives.containsKey(name)) {
                 missing.add(name);
             }
-        });
-
-        drift.put("status", "compared");
-        drift.put("previous_started", text(previous.get("started")));
-        drift.put("objectives", objectives);
-        drift.put("missing", missing);
-        drift.put("exceeded", exceeded);
-        return drift;
-    }
-
-    /** True when a {@link #compare} result lists exceeded thresholds. */
-    public static boolean exceeded(Map<String, Object> drift) {
-        return drift.get("exceeded") instanceof Collection<?> entries && !entries.isEmpty();
+        }
+        return new DriftSummary.Compared(previous.started(), objectives, missing, exceeded, null);
     }
 
     /**
@@ -99,7 +86,7 @@ public final class Drift {
      * @throws AlignLossException (INPUT_SCHEMA) naming the path when it exists but cannot be read, is not a JSON
      *                            object, or is a folder without summary.json
      */
-    public static Optional<JsonNode> readPrevious(String path, Configuration conf) {
+    public static Optional<RunSummary> readPrevious(String path, Configuration conf) {
         requireNonNull(path, "path is null");
         requireNonNull(conf, "conf is null");
         Path given = new Path(path);
@@ -135,7 +122,7 @@ public final class Drift {
                 throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format(
                         "Cannot read the previous summary %s: \"objectives\" is not a JSON object", file));
             }
-            return Optional.of(summary);
+            return Optional.of(SummaryJson.fromTree(summary, file.toString()));
         }
         catch (JsonProcessingException e) {
             throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot read the previous summary %s: invalid JSON (%s at line %d, column %d)",
@@ -147,44 +134,32 @@ public final class Drift {
         }
     }
 
-    private static Map<String, Object> objective(String name, JsonNode current, JsonNode previous, DriftThresholds thresholds,
+    private static ObjectiveDrift objective(String name, ObjectiveSummary current, ObjectiveSummary previous, DriftThresholds thresholds,
             List<String> exceeded) {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        String description = text(current.get("description"));
-        String previousDescription = text(previous.get("description"));
-        if (differ(text(current.get("type")), text(previous.get("type"))) || differ(description, previousDescription)) {
+        if (differ(current.type(), previous.type()) || differ(current.description(), previous.description())) {
             // a different type, mode or utility: the losses measure different things
-            figures.put("status", "redefined");
-            figures.put("description", description);
-            figures.put("previous_description", previousDescription);
-            return figures;
+            return new ObjectiveDrift.Redefined(current.description(), previous.description());
         }
 
-        OptionalDouble loss = number(current, "loss");
-        OptionalDouble previousLoss = number(previous, "loss");
+        OptionalDouble loss = number(current.loss());
+        OptionalDouble previousLoss = number(previous.loss());
         OptionalDouble change = loss.isPresent() && previousLoss.isPresent()
                 ? OptionalDouble.of(loss.getAsDouble() - previousLoss.getAsDouble())
                 : OptionalDouble.empty();
-        OptionalDouble z = zScore(change, number(current, "stderr"), number(previous, "stderr"));
-        figures.put("status", "compared");
-        figures.put("loss", Json.number(loss));
-        figures.put("previous_loss", Json.number(previousLoss));
-        figures.put("loss_change", Json.number(change));
-        figures.put("z", Json.number(z));
-        figures.put("p_value", z.isPresent() ? Json.number(twoSidedPValue(z.getAsDouble())) : null);
+        OptionalDouble z = zScore(change, number(current.stderr()), number(previous.stderr()));
         if (change.isPresent() && thresholds.maxLossChange().isPresent()
                 && Math.abs(change.getAsDouble()) > thresholds.maxLossChange().getAsDouble()) {
             exceeded.add(format("objective '%s': loss changed by %+.6g (%.6g -> %.6g), more than the max loss change %s",
                     name, change.getAsDouble(), previousLoss.getAsDouble(), loss.getAsDouble(), thresholds.maxLossChange().getAsDouble()));
         }
 
-        JsonNode groups = current.path("groups");
-        JsonNode previousGroups = previous.path("groups");
-        Map<String, Object> mix = new LinkedHashMap<>();
+        Map<String, Map<String, GroupSummary>> groups = current.groupsOrEmpty();
+        Map<String, Map<String, GroupSummary>> previousGroups = previous.groupsOrEmpty();
+        Map<String, Double> mix = new LinkedHashMap<>();
         List<String> newColumns = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> column : groups.properties()) {
-            JsonNode before = previousGroups.path(column.getKey());
-            if (!before.isObject()) {
+        for (Map.Entry<String, Map<String, GroupSummary>> column : groups.entrySet()) {
+            Map<String, GroupSummary> before = previousGroups.get(column.getKey());
+            if (before == null) {
                 newColumns.add(column.getKey());
                 continue;
             }
@@ -197,15 +172,13 @@ public final class Drift {
             }
         }
         List<String> missingColumns = new ArrayList<>();
-        previousGroups.fieldNames().forEachRemaining(column -> {
-            if (!groups.has(column)) {
+        for (String column : previousGroups.keySet()) {
+            if (!groups.containsKey(column)) {
                 missingColumns.add(column);
             }
-        });
-        figures.put("mix_tvd", mix);
-        figures.put("new_group_columns", newColumns);
-        figures.put("missing_group_columns", missingColumns);
-        return figures;
+        }
+        return new ObjectiveDrift.Compared(Json.number(loss), Json.number(previousLoss), Json.number(change), Json.number(z),
+                z.isPresent() ? Json.number(twoSidedPValue(z.getAsDouble())) : null, mix, newColumns, missingColumns);
     }
 
     // z = (L_cur − L_prev) / sqrt(se_cur² + se_prev²)  (two independent estimates)
@@ -226,7 +199,7 @@ public final class Drift {
     }
 
     // TVD = ½·Σ_v |share_cur(v) − share_prev(v)| over the union of values, share(v) = weight_sum(v) / Σ weight_sum
-    static OptionalDouble totalVariationDistance(JsonNode current, JsonNode previous) {
+    static OptionalDouble totalVariationDistance(Map<String, GroupSummary> current, Map<String, GroupSummary> previous) {
         Optional<Map<String, Double>> shares = shares(current);
         Optional<Map<String, Double>> previousShares = shares(previous);
         if (shares.isEmpty() || previousShares.isEmpty()) {
@@ -242,11 +215,11 @@ public final class Drift {
     }
 
     /** weight_sum shares of one group column's values; empty when a weight_sum is missing or the total is not positive. */
-    private static Optional<Map<String, Double>> shares(JsonNode values) {
+    private static Optional<Map<String, Double>> shares(Map<String, GroupSummary> values) {
         Map<String, Double> weights = new LinkedHashMap<>();
         double total = 0;
-        for (Map.Entry<String, JsonNode> value : values.properties()) {
-            OptionalDouble weight = number(value.getValue(), "weight_sum");
+        for (Map.Entry<String, GroupSummary> value : values.entrySet()) {
+            OptionalDouble weight = number(value.getValue().weightSum());
             if (weight.isEmpty() || weight.getAsDouble() < 0) {
                 return Optional.empty();
             }
@@ -262,19 +235,13 @@ public final class Drift {
         return Optional.of(weights);
     }
 
-    private static OptionalDouble number(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isNumber() && Double.isFinite(value.asDouble())
-                ? OptionalDouble.of(value.asDouble())
-                : OptionalDouble.empty();
+    /** A figure read from a summary: present when a finite number. */
+    private static OptionalDouble number(Double value) {
+        return value != null && Double.isFinite(value) ? OptionalDouble.of(value) : OptionalDouble.empty();
     }
 
     /** Both known and different (a figure missing on one side cannot tell). */
     private static boolean differ(String current, String previous) {
         return current != null && previous != null && !current.equals(previous);
-    }
-
-    private static String text(JsonNode node) {
-        return node == null || node.isNull() ? null : node.asText();
     }
 }

@@ -2,41 +2,30 @@ package io.alignloss.job;
 
 import io.alignloss.config.DiagnosticsConfig;
 import io.alignloss.config.JobConfig;
-import io.alignloss.config.ObjectiveConfig;
-import io.alignloss.config.ObjectiveType;
 import io.alignloss.data.PreparedInput;
-import io.alignloss.diagnostics.Clustering;
 import io.alignloss.diagnostics.Drift;
-import io.alignloss.diagnostics.DriftThresholds;
-import io.alignloss.diagnostics.LossEstimates;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import io.alignloss.lm.LanguageModel;
 import io.alignloss.model.RewardModel;
 import io.alignloss.objective.Objective;
 import io.alignloss.objective.Objectives;
-import io.alignloss.objective.expectedutility.ExpectedUtilityObjective;
 import io.alignloss.output.OutputCommitter;
 import io.alignloss.output.Overwrite;
 import io.alignloss.output.Version;
 import io.alignloss.report.HtmlReport;
-import io.alignloss.stats.LossStats;
-import io.alignloss.summary.Json;
+import io.alignloss.summary.RunSummary;
 import io.alignloss.summary.SummaryJson;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 import static java.lang.String.format;
@@ -86,7 +75,7 @@ public final class EvaluateJob {
      * A finished run: where it published, what it wrote to summary.json, and the configured thresholds it
      * exceeded (the output is published; the command exits 4).
      */
-    public record Result(Path output, Map<String, Object> summary, List<String> exceededThresholds) {
+    public record Result(Path output, RunSummary summary, List<String> exceededThresholds) {
     }
 
     /**
@@ -115,19 +104,6 @@ public final class EvaluateJob {
     /** The objectives as configured; each run binds their models and inputs. */
     private final List<Objective> configured;
 
-    // The run's context and figures that summary(..) and objectiveSummary(..) below read: set only by summarise(..),
-    // from the run's RunContext, EvaluateInputs and RunDiagnostics.
-    private Extras extras = Extras.none();
-    private TaskFailures failures;
-    private String masterUrl = "";
-    private org.apache.hadoop.conf.Configuration hadoopConf;
-    private List<Objective> objectives = List.of();
-    private Map<String, Map<String, Double>> target = Map.of();
-    private String targetSource = "config";
-    private Map<String, Map<String, Object>> shift = Map.of();
-    private Map<String, Map<String, Object>> policies = Map.of();
-    private Map<String, Clustering> clustering = Map.of();
-    private Map<String, Map<String, Object>> biases = Map.of();
     /** Drift thresholds the run exceeded (exit 4 after publishing). */
     private final List<String> exceededThresholds = new ArrayList<>();
 
@@ -186,7 +162,7 @@ public final class EvaluateJob {
             if (evaluating() && config.perExample()) {
                 RunOutputs.writePerExample(scan.inputs(), committer, stages);
             }
-            Map<String, Object> summary = summarise(run, scan, diagnostics, evaluating());
+            RunSummary summary = summarise(run, scan, diagnostics, evaluating());
             publish(committer, summary);
             run.warnings().forEach(LOG::warn);
             LOG.info("summary: {}", new Path(committer.target(), "summary.json"));
@@ -255,164 +231,27 @@ public final class EvaluateJob {
         }
     }
 
-    private Path keepFailed(OutputCommitter committer, Map<String, Object> summary) {
+    private Path keepFailed(OutputCommitter committer, RunSummary summary) {
         committer.writeText("summary.json", SummaryJson.render(summary));
         return committer.keepFailed(settings.config().keepFailed());
     }
 
-    private void publish(OutputCommitter committer, Map<String, Object> summary) {
+    private void publish(OutputCommitter committer, RunSummary summary) {
         stages.timed("publish " + committer.target(), () -> {
             committer.writeText("summary.json", SummaryJson.render(summary));
-            committer.writeText("report.html", HtmlReport.render(SummaryJson.mapper().valueToTree(summary)));
+            committer.writeText("report.html", HtmlReport.render(summary));
             committer.commit();
         });
     }
 
-    /**
-     * The summary step. {@link #summary} and {@link #objectiveSummary} (moving to EvaluateSummaries) read the run's
-     * context and figures from the fields above; this is the one place that sets them.
-     */
-    private Map<String, Object> summarise(RunContext run, Scan scan, RunDiagnostics diagnostics, boolean withObjectives) {
-        extras = run.extras();
-        failures = run.failures();
-        masterUrl = run.masterUrl();
-        hadoopConf = run.hadoop();
-        objectives = scan.inputs().objectives();
-        target = diagnostics.target();
-        targetSource = diagnostics.targetSource();
-        shift = diagnostics.shift();
-        policies = diagnostics.policies();
-        clustering = diagnostics.clustering();
-        biases = diagnostics.biases();
-        return summary(run.started(), scan.inputs().inputs(), scan.stats(), scan.reasons(), run.warnings(), withObjectives);
+    /** The summary step: the run's figures as summary.json's records ({@link EvaluateSummaries}). */
+    private RunSummary summarise(RunContext run, Scan scan, RunDiagnostics diagnostics, boolean withObjectives) {
+        return new EvaluateSummaries(settings, run, scan.inputs().objectives(), this::resampling, diagnostics, exceededThresholds)
+                .summary(scan.inputs().inputs(), scan.stats(), scan.reasons(), withObjectives);
     }
 
     /** The diagnostics settings with the objective's own bootstrap and confidence. */
     private DiagnosticsConfig resampling(Objective objective) {
         return objective.config().diagnostics(settings.config().diagnostics());
-    }
-
-    private Map<String, Object> summary(Instant started, Map<String, PreparedInput> inputs, Map<String, InputStats> stats,
-            Map<String, Map<String, Long>> reasons, List<String> warnings, boolean withObjectives) {
-        JobConfig config = settings.config();
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("schema_version", SummaryJson.SCHEMA_VERSION);
-        summary.put("alignloss_version", Version.alignloss());
-        summary.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
-        summary.put("command", extras.command().isEmpty() ? settings.mode().name().toLowerCase() : extras.command());
-        summary.put("started", started.toString());
-        summary.put("seconds", Duration.between(started, Instant.now()).toMillis() / 1000.0);
-        summary.put("config", SummaryJson.config(config.shownConfig()));
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("config_file", config.source());
-        run.put("out", config.redaction().text(settings.out()));
-        run.put("overwrite", settings.overwrite().allowed());
-        run.put("max_reject_fraction", settings.maxRejectFraction());
-        run.put("seed", settings.seed());
-        run.put("spark_master", masterUrl);
-        if (failures != null) {
-            // tasks Spark had to re-run (e.g. on a lost executor) and executors lost while this evaluation ran
-            run.put("task_failures", failures.failedTasks());
-            run.put("executors_lost", failures.lostExecutors());
-        }
-        summary.put("run", run);
-
-        Map<String, Object> inputFigures = new LinkedHashMap<>();
-        Map<String, Object> byInput = new LinkedHashMap<>();
-        Map<String, Long> byReason = new TreeMap<>();
-        long total = 0;
-        for (PreparedInput input : inputs.values()) {
-            InputStats inputStats = stats.get(input.name());
-            Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("path", config.redaction().text(input.config().path()));
-            figures.put("kind", input.config().kind().configName());
-            figures.put("rows", inputStats.rows());
-            figures.put("rejected", inputStats.rejected());
-            figures.put("reject_fraction", inputStats.rejectFraction());
-            figures.put("group_columns", input.groupColumns());
-            inputFigures.put(input.name(), figures);
-            byInput.put(input.name(), inputStats.rejected());
-            reasons.getOrDefault(input.name(), Map.of()).forEach((reason, count) -> byReason.merge(reason, count, Long::sum));
-            total += inputStats.rejected();
-        }
-        summary.put("inputs", inputFigures);
-        Map<String, Object> rejects = new LinkedHashMap<>();
-        rejects.put("total", total);
-        rejects.put("by_input", byInput);
-        rejects.put("by_reason", byReason);
-        summary.put("rejects", rejects);
-
-        if (withObjectives) {
-            Map<String, Object> objectiveFigures = new LinkedHashMap<>();
-            for (Objective objective : objectives) {
-                InputStats inputStats = stats.get(objective.config().input());
-                objectiveFigures.put(objective.name(), objectiveSummary(objective, inputStats, warnings));
-            }
-            summary.put("objectives", objectiveFigures);
-            if (config.diagnostics().drift().isPresent()) {
-                DiagnosticsConfig.Drift drift = config.diagnostics().drift().get();
-                Map<String, Object> figures = new LinkedHashMap<>(Drift.compare(objectiveFigures,
-                        Drift.readPrevious(drift.previous(), hadoopConf), new DriftThresholds(drift.maxLossChange(), drift.maxMixChange())));
-                figures.put("previous", config.redaction().text(drift.previous()));
-                summary.put("drift", figures);
-                if (Drift.exceeded(figures)) {
-                    @SuppressWarnings("unchecked")
-                    List<String> exceeded = (List<String>) figures.get("exceeded");
-                    exceededThresholds.addAll(exceeded);
-                }
-            }
-        }
-        summary.putAll(extras.summaryBlocks());
-        summary.put("warnings", List.copyOf(new LinkedHashSet<>(warnings)));
-        return summary;
-    }
-
-    private Map<String, Object> objectiveSummary(Objective objective, InputStats stats, List<String> warnings) {
-        ObjectiveConfig config = objective.config();
-        LossStats total = stats.total(objective.name());
-        if (total.loss().isEmpty()) {
-            warnings.add(format("objective '%s' has no accepted rows with positive weight on input '%s': its loss is null",
-                    objective.name(), config.input()));
-        }
-        DiagnosticsConfig diagnostics = resampling(objective);
-        LossEstimates.Settings estimateSettings = new LossEstimates.Settings(diagnostics.bootstrap(), diagnostics.confidence(),
-                settings.seed(), diagnostics.minGroupCount(), target, diagnostics.lossBound(),
-                Optional.ofNullable(clustering.get(config.input())));
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("type", config.type().configName());
-        figures.put("input", config.input());
-        figures.put("description", objective.describe());
-        figures.putAll(LossEstimates.estimate(stats.groupColumns(), stats.cells().get(objective.name()), estimateSettings,
-                slice -> figures(objective, slice), objective::resampledFigures, warnings));
-        if (figures.get("target") instanceof Map<?, ?> targetFigures) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> block = (Map<String, Object>) targetFigures;
-            block.put("source", targetSource);
-        }
-        if (shift.containsKey(objective.name())) {
-            figures.put("shift", shift.get(objective.name()));
-        }
-        if (policies.containsKey(objective.name())) {
-            // the trained policy on the input's candidate sets: E_x E_π[U], the uniform policy's, their paired gain
-            Map<String, Object> policy = new LinkedHashMap<>();
-            ((ExpectedUtilityObjective) objective).modelPath().ifPresent(path -> policy.put("model", path));
-            policy.putAll(policies.get(objective.name()));
-            figures.put("policy_mean_utility", policy.get("mean_utility"));
-            figures.put("policy", policy);
-        }
-        if (config.type() == ObjectiveType.BRADLEY_TERRY && biases.containsKey(config.input())) {
-            figures.put("biases", biases.get(config.input()));
-        }
-        return figures;
-    }
-
-    private static Map<String, Object> figures(Objective objective, LossStats stats) {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("loss", Json.number(stats.loss()));
-        figures.put("count", stats.count());
-        figures.put("weight_sum", stats.weightSum());
-        figures.put("stderr", Json.number(stats.stderr()));
-        figures.putAll(objective.figures(stats));
-        return figures;
     }
 }

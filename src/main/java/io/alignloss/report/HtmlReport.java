@@ -1,12 +1,13 @@
 package io.alignloss.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.alignloss.summary.ObjectiveSummary;
+import io.alignloss.summary.RunSummary;
 
-import java.util.Iterator;
 import java.util.Map;
 
 import static io.alignloss.report.ReportText.escape;
 import static io.alignloss.report.ReportText.startTime;
+import static io.alignloss.report.ReportText.text;
 
 /**
  * The run report: one self-contained HTML page (plots embedded as PNG data URIs rendered with JFreeChart,
@@ -23,29 +24,28 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    public static String render(JsonNode summary) {
+    public static String render(RunSummary summary) {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
         return new HtmlReport().page(summary);
     }
 
-    private String page(JsonNode summary) {
-        JsonNode objectives = summary.path("objectives");
+    private String page(RunSummary summary) {
+        Map<String, ObjectiveSummary> objectives = summary.objectivesOrEmpty();
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>alignloss report</title>\n")
                 .append("<style>body{font-family:sans-serif;max-width:64em;margin:2em auto;color:#222}")
                 .append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}")
                 .append("th:first-child,td:first-child{text-align:left}.verdict{background:#f5f5f0;border-left:4px solid #d62728;padding:.5em 1em}")
                 .append("figure{margin:1em 0}figcaption{font-size:90%;color:#555}.warn{color:#a60}</style></head>\n<body>\n");
-        html.append("<h1>alignloss ").append(escape(summary.path("command").asText("run"))).append(" report</h1>\n");
-        html.append("<p>alignloss ").append(escape(summary.path("alignloss_version").asText())).append(", Spark ")
-                .append(escape(summary.path("spark_version").asText())).append(", started ")
-                .append(escape(startTime(summary.path("started").asText()))).append(", ").append(summary.path("seconds").asText())
+        html.append("<h1>alignloss ").append(escape(summary.command() == null ? "run" : summary.command())).append(" report</h1>\n");
+        html.append("<p>alignloss ").append(escape(text(summary.alignlossVersion()))).append(", Spark ")
+                .append(escape(text(summary.sparkVersion()))).append(", started ")
+                .append(escape(startTime(text(summary.started())))).append(", ").append(text(summary.seconds()))
                 .append(" s.</p>\n");
 
         html.append("<h2>Verdict</h2>\n<div class=\"verdict\">\n");
-        for (Iterator<Map.Entry<String, JsonNode>> it = objectives.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> objective = it.next();
+        for (Map.Entry<String, ObjectiveSummary> objective : objectives.entrySet()) {
             html.append("<p>").append(Verdict.verdict(objective.getKey(), objective.getValue())).append("</p>\n");
         }
         if (objectives.isEmpty()) {
@@ -55,17 +55,15 @@ public final class HtmlReport {
 
         tables.headline(objectives);
         tables.languageModels(objectives);
-        for (Iterator<Map.Entry<String, JsonNode>> it = objectives.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> objective = it.next();
+        for (Map.Entry<String, ObjectiveSummary> objective : objectives.entrySet()) {
             objectivePlots.objectiveSection(objective.getKey(), objective.getValue());
         }
-        training.train(summary.path("train"));
-        tables.drift(summary.path("drift"));
-        tables.rejects(summary.path("rejects"));
-        JsonNode warnings = summary.path("warnings");
-        if (warnings.size() > 0) {
+        training.train(summary.train());
+        tables.drift(summary.drift());
+        tables.rejects(summary.rejects());
+        if (!summary.warningsOrEmpty().isEmpty()) {
             html.append("<h2>Warnings</h2>\n<ul>\n");
-            warnings.forEach(warning -> html.append("<li class=\"warn\">").append(escape(warning.asText())).append("</li>\n"));
+            summary.warningsOrEmpty().forEach(warning -> html.append("<li class=\"warn\">").append(escape(warning)).append("</li>\n"));
             html.append("</ul>\n");
         }
         // counts the plots whose image decoded, for the browser test (the page reads fine without it)

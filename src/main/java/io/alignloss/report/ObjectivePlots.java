@@ -1,6 +1,10 @@
 package io.alignloss.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alignloss.summary.CurvePoint;
+import io.alignloss.summary.GroupGap;
+import io.alignloss.summary.GroupSummary;
+import io.alignloss.summary.ObjectiveSummary;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -22,7 +26,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.text.DecimalFormat;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,8 +34,12 @@ import static io.alignloss.report.ReportText.cellText;
 import static io.alignloss.report.ReportText.confidence;
 import static io.alignloss.report.ReportText.escape;
 import static io.alignloss.report.ReportText.intervalText;
+import static io.alignloss.report.ReportText.isInterval;
 import static io.alignloss.report.ReportText.number;
 import static io.alignloss.report.ReportText.percent;
+import static io.alignloss.report.ReportText.text;
+import static io.alignloss.report.ReportText.tree;
+import static io.alignloss.report.ReportText.value;
 
 /** One objective's section: loss by group, the estimator learning curve, the three estimates, margin versus length. */
 final class ObjectivePlots {
@@ -48,61 +55,58 @@ final class ObjectivePlots {
     }
 
     /** The objective's heading and description, then its plots; a plot whose figures the summary lacks is left out. */
-    void objectiveSection(String name, JsonNode objective) {
-        html.append("<h2>").append(escape(name)).append("</h2>\n<p>").append(escape(objective.path("description").asText()))
-                .append("</p>\n");
-        for (Iterator<Map.Entry<String, JsonNode>> columns = objective.path("groups").fields(); columns.hasNext(); ) {
-            Map.Entry<String, JsonNode> column = columns.next();
+    void objectiveSection(String name, ObjectiveSummary objective) {
+        html.append("<h2>").append(escape(name)).append("</h2>\n<p>").append(escape(text(objective.description()))).append("</p>\n");
+        for (Map.Entry<String, Map<String, GroupSummary>> column : objective.groupsOrEmpty().entrySet()) {
             groupPlot(name, column.getKey(), column.getValue(), objective);
         }
         curvePlot(name, objective);
         estimatesPlot(name, objective);
-        marginPlot(name, objective.path("biases").path("length"));
+        marginPlot(name, tree(objective.biases()).path("length"));
     }
 
-    private void groupPlot(String objective, String column, JsonNode values, JsonNode figures) {
+    private void groupPlot(String objective, String column, Map<String, GroupSummary> values, ObjectiveSummary figures) {
         if (values.isEmpty()) {
             return;
         }
         List<String> labels = new ArrayList<>();
         YIntervalSeries series = new YIntervalSeries("loss with CI");
         int x = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); x++) {
-            Map.Entry<String, JsonNode> value = it.next();
-            JsonNode group = value.getValue();
+        for (Map.Entry<String, GroupSummary> value : values.entrySet()) {
+            GroupSummary group = value.getValue();
             labels.add(value.getKey());
-            double loss = group.path("loss").asDouble(Double.NaN);
-            JsonNode ci = group.path("ci");
-            series.add(x, loss, ci.size() == 2 ? ci.get(0).asDouble() : loss, ci.size() == 2 ? ci.get(1).asDouble() : loss);
+            double loss = value(group.loss());
+            List<Double> ci = group.ci();
+            series.add(x++, loss, isInterval(ci) ? ci.get(0) : loss, isInterval(ci) ? ci.get(1) : loss);
         }
         XYPlot plot = intervalPlot(series, new SymbolAxis(column, labels.toArray(String[]::new)), "loss");
-        marker(plot, figures.path("loss"), "overall", EMPIRICAL);
-        marker(plot, figures.path("target").path("reweighted_loss"), "reweighted", TARGET);
-        JsonNode gap = figures.path("group_gaps").path(column);
+        marker(plot, value(figures.loss()), "overall", EMPIRICAL);
+        JsonNode reweighted = tree(figures.target()).path("reweighted_loss");
+        marker(plot, reweighted.isNumber() ? reweighted.asDouble() : Double.NaN, "reweighted", TARGET);
+        GroupGap gap = figures.groupGaps() == null ? null : figures.groupGaps().get(column);
         String caption = "Loss by " + column + " with " + confidence(figures) + " intervals; "
-                + (figures.path("target").path("reweighted_loss").isNumber()
+                + (reweighted.isNumber()
                         ? "dashed lines: the overall loss and the loss reweighted to the target population."
                         : "dashed line: the overall loss.");
-        if (gap.isObject()) {
-            caption += String.format(Locale.ROOT, " Largest gap %s (%s vs %s), CI %s.", number(gap.path("max_gap").asDouble()),
-                    gap.path("highest").asText(), gap.path("lowest").asText(), intervalText(gap.path("ci")));
+        if (gap != null) {
+            caption += String.format(Locale.ROOT, " Largest gap %s (%s vs %s), CI %s.", number(value(gap.maxGap())),
+                    text(gap.highest()), text(gap.lowest()), intervalText(gap.ci()));
         }
         page.figure("plot-groups-" + objective + "-" + column, "Loss of " + objective + " by " + column,
                 new JFreeChart(objective + ": loss by " + column, plot), caption);
     }
 
-    private void curvePlot(String objective, JsonNode figures) {
-        JsonNode curve = figures.path("curve");
-        if (curve.size() == 0) {
+    private void curvePlot(String objective, ObjectiveSummary figures) {
+        List<CurvePoint> curve = figures.curveOrEmpty();
+        if (curve.isEmpty()) {
             return;
         }
         YIntervalSeries series = new YIntervalSeries("empirical loss with CI");
-        for (JsonNode point : curve) {
-            double loss = point.path("loss").asDouble(Double.NaN);
-            JsonNode ci = point.path("ci");
-            if (point.path("n").asLong() > 0 && Double.isFinite(loss)) {
-                series.add(point.path("n").asDouble(), loss, ci.size() == 2 ? ci.get(0).asDouble() : loss,
-                        ci.size() == 2 ? ci.get(1).asDouble() : loss);
+        for (CurvePoint point : curve) {
+            double loss = value(point.loss());
+            List<Double> ci = point.ci();
+            if (point.n() != null && point.n() > 0 && Double.isFinite(loss)) {
+                series.add(point.n(), loss, isInterval(ci) ? ci.get(0) : loss, isInterval(ci) ? ci.get(1) : loss);
             }
         }
         if (series.getItemCount() == 0) {
@@ -119,24 +123,25 @@ final class ObjectivePlots {
         NumberAxis loss = new NumberAxis("loss");
         loss.setAutoRangeIncludesZero(false);
         XYPlot plot = new XYPlot(data, n, loss, renderer);
-        marker(plot, figures.path("target").path("reweighted_loss"), "reweighted (target)", TARGET);
+        JsonNode reweighted = tree(figures.target()).path("reweighted_loss");
+        marker(plot, reweighted.isNumber() ? reweighted.asDouble() : Double.NaN, "reweighted (target)", TARGET);
         page.figure("plot-curve-" + objective, "Estimator learning curve of " + objective,
                 new JFreeChart(objective + ": estimator learning curve", plot),
                 "Empirical loss and its " + confidence(figures) + " interval on nested subsamples (1% to 100% of the rows): "
-                        + (figures.path("target").path("reweighted_loss").isNumber()
+                        + (reweighted.isNumber()
                         ? "the interval narrows like 1/√n, the distance to the reweighted estimate (dashed line) does not."
                         : "the interval narrows like 1/√n. No target population is configured, so no bias is shown."));
     }
 
-    private void estimatesPlot(String objective, JsonNode figures) {
-        JsonNode target = figures.path("target");
-        JsonNode shift = figures.path("shift");
+    private void estimatesPlot(String objective, ObjectiveSummary figures) {
+        JsonNode target = tree(figures.target());
+        JsonNode shift = tree(figures.shift());
         if (!target.path("reweighted_loss").isNumber() && !shift.path("weighted_loss").isNumber()) {
             return;
         }
         List<String> labels = new ArrayList<>();
         YIntervalSeries series = new YIntervalSeries("estimate with CI");
-        addEstimate(series, labels, "empirical", figures.path("loss"), figures.path("ci"));
+        addEstimate(series, labels, "empirical", figures.loss(), figures.ci());
         addEstimate(series, labels, "reweighted", target.path("reweighted_loss"), target.path("reweighted_ci"));
         addEstimate(series, labels, "importance-weighted", shift.path("weighted_loss"), shift.path("weighted_ci"));
         XYPlot plot = intervalPlot(series, new SymbolAxis("estimator", labels.toArray(String[]::new)), "loss");
@@ -144,6 +149,14 @@ final class ObjectivePlots {
                 new JFreeChart(objective + ": estimates of the expected loss", plot),
                 "Three estimates of the expected loss with " + confidence(figures) + " intervals. Where they disagree, "
                         + "the dataset is not a uniform sample of the target population.");
+    }
+
+    private static void addEstimate(YIntervalSeries series, List<String> labels, String label, Double value, List<Double> ci) {
+        if (value == null) {
+            return;
+        }
+        series.add(labels.size(), value, isInterval(ci) ? ci.get(0) : value, isInterval(ci) ? ci.get(1) : value);
+        labels.add(label);
     }
 
     private static void addEstimate(YIntervalSeries series, List<String> labels, String label, JsonNode value, JsonNode ci) {
@@ -187,11 +200,12 @@ final class ObjectivePlots {
         return new XYPlot(data, x, y, renderer);
     }
 
-    private static void marker(XYPlot plot, JsonNode value, String label, Color color) {
-        if (!value.isNumber()) {
+    /** A dashed line at {@code value}; none when it is not finite. */
+    private static void marker(XYPlot plot, double value, String label, Color color) {
+        if (!Double.isFinite(value)) {
             return;
         }
-        ValueMarker marker = new ValueMarker(value.asDouble(), color, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+        ValueMarker marker = new ValueMarker(value, color, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
                 BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
         marker.setLabel(label);
         marker.setLabelPaint(color);

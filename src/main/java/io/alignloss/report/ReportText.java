@@ -1,11 +1,14 @@
 package io.alignloss.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.alignloss.summary.ObjectiveSummary;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 
 /** How the report writes text and figures: HTML escaping, numbers to four significant digits, percentages, intervals, times. */
@@ -24,8 +27,23 @@ final class ReportText {
         }
     }
 
-    static String confidence(JsonNode figures) {
-        return String.format(Locale.ROOT, "%.0f%%", 100 * figures.path("confidence").asDouble(0.95));
+    static String confidence(ObjectiveSummary objective) {
+        return String.format(Locale.ROOT, "%.0f%%", 100 * objective.confidenceOrDefault());
+    }
+
+    /** A block kept as a JSON tree, or a missing node when the summary lacks it (so that {@code path} chains work). */
+    static JsonNode tree(JsonNode block) {
+        return block == null ? MissingNode.getInstance() : block;
+    }
+
+    /** A figure, or NaN when the summary lacks it. */
+    static double value(Double figure) {
+        return figure == null ? Double.NaN : figure;
+    }
+
+    /** A figure, or nothing. */
+    static String text(Object figure) {
+        return figure == null ? "" : figure.toString();
     }
 
     static String escape(String text) {
@@ -59,15 +77,24 @@ final class ReportText {
         return value.isNumber() ? number(value.asDouble()) : "";
     }
 
+    static String cell(Double value) {
+        return value != null ? number(value) : "";
+    }
+
     static String cellText(JsonNode value) {
         return value.isNumber() ? number(value.asDouble()) : "n/a";
     }
 
-    static String interval(JsonNode ci) {
-        return ci.size() == 2 ? number(ci.get(0).asDouble()) + " – " + number(ci.get(1).asDouble()) : "";
+    static String interval(List<Double> ci) {
+        return isInterval(ci) ? number(ci.get(0)) + " – " + number(ci.get(1)) : "";
     }
 
-    static String intervalText(JsonNode ci) {
-        return ci.size() == 2 ? "[" + number(ci.get(0).asDouble()) + ", " + number(ci.get(1).asDouble()) + "]" : "n/a";
+    static String intervalText(List<Double> ci) {
+        return isInterval(ci) ? "[" + number(ci.get(0)) + ", " + number(ci.get(1)) + "]" : "n/a";
+    }
+
+    /** Two bounds, both known. */
+    static boolean isInterval(List<Double> ci) {
+        return ci != null && ci.size() == 2 && ci.get(0) != null && ci.get(1) != null;
     }
 }

@@ -1,13 +1,19 @@
 package io.alignloss.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alignloss.summary.DriftSummary;
+import io.alignloss.summary.ObjectiveDrift;
+import io.alignloss.summary.ObjectiveSummary;
+import io.alignloss.summary.RejectsSummary;
 
-import java.util.Iterator;
 import java.util.Map;
+import java.util.function.Function;
 
 import static io.alignloss.report.ReportText.cell;
 import static io.alignloss.report.ReportText.escape;
 import static io.alignloss.report.ReportText.interval;
+import static io.alignloss.report.ReportText.text;
+import static io.alignloss.report.ReportText.tree;
 
 /** The report's tables: the objectives' headline figures, the language models side by side, drift and rejected rows. */
 final class SummaryTables {
@@ -18,31 +24,30 @@ final class SummaryTables {
     }
 
     /** The objectives table; the reweighted, bias and importance-weighted columns only when some objective has that figure. */
-    void headline(JsonNode objectives) {
+    void headline(Map<String, ObjectiveSummary> objectives) {
         if (objectives.isEmpty()) {
             return;
         }
         // the reweighted, bias and importance-weighted columns only when some objective has that figure
-        boolean reweighted = anyNumber(objectives, "target", "reweighted_loss");
-        boolean bias = anyNumber(objectives, "target", "bias");
-        boolean shift = anyNumber(objectives, "shift", "weighted_loss");
+        boolean reweighted = anyNumber(objectives, ObjectiveSummary::target, "reweighted_loss");
+        boolean bias = anyNumber(objectives, ObjectiveSummary::target, "bias");
+        boolean shift = anyNumber(objectives, ObjectiveSummary::shift, "weighted_loss");
         html.append("<h2>Objectives</h2>\n<table><tr><th>objective</th><th>type</th><th>loss</th><th>stderr</th><th>CI</th><th>count</th>")
                 .append(reweighted ? "<th>reweighted</th>" : "").append(bias ? "<th>bias</th>" : "")
                 .append(shift ? "<th>importance-weighted</th>" : "").append("</tr>\n");
-        for (Iterator<Map.Entry<String, JsonNode>> it = objectives.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            JsonNode o = entry.getValue();
-            html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>").append(escape(o.path("type").asText()))
-                    .append("</td><td>").append(cell(o.path("loss"))).append("</td><td>").append(cell(o.path("stderr")))
-                    .append("</td><td>").append(interval(o.path("ci"))).append("</td><td>").append(o.path("count").asText());
+        for (Map.Entry<String, ObjectiveSummary> entry : objectives.entrySet()) {
+            ObjectiveSummary o = entry.getValue();
+            html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>").append(escape(text(o.type())))
+                    .append("</td><td>").append(cell(o.loss())).append("</td><td>").append(cell(o.stderr()))
+                    .append("</td><td>").append(interval(o.ci())).append("</td><td>").append(text(o.count()));
             if (reweighted) {
-                html.append("</td><td>").append(cell(o.path("target").path("reweighted_loss")));
+                html.append("</td><td>").append(cell(tree(o.target()).path("reweighted_loss")));
             }
             if (bias) {
-                html.append("</td><td>").append(cell(o.path("target").path("bias")));
+                html.append("</td><td>").append(cell(tree(o.target()).path("bias")));
             }
             if (shift) {
-                html.append("</td><td>").append(cell(o.path("shift").path("weighted_loss")));
+                html.append("</td><td>").append(cell(tree(o.shift()).path("weighted_loss")));
             }
             html.append("</td></tr>\n");
         }
@@ -53,32 +58,31 @@ final class SummaryTables {
      * Sequence objectives side by side — joint NLL, conditional NLL and the prompt term (their difference), token-weighted
      * and per sequence — so that models trained each way can be compared on the same data; and self-target objectives.
      */
-    void languageModels(JsonNode objectives) {
+    void languageModels(Map<String, ObjectiveSummary> objectives) {
         StringBuilder sequences = new StringBuilder();
         StringBuilder targets = new StringBuilder();
-        for (Iterator<Map.Entry<String, JsonNode>> it = objectives.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            JsonNode figures = entry.getValue();
-            String model = figures.path("language_model").path("path").asText("logged log-probabilities");
-            if (figures.path("joint").isObject() && figures.path("conditional").isObject()) {
-                sequences.append("<tr><td>").append(escape(entry.getKey())).append(" (").append(escape(figures.path("mode").asText()))
+        for (Map.Entry<String, ObjectiveSummary> entry : objectives.entrySet()) {
+            ObjectiveSummary figures = entry.getValue();
+            String model = figures.figure("language_model").path("path").asText("logged log-probabilities");
+            if (figures.figure("joint").isObject() && figures.figure("conditional").isObject()) {
+                sequences.append("<tr><td>").append(escape(entry.getKey())).append(" (").append(escape(figures.figure("mode").asText()))
                         .append(", ").append(escape(model)).append(")</td>");
                 for (String block : new String[] {"joint", "conditional", "prompt_term"}) {
-                    sequences.append("<td>").append(cell(figures.path(block).path("token_nll"))).append("</td>");
+                    sequences.append("<td>").append(cell(figures.figure(block).path("token_nll"))).append("</td>");
                 }
                 for (String block : new String[] {"joint", "conditional", "prompt_term"}) {
-                    sequences.append("<td>").append(cell(figures.path(block).path("sequence_nll"))).append("</td>");
+                    sequences.append("<td>").append(cell(figures.figure(block).path("sequence_nll"))).append("</td>");
                 }
-                sequences.append("<td>").append(cell(figures.path("conditional").path("perplexity"))).append("</td></tr>\n");
+                sequences.append("<td>").append(cell(figures.figure("conditional").path("perplexity"))).append("</td></tr>\n");
             }
-            if (figures.path("modified_context").isObject()) {
+            if (figures.figure("modified_context").isObject()) {
                 targets.append("<tr><td>").append(escape(entry.getKey())).append(" (").append(escape(model)).append(")</td><td>")
-                        .append(cell(figures.path("modified_context").path("token_nll"))).append("</td><td>")
-                        .append(cell(figures.path("context").path("token_nll"))).append("</td><td>")
-                        .append(cell(figures.path("distillation_gap_per_token"))).append("</td><td>")
-                        .append(cell(figures.path("mean_target_entropy"))).append("</td><td>")
-                        .append(cell(figures.path("reference").path("token_nll"))).append("</td><td>")
-                        .append(cell(figures.path("reference").path("target_matches_reference"))).append("</td></tr>\n");
+                        .append(cell(figures.figure("modified_context").path("token_nll"))).append("</td><td>")
+                        .append(cell(figures.figure("context").path("token_nll"))).append("</td><td>")
+                        .append(cell(figures.figure("distillation_gap_per_token"))).append("</td><td>")
+                        .append(cell(figures.figure("mean_target_entropy"))).append("</td><td>")
+                        .append(cell(figures.figure("reference").path("token_nll"))).append("</td><td>")
+                        .append(cell(figures.figure("reference").path("target_matches_reference"))).append("</td></tr>\n");
             }
         }
         if (!sequences.isEmpty()) {
@@ -99,47 +103,51 @@ final class SummaryTables {
     }
 
     /** Each objective's loss against the previous run's, and the thresholds exceeded. */
-    void drift(JsonNode drift) {
-        if (!drift.isObject()) {
+    void drift(DriftSummary drift) {
+        if (drift == null) {
             return;
         }
         html.append("<h2>Drift against the previous run</h2>\n");
-        if (!"compared".equals(drift.path("status").asText())) {
-            html.append("<p>").append(escape(drift.path("message").asText("nothing to compare with"))).append("</p>\n");
+        if (!(drift instanceof DriftSummary.Compared compared)) {
+            String message = drift instanceof DriftSummary.NoPrevious first ? first.message() : null;
+            html.append("<p>").append(escape(message == null ? "nothing to compare with" : message)).append("</p>\n");
             return;
         }
         html.append("<table><tr><th>objective</th><th>loss</th><th>previous</th><th>change</th><th>p-value</th></tr>\n");
-        for (Iterator<Map.Entry<String, JsonNode>> it = drift.path("objectives").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            JsonNode o = entry.getValue();
-            html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>").append(cell(o.path("loss"))).append("</td><td>")
-                    .append(cell(o.path("previous_loss"))).append("</td><td>").append(cell(o.path("loss_change"))).append("</td><td>")
-                    .append(cell(o.path("p_value"))).append("</td></tr>\n");
+        Map<String, ObjectiveDrift> objectives = compared.objectives() == null ? Map.of() : compared.objectives();
+        for (Map.Entry<String, ObjectiveDrift> entry : objectives.entrySet()) {
+            html.append("<tr><td>").append(escape(entry.getKey())).append("</td>");
+            if (entry.getValue() instanceof ObjectiveDrift.Compared o) {
+                html.append("<td>").append(cell(o.loss())).append("</td><td>").append(cell(o.previousLoss())).append("</td><td>")
+                        .append(cell(o.lossChange())).append("</td><td>").append(cell(o.pValue())).append("</td></tr>\n");
+            }
+            else {
+                html.append("<td></td><td></td><td></td><td></td></tr>\n");
+            }
         }
         html.append("</table>\n");
-        drift.path("exceeded").forEach(line -> html.append("<p class=\"warn\">").append(escape(line.asText())).append("</p>\n"));
+        compared.exceededOrEmpty().forEach(line -> html.append("<p class=\"warn\">").append(escape(line)).append("</p>\n"));
     }
 
     /** The rejected rows, in total and by reason. */
-    void rejects(JsonNode rejects) {
-        if (!rejects.isObject()) {
+    void rejects(RejectsSummary rejects) {
+        if (rejects == null) {
             return;
         }
-        html.append("<h2>Rejected rows</h2>\n<p>").append(rejects.path("total").asLong()).append(" rows rejected.</p>\n");
-        if (rejects.path("by_reason").size() > 0) {
+        html.append("<h2>Rejected rows</h2>\n<p>").append(rejects.total() == null ? 0 : rejects.total()).append(" rows rejected.</p>\n");
+        if (!rejects.byReasonOrEmpty().isEmpty()) {
             html.append("<table><tr><th>reason</th><th>rows</th></tr>\n");
-            for (Iterator<Map.Entry<String, JsonNode>> it = rejects.path("by_reason").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = it.next();
-                html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>").append(entry.getValue().asLong())
+            for (Map.Entry<String, Long> entry : rejects.byReasonOrEmpty().entrySet()) {
+                html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>").append(text(entry.getValue()))
                         .append("</td></tr>\n");
             }
             html.append("</table>\n");
         }
     }
 
-    private static boolean anyNumber(JsonNode objectives, String block, String field) {
-        for (JsonNode objective : objectives) {
-            if (objective.path(block).path(field).isNumber()) {
+    private static boolean anyNumber(Map<String, ObjectiveSummary> objectives, Function<ObjectiveSummary, JsonNode> block, String field) {
+        for (ObjectiveSummary objective : objectives.values()) {
+            if (tree(block.apply(objective)).path(field).isNumber()) {
                 return true;
             }
         }

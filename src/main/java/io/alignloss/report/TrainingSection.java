@@ -1,6 +1,7 @@
 package io.alignloss.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alignloss.summary.TrainSummary;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -14,6 +15,7 @@ import java.util.Optional;
 
 import static io.alignloss.report.ReportText.cell;
 import static io.alignloss.report.ReportText.escape;
+import static io.alignloss.report.ReportText.text;
 
 /** The training section: what was trained, its figures per split (or per self-target round) and its training curve. */
 final class TrainingSection {
@@ -26,21 +28,21 @@ final class TrainingSection {
     }
 
     /** The {@code train} block of a train run's summary; nothing when there is none. */
-    void train(JsonNode train) {
-        JsonNode history = train.path("history");
-        if (!train.isObject()) {
+    void train(TrainSummary train) {
+        if (train == null) {
             return;
         }
-        html.append("<h2>Training</h2>\n<p>objective ").append(escape(train.path("objective").asText())).append(" (")
-                .append(escape(train.path("optimizer").asText())).append(", ").append(escape(train.path("features").path("type").asText()))
-                .append(" features, dimension ").append(train.path("dimension").asText()).append("), ")
-                .append(train.path("iterations").asText()).append(" iterations, converged: ")
-                .append(train.path("converged").asText()).append(" (").append(escape(train.path("stop_reason").asText()))
-                .append("), final objective ").append(cell(train.path("final_objective"))).append("</p>\n");
-        if ("policy".equals(train.path("model_kind").asText())) {
+        JsonNode history = train.figure("history");
+        html.append("<h2>Training</h2>\n<p>objective ").append(escape(text(train.objective()))).append(" (")
+                .append(escape(train.figure("optimizer").asText())).append(", ").append(escape(train.figure("features").path("type").asText()))
+                .append(" features, dimension ").append(train.figure("dimension").asText()).append("), ")
+                .append(train.figure("iterations").asText()).append(" iterations, converged: ")
+                .append(train.figure("converged").asText()).append(" (").append(escape(train.figure("stop_reason").asText()))
+                .append("), final objective ").append(cell(train.figure("final_objective"))).append("</p>\n");
+        if ("policy".equals(train.modelKind())) {
             policyTable(train);
         }
-        else if ("language-model".equals(train.path("model_kind").asText())) {
+        else if ("language-model".equals(train.modelKind())) {
             languageModelTable(train);
         }
         else {
@@ -53,10 +55,10 @@ final class TrainingSection {
     }
 
     /** A policy: E_x E_π[U] of the uniform policy (θ = 0) and of the trained one, loss = −mean utility. */
-    private void policyTable(JsonNode train) {
+    private void policyTable(TrainSummary train) {
         html.append("<table><tr><th>policy</th><th>prompts</th><th>mean utility</th><th>loss</th><th>entropy</th></tr>\n");
         for (String split : new String[] {"uniform", "train"}) {
-            JsonNode figures = train.path(split);
+            JsonNode figures = train.figure(split);
             if (figures.isObject()) {
                 html.append("<tr><td>").append(split.equals("train") ? "trained" : split).append("</td><td>")
                         .append(figures.path("prompts").asText()).append("</td><td>").append(cell(figures.path("mean_utility")))
@@ -67,14 +69,14 @@ final class TrainingSection {
     }
 
     /** A language model: token NLL (total NLL / total tokens) of the trained model per split, or per self-target round. */
-    private void languageModelTable(JsonNode train) {
-        html.append("<p>").append(escape(train.path("mode").asText(train.path("objective_type").asText()))).append(" language model, ")
-                .append(escape(train.path("language_model").toString())).append(", ").append(train.path("tokens_per_second").asText("?"))
+    private void languageModelTable(TrainSummary train) {
+        html.append("<p>").append(escape(train.figure("mode").asText(train.figure("objective_type").asText()))).append(" language model, ")
+                .append(escape(train.figure("language_model").toString())).append(", ").append(train.figure("tokens_per_second").asText("?"))
                 .append(" training tokens/s</p>\n");
-        if (train.path("rounds").isArray()) {
+        if (train.figure("rounds").isArray()) {
             html.append("<table><tr><th>round</th><th>targets changed</th><th>mean target entropy</th><th>target token NLL before</th>")
                     .append("<th>after</th><th>reference token NLL</th></tr>\n");
-            train.path("rounds").forEach(round -> html.append("<tr><td>").append(round.path("round").asText()).append("</td><td>")
+            train.figure("rounds").forEach(round -> html.append("<tr><td>").append(round.path("round").asText()).append("</td><td>")
                     .append(round.path("targets_changed").asText()).append("</td><td>").append(cell(round.path("mean_target_entropy")))
                     .append("</td><td>").append(cell(round.path("target_token_nll_before"))).append("</td><td>")
                     .append(cell(round.path("target_token_nll_after"))).append("</td><td>")
@@ -83,7 +85,7 @@ final class TrainingSection {
         else {
             html.append("<table><tr><th>split</th><th>rows</th><th>tokens</th><th>token NLL</th><th>perplexity</th></tr>\n");
             for (String split : new String[] {"train", "validation"}) {
-                JsonNode figures = train.path(split);
+                JsonNode figures = train.figure(split);
                 if (figures.isObject()) {
                     html.append("<tr><td>").append(split).append("</td><td>").append(figures.path("rows").asText()).append("</td><td>")
                             .append(figures.path("tokens").asText()).append("</td><td>").append(cell(figures.path("token_nll")))
@@ -94,10 +96,10 @@ final class TrainingSection {
     }
 
     /** A pairwise model (the reward model): pairs, loss and accuracy per split. */
-    private void pairTable(JsonNode train) {
+    private void pairTable(TrainSummary train) {
         html.append("<table><tr><th>split</th><th>pairs</th><th>loss</th><th>accuracy</th></tr>\n");
         for (String split : new String[] {"train", "validation"}) {
-            JsonNode figures = train.path(split);
+            JsonNode figures = train.figure(split);
             if (figures.isObject()) {
                 html.append("<tr><td>").append(split).append("</td><td>").append(figures.path("pairs").asText()).append("</td><td>")
                         .append(cell(figures.path("loss"))).append("</td><td>").append(cell(figures.path("accuracy"))).append("</td></tr>\n");

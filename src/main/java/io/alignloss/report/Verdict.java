@@ -1,6 +1,7 @@
 package io.alignloss.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alignloss.summary.ObjectiveSummary;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -9,9 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 
 import static io.alignloss.report.ReportText.escape;
+import static io.alignloss.report.ReportText.isInterval;
 import static io.alignloss.report.ReportText.number;
 import static io.alignloss.report.ReportText.percent;
 import static io.alignloss.report.ReportText.signed;
+import static io.alignloss.report.ReportText.tree;
 
 /** The verdict: a plain-language sentence or two per objective on what its figures say. */
 final class Verdict {
@@ -19,20 +22,19 @@ final class Verdict {
     }
 
     /** A plain-language sentence or two on what the figures say. */
-    static String verdict(String name, JsonNode objective) {
+    static String verdict(String name, ObjectiveSummary objective) {
         StringBuilder text = new StringBuilder("<b>").append(escape(name)).append("</b>: ");
-        if (!objective.path("loss").isNumber()) {
+        if (objective.loss() == null) {
             return text.append("no loss could be computed (no accepted rows with positive weight).").toString();
         }
-        double confidence = objective.path("confidence").asDouble(0.95);
-        text.append("empirical loss ").append(number(objective.path("loss").asDouble()));
-        JsonNode ci = objective.path("ci");
-        if (ci.size() == 2) {
-            text.append(String.format(Locale.ROOT, " (%.0f%% CI %s to %s)", 100 * confidence, number(ci.get(0).asDouble()),
-                    number(ci.get(1).asDouble())));
+        text.append("empirical loss ").append(number(objective.loss()));
+        List<Double> ci = objective.ci();
+        if (isInterval(ci)) {
+            text.append(String.format(Locale.ROOT, " (%.0f%% CI %s to %s)", 100 * objective.confidenceOrDefault(), number(ci.get(0)),
+                    number(ci.get(1))));
         }
         text.append(". ");
-        JsonNode target = objective.path("target");
+        JsonNode target = tree(objective.target());
         if (target.isObject() && target.path("reweighted_loss").isNumber()) {
             String under = underRepresented(target.path("shares"));
             if (!under.isEmpty()) {
@@ -64,7 +66,7 @@ final class Verdict {
         else {
             text.append("No target population is configured: the interval measures sampling noise only, not bias. ");
         }
-        JsonNode shift = objective.path("shift");
+        JsonNode shift = tree(objective.shift());
         if (shift.isObject() && shift.path("auc").isNumber()) {
             text.append("A classifier tells the dataset from the reference with AUC ").append(number(shift.path("auc").asDouble()))
                     .append("; the importance-weighted loss is ").append(number(shift.path("weighted_loss").asDouble()))

@@ -36,7 +36,7 @@ class RedactingWriterTest {
         try (InputStream stream = RedactingWriterTest.class.getResourceAsStream("/report/summary-diagnostics.json")) {
             summary = SummaryJson.mapper().readTree(stream);
         }
-        List<String> lines = Headline.lines("evaluate", new Path("file:/runs/today"), summary);
+        List<String> lines = Headline.lines("evaluate", new Path("file:/runs/today"), SummaryJson.fromTree(summary, "summary-diagnostics.json"));
         JsonNode bt = summary.at("/objectives/bt");
         assertThat(lines.get(0)).isEqualTo("alignloss: evaluate published file:/runs/today");
         assertThat(lines).contains(String.format(java.util.Locale.ROOT,

@@ -1,8 +1,11 @@
 package io.alignloss.diagnostics;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import io.alignloss.summary.DriftSummary;
+import io.alignloss.summary.ObjectiveSummary;
+import io.alignloss.summary.RunSummary;
 import io.alignloss.summary.SummaryJson;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -71,22 +74,34 @@ class DriftTest {
         return new ObjectiveBuilder(loss, stderr);
     }
 
-    private static Map<String, Object> objectives(Object... nameObjective) {
-        Map<String, Object> objectives = new LinkedHashMap<>();
+    private static Map<String, ObjectiveSummary> objectives(Object... nameObjective) {
+        Map<String, ObjectiveSummary> objectives = new LinkedHashMap<>();
         for (int i = 0; i < nameObjective.length; i += 2) {
-            objectives.put((String) nameObjective[i], ((ObjectiveBuilder) nameObjective[i + 1]).build());
+            objectives.put((String) nameObjective[i], SummaryJson.convert(((ObjectiveBuilder) nameObjective[i + 1]).build(),
+                    ObjectiveSummary.class));
         }
         return objectives;
     }
 
-    /** A previous summary.json with these objectives, as a JSON tree. */
-    private static JsonNode summary(Map<String, Object> objectives) {
+    /** A previous summary.json with these objectives, read as the drift check reads it. */
+    private static RunSummary summary(Map<String, ObjectiveSummary> objectives) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("schema_version", SummaryJson.SCHEMA_VERSION);
         summary.put("command", "evaluate");
         summary.put("started", "2026-11-23T02:00:00Z");
         summary.put("objectives", objectives);
-        return SummaryJson.mapper().valueToTree(summary);
+        return SummaryJson.fromTree(SummaryJson.mapper().valueToTree(summary), "previous");
+    }
+
+    /** The drift block as summary.json writes it (nested maps, in order). */
+    private static Map<String, Object> compare(Map<String, ObjectiveSummary> current, Optional<RunSummary> previous,
+            DriftThresholds thresholds) {
+        return SummaryJson.convert(Drift.compare(current, previous, thresholds), new TypeReference<Map<String, Object>>() { });
+    }
+
+    /** Whether the drift block, read back, lists exceeded thresholds. */
+    private static boolean exceeded(Map<String, Object> drift) {
+        return !SummaryJson.convert(drift, DriftSummary.class).exceededOrEmpty().isEmpty();
     }
 
     @SuppressWarnings("unchecked")
@@ -96,15 +111,15 @@ class DriftTest {
 
     @Test
     void firstRunHasNothingToCompare() {
-        Map<String, Object> drift = Drift.compare(objectives("bt", objective(0.6, 0.01)), Optional.empty(), DriftThresholds.none());
+        Map<String, Object> drift = compare(objectives("bt", objective(0.6, 0.01)), Optional.empty(), DriftThresholds.none());
         assertThat(drift).containsExactly(Map.entry("status", "no_previous"), Map.entry("message", "first run: nothing to compare with"));
-        assertThat(Drift.exceeded(drift)).isFalse();
+        assertThat(exceeded(drift)).isFalse();
     }
 
     @Test
     void lossChangeZAndPValueMatchHandComputedValues() {
         // change = 0.698 − 0.600 = 0.098; se = sqrt(0.03² + 0.04²) = 0.05; z = 1.96; p = erfc(1.96/√2) = 0.04999579...
-        Map<String, Object> drift = Drift.compare(objectives("bt", objective(0.698, 0.03)),
+        Map<String, Object> drift = compare(objectives("bt", objective(0.698, 0.03)),
                 Optional.of(summary(objectives("bt", objective(0.600, 0.04)))), DriftThresholds.none());
 
         assertThat(drift.keySet()).containsExactly("status", "previous_started", "objectives", "missing", "exceeded");
@@ -118,7 +133,7 @@ class DriftTest {
         assertThat((Double) bt.get("z")).isCloseTo(1.96, within(1e-12));
         assertThat((Double) bt.get("p_value")).isCloseTo(0.04999579029644087, within(1e-12));
         assertThat(drift.get("exceeded")).isEqualTo(List.of());
-        assertThat(Drift.exceeded(drift)).isFalse();
+        assertThat(exceeded(drift)).isFalse();
     }
 
     @Test
@@ -134,20 +149,20 @@ class DriftTest {
     void zIsUndefinedWithoutStandardErrors() {
         assertThat(Drift.zScore(OptionalDouble.of(0.1), OptionalDouble.of(0.0), OptionalDouble.of(0.0))).isEmpty();
         assertThat(Drift.zScore(OptionalDouble.of(0.1), OptionalDouble.empty(), OptionalDouble.of(0.1))).isEmpty();
-        Map<String, Object> drift = Drift.compare(objectives("bt", objective(null, null)),
+        Map<String, Object> drift = compare(objectives("bt", objective(null, null)),
                 Optional.of(summary(objectives("bt", objective(0.6, 0.04)))), new DriftThresholds(OptionalDouble.of(0.0), OptionalDouble.empty()));
         Map<String, Object> bt = objectiveDrift(drift, "bt");
         assertThat(bt.get("loss_change")).isNull();
         assertThat(bt.get("z")).isNull();
         assertThat(bt.get("p_value")).isNull();
         // an undefined loss change cannot exceed a threshold
-        assertThat(Drift.exceeded(drift)).isFalse();
+        assertThat(exceeded(drift)).isFalse();
     }
 
     @Test
     void mixTvdComesFromWeightSumsOverTheUnionOfValues() {
         // shares now en .6, de .4; before en .5, de .3, fr .2: TVD = ½(.1 + .1 + .2) = 0.2
-        Map<String, Object> drift = Drift.compare(
+        Map<String, Object> drift = compare(
                 objectives("bt", objective(0.6, 0.01).group("language", "en", 60.0, "de", 40.0).group("domain", "code", 7.0)),
                 Optional.of(summary(objectives("bt", objective(0.6, 0.01).group("language", "en", 5.0, "de", 3.0, "fr", 2.0)
                         .group("domain", "code", 1.0)))),
@@ -165,24 +180,24 @@ class DriftTest {
 
     @Test
     void thresholdsProduceExceededEntries() {
-        Map<String, Object> current = objectives("bt", objective(0.698, 0.03).group("language", "en", 60.0, "de", 40.0));
-        Optional<JsonNode> previous = Optional.of(summary(objectives("bt",
+        Map<String, ObjectiveSummary> current = objectives("bt", objective(0.698, 0.03).group("language", "en", 60.0, "de", 40.0));
+        Optional<RunSummary> previous = Optional.of(summary(objectives("bt",
                 objective(0.600, 0.04).group("language", "en", 5.0, "de", 3.0, "fr", 2.0))));
 
-        Map<String, Object> drift = Drift.compare(current, previous, new DriftThresholds(OptionalDouble.of(0.05), OptionalDouble.of(0.1)));
+        Map<String, Object> drift = compare(current, previous, new DriftThresholds(OptionalDouble.of(0.05), OptionalDouble.of(0.1)));
         assertThat(drift.get("exceeded")).isEqualTo(List.of(
                 "objective 'bt': loss changed by +0.0980000 (0.600000 -> 0.698000), more than the max loss change 0.05",
                 "objective 'bt': mix of group column 'language' moved by 0.200000 (total variation distance), more than the max mix change 0.1"));
-        assertThat(Drift.exceeded(drift)).isTrue();
+        assertThat(exceeded(drift)).isTrue();
 
-        Map<String, Object> within = Drift.compare(current, previous, new DriftThresholds(OptionalDouble.of(0.1), OptionalDouble.of(0.25)));
+        Map<String, Object> within = compare(current, previous, new DriftThresholds(OptionalDouble.of(0.1), OptionalDouble.of(0.25)));
         assertThat(within.get("exceeded")).isEqualTo(List.of());
-        assertThat(Drift.exceeded(within)).isFalse();
+        assertThat(exceeded(within)).isFalse();
     }
 
     @Test
     void objectivesAndGroupColumnsInOnlyOneRunAreReportedNotErrors() {
-        Map<String, Object> drift = Drift.compare(
+        Map<String, Object> drift = compare(
                 objectives("bt", objective(0.6, 0.01).group("language", "en", 1.0).group("domain", "code", 1.0),
                         "fresh", objective(0.3, 0.01)),
                 Optional.of(summary(objectives("bt", objective(0.6, 0.01).group("language", "en", 1.0).group("annotator", "a1", 1.0),
@@ -194,19 +209,19 @@ class DriftTest {
         assertThat(bt.get("mix_tvd")).isEqualTo(Map.of("language", 0.0));
         assertThat(bt.get("new_group_columns")).isEqualTo(List.of("domain"));
         assertThat(bt.get("missing_group_columns")).isEqualTo(List.of("annotator"));
-        assertThat(Drift.exceeded(drift)).isFalse();
+        assertThat(exceeded(drift)).isFalse();
     }
 
     @Test
     void aRedefinedObjectiveIsNotCompared() {
-        Map<String, Object> drift = Drift.compare(
+        Map<String, Object> drift = compare(
                 objectives("lm", objective(2.1, 0.01).set("type", "sequence-likelihood").set("description", "joint NLL")),
                 Optional.of(summary(objectives("lm", objective(1.7, 0.01).set("type", "sequence-likelihood")
                         .set("description", "conditional NLL")))),
                 new DriftThresholds(OptionalDouble.of(0.01), OptionalDouble.empty()));
         assertThat(objectiveDrift(drift, "lm")).containsExactly(Map.entry("status", "redefined"),
                 Map.entry("description", "joint NLL"), Map.entry("previous_description", "conditional NLL"));
-        assertThat(Drift.exceeded(drift)).isFalse();
+        assertThat(exceeded(drift)).isFalse();
     }
 
     @Test
@@ -221,7 +236,7 @@ class DriftTest {
 
     @Test
     void readsThePreviousSummaryFromItsRunFolderOrTheFile() throws Exception {
-        Map<String, Object> objectives = objectives("bt", objective(0.6, 0.02).group("language", "en", 3.0, "de", 1.0));
+        Map<String, ObjectiveSummary> objectives = objectives("bt", objective(0.6, 0.02).group("language", "en", 3.0, "de", 1.0));
         Path run = Files.createDirectories(temp.resolve("run"));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("started", "2026-11-23T02:00:00Z");
@@ -229,13 +244,13 @@ class DriftTest {
         Files.writeString(run.resolve("summary.json"), SummaryJson.render(summary));
         Configuration conf = new Configuration();
 
-        Optional<JsonNode> fromFolder = Drift.readPrevious(run.toString(), conf);
-        Optional<JsonNode> fromFile = Drift.readPrevious(run.resolve("summary.json").toUri().toString(), conf);
+        Optional<RunSummary> fromFolder = Drift.readPrevious(run.toString(), conf);
+        Optional<RunSummary> fromFile = Drift.readPrevious(run.resolve("summary.json").toUri().toString(), conf);
         assertThat(fromFolder).isPresent();
         assertThat(fromFile).isEqualTo(fromFolder);
-        assertThat(fromFolder.get().path("objectives").path("bt").path("loss").asDouble()).isEqualTo(0.6);
+        assertThat(fromFolder.get().objectives().get("bt").loss()).isEqualTo(0.6);
 
-        Map<String, Object> drift = Drift.compare(objectives, fromFolder, DriftThresholds.none());
+        Map<String, Object> drift = compare(objectives, fromFolder, DriftThresholds.none());
         Map<String, Object> bt = objectiveDrift(drift, "bt");
         assertThat(bt.get("loss_change")).isEqualTo(0.0);
         assertThat(bt.get("mix_tvd")).isEqualTo(Map.of("language", 0.0));

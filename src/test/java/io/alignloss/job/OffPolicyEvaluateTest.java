@@ -3,6 +3,7 @@ package io.alignloss.job;
 import io.alignloss.data.RowRule;
 import io.alignloss.testing.Configs;
 import io.alignloss.testing.LocalSparkTest;
+import io.alignloss.testing.SummaryMaps;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -51,7 +52,7 @@ class OffPolicyEvaluateTest extends LocalSparkTest {
                 EvaluateJob.Mode.EVALUATE);
         EvaluateJob.Result result = new EvaluateJob(settings).run(spark);
 
-        Map<String, Object> summary = result.summary();
+        Map<String, Object> summary = SummaryMaps.of(result.summary());
         Map<String, Object> rejects = (Map<String, Object>) summary.get("rejects");
         assertThat((Map<String, Long>) rejects.get("by_reason"))
                 .containsEntry(RowRule.BAD_BEHAVIOR_PROB, 3L).containsEntry(RowRule.BAD_TARGET_PROB, 2L);

@@ -5,6 +5,7 @@ import io.alignloss.data.RowRule;
 import io.alignloss.model.RewardModel;
 import io.alignloss.testing.Configs;
 import io.alignloss.testing.LocalSparkTest;
+import io.alignloss.testing.SummaryMaps;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -64,7 +65,7 @@ class OffPolicyPolicyTargetTest extends LocalSparkTest {
                 + "\", kind = sequence }\nobjectives = [ { name = eu, type = expected-utility, input = logged, "
                 + "utility { reward = 1 }, model = \"" + model + "\", clip = 1 } ]\nbootstrap = 20"), temp.resolve("out").toString(),
                 false, 1.0, 7, EvaluateJob.Mode.EVALUATE);
-        Map<String, Object> summary = new EvaluateJob(settings).run(spark).summary();
+        Map<String, Object> summary = SummaryMaps.of(new EvaluateJob(settings).run(spark).summary());
 
         Map<String, Object> rejects = (Map<String, Object>) summary.get("rejects");
         assertThat((Map<String, Long>) rejects.get("by_reason")).containsOnly(Map.entry(RowRule.BAD_TARGET_PROB, 1L));

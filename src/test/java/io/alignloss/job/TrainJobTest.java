@@ -9,6 +9,7 @@ import io.alignloss.model.RewardModel;
 import io.alignloss.summary.SummaryJson;
 import io.alignloss.testing.Configs;
 import io.alignloss.testing.LocalSparkTest;
+import io.alignloss.testing.SummaryMaps;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -99,7 +100,7 @@ class TrainJobTest extends LocalSparkTest {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> block(EvaluateJob.Result result) {
-        return (Map<String, Object>) result.summary().get("train");
+        return (Map<String, Object>) SummaryMaps.of(result.summary()).get("train");
     }
 
     @Test
@@ -266,7 +267,7 @@ class TrainJobTest extends LocalSparkTest {
         EvaluateJob.Result result = train(config(input, "l2 = 0, max-iter = 200"), temp.resolve("out"), false, s -> { });
         assertThat(block(result).get("converged")).isEqualTo(false);
         assertThat((String) block(result).get("stop_reason")).contains("separable");
-        assertThat((List<?>) result.summary().get("warnings")).anySatisfy(w -> assertThat((String) w).contains("separable"));
+        assertThat((List<?>) SummaryMaps.of(result.summary()).get("warnings")).anySatisfy(w -> assertThat((String) w).contains("separable"));
     }
 
     @Test
@@ -287,7 +288,7 @@ class TrainJobTest extends LocalSparkTest {
         Path out = temp.resolve("out");
         EvaluateJob.Result result = train(config(input, "l2 = 1e-3"), out, false, s -> { });
         @SuppressWarnings("unchecked")
-        Map<String, Object> rejects = (Map<String, Object>) result.summary().get("rejects");
+        Map<String, Object> rejects = (Map<String, Object>) SummaryMaps.of(result.summary()).get("rejects");
         assertThat(rejects.get("total")).isEqualTo(2L);
         assertThat((Map<String, Object>) rejects.get("by_reason")).containsEntry("bad_embedding", 2L);
         assertThat(spark.read().parquet(out.resolve("rejects/prefs").toString()).select("id").as(org.apache.spark.sql.Encoders.STRING())
@@ -300,7 +301,7 @@ class TrainJobTest extends LocalSparkTest {
         Path trained = temp.resolve("trained");
         EvaluateJob.Result result = train(config(input, "l2 = 1e-2"), trained, false, s -> { });
         @SuppressWarnings("unchecked")
-        double trainLoss = ((Number) ((Map<String, Object>) ((Map<String, Object>) result.summary().get("objectives")).get("rm"))
+        double trainLoss = ((Number) ((Map<String, Object>) ((Map<String, Object>) SummaryMaps.of(result.summary()).get("objectives")).get("rm"))
                 .get("loss")).doubleValue();
 
         Path conf = temp.resolve("evaluate.conf");
@@ -360,7 +361,7 @@ class TrainJobTest extends LocalSparkTest {
         assertThat(Main.execute("evaluate", "--config", conf.toString(), "--out", evaluated.toString())).isEqualTo(0);
         JsonNode summary = SummaryJson.mapper().readTree(Files.readString(evaluated.resolve("summary.json")));
         @SuppressWarnings("unchecked")
-        Map<String, Object> trained = (Map<String, Object>) ((Map<String, Object>) result.summary().get("objectives")).get("rm");
+        Map<String, Object> trained = (Map<String, Object>) ((Map<String, Object>) SummaryMaps.of(result.summary()).get("objectives")).get("rm");
         assertThat(summary.at("/objectives/rm/loss").asDouble()).isCloseTo(((Number) trained.get("loss")).doubleValue(), within(1e-9));
     }
 

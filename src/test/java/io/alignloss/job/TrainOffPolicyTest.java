@@ -4,6 +4,7 @@ import io.alignloss.config.FeatureSpec;
 import io.alignloss.model.RewardModel;
 import io.alignloss.testing.Configs;
 import io.alignloss.testing.LocalSparkTest;
+import io.alignloss.testing.SummaryMaps;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -126,7 +127,7 @@ class TrainOffPolicyTest extends LocalSparkTest {
                     + "train { objective = eu, objective-estimator = " + estimator + ", l2 = 1e-2, max-iter = 50, checkpoint-every = 0 }\n"
                     + "bootstrap = 0"), out.toString(), true, 0.01, 42, false);
             EvaluateJob.Result result = new TrainJob(settings).run(spark);
-            Map<String, Object> train = (Map<String, Object>) result.summary().get("train");
+            Map<String, Object> train = (Map<String, Object>) SummaryMaps.of(result.summary()).get("train");
             assertThat(train.get("estimator")).isEqualTo(estimator);
             Map<String, Object> before = (Map<String, Object>) train.get("uniform");
             Map<String, Object> after = (Map<String, Object>) train.get("train");
@@ -151,7 +152,7 @@ class TrainOffPolicyTest extends LocalSparkTest {
             assertThat((Double) after.get("mean_utility")).isGreaterThan((Double) before.get("mean_utility"));
             // the evaluation after training estimates the trained policy's value from the logged rows with it as the target
             // (the same figure up to float storage of the cached features)
-            Map<String, Object> eu = (Map<String, Object>) ((Map<String, Object>) result.summary().get("objectives")).get("eu");
+            Map<String, Object> eu = (Map<String, Object>) ((Map<String, Object>) SummaryMaps.of(result.summary()).get("objectives")).get("eu");
             assertThat(((Number) eu.get("count")).longValue()).isEqualTo(PROMPTS);
             assertThat((Double) ((Map<String, Object>) eu.get(estimator)).get("value")).isCloseTo((Double) after.get(estimator), within(1e-6));
         }

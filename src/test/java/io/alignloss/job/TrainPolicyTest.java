@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alignloss.testing.Configs;
 import io.alignloss.testing.LocalSparkTest;
+import io.alignloss.testing.SummaryMaps;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -69,7 +70,7 @@ class TrainPolicyTest extends LocalSparkTest {
                 out.toString(), true, 0.01, 42, false);
         EvaluateJob.Result result = new TrainJob(settings).run(spark);
 
-        Map<String, Object> train = (Map<String, Object>) result.summary().get("train");
+        Map<String, Object> train = (Map<String, Object>) SummaryMaps.of(result.summary()).get("train");
         Map<String, Object> uniform = (Map<String, Object>) train.get("uniform");
         Map<String, Object> trained = (Map<String, Object>) train.get("train");
         double before = (Double) uniform.get("mean_utility");
@@ -102,7 +103,7 @@ class TrainPolicyTest extends LocalSparkTest {
         JsonNode model = new ObjectMapper().readTree(out.resolve("model/model.json").toFile());
         assertThat(model.toString()).contains("\"model\":\"policy\"");
         // the evaluation of the objective itself: −E[U] over the candidate rows, and the trained policy's exact value
-        Map<String, Object> eu = (Map<String, Object>) ((Map<String, Object>) result.summary().get("objectives")).get("eu");
+        Map<String, Object> eu = (Map<String, Object>) ((Map<String, Object>) SummaryMaps.of(result.summary()).get("objectives")).get("eu");
         assertThat((Double) eu.get("mean_utility")).isCloseTo(uniformValue, within(1e-12));
         assertThat((Double) eu.get("loss")).isCloseTo(-uniformValue, within(1e-12));
         Map<String, Object> policy = (Map<String, Object>) eu.get("policy");

@@ -147,6 +147,6 @@ class JointConditionalTrainingTest extends LocalSparkTest {
 
     @SuppressWarnings("unchecked")
     private static double finalObjective(io.alignloss.job.EvaluateJob.Result result) {
-        return ((Number) ((java.util.Map<String, Object>) result.summary().get("train")).get("final_objective")).doubleValue();
+        return ((Number) ((java.util.Map<String, Object>) io.alignloss.testing.SummaryMaps.of(result.summary()).get("train")).get("final_objective")).doubleValue();
     }
 }

@@ -192,8 +192,8 @@ class SelfTargetTest extends LocalSparkTest {
         assertThat(temp.resolve("killed.checkpoints/iteration-00000001")).exists();
         io.alignloss.job.EvaluateJob.Result resumed = new io.alignloss.job.TrainJob(new io.alignloss.job.TrainJob.Settings(config,
                 out.toString(), true, 0.01, 42, true)).run(spark);
-        JsonNode straightTrain = SummaryJson.mapper().valueToTree(straight.summary().get("train"));
-        JsonNode resumedTrain = SummaryJson.mapper().valueToTree(resumed.summary().get("train"));
+        JsonNode straightTrain = SummaryJson.mapper().valueToTree(straight.summary().train());
+        JsonNode resumedTrain = SummaryJson.mapper().valueToTree(resumed.summary().train());
         assertThat(resumedTrain.get("resumed_from_round").asInt()).isEqualTo(1);
         assertThat(resumedTrain.get("rounds")).hasSize(3);
         assertThat(resumedTrain.get("final_objective").asDouble()).isCloseTo(straightTrain.get("final_objective").asDouble(),

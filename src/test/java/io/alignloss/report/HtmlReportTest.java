@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alignloss.summary.ObjectiveSummary;
+import io.alignloss.summary.SummaryJson;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.AxisState;
@@ -40,6 +42,15 @@ class HtmlReportTest {
         }
     }
 
+    /** The report of a summary built as a JSON tree, read as summary.json is. */
+    static String render(JsonNode summary) {
+        return HtmlReport.render(SummaryJson.fromTree(summary, "test summary"));
+    }
+
+    private static ObjectiveSummary objective(JsonNode figures) {
+        return SummaryJson.convert(figures, ObjectiveSummary.class);
+    }
+
     private static List<String> plotIds(String html) throws Exception {
         List<String> ids = new ArrayList<>();
         Matcher matcher = PLOT.matcher(html);
@@ -62,7 +73,7 @@ class HtmlReportTest {
         for (int i = 1; i <= 3; i++) {
             history.addObject().put("iteration", i).put("objective", 0.7 / i).put("gradient_norm", 1.0 / i).put("step", 1).put("seconds", 0.5);
         }
-        String html = HtmlReport.render(summary);
+        String html = render(summary);
         assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
         List<String> ids = plotIds(html);
         assertThat(ids).doesNotHaveDuplicates().contains(
@@ -77,15 +88,15 @@ class HtmlReportTest {
     @Test
     void verdictNamesTheUnderRepresentedGroupsAndTheBias() throws Exception {
         JsonNode summary = fixture();
-        String html = HtmlReport.render(summary);
+        String html = render(summary);
         JsonNode bt = summary.get("objectives").get("bt");
         assertThat(html).contains("The dataset under-represents language=de");
-        assertThat(Verdict.verdict("bt", bt)).contains("so the empirical figure is biased by -0.03189")
+        assertThat(Verdict.verdict("bt", objective(bt))).contains("so the empirical figure is biased by -0.03189")
                 .contains("its interval excludes 0");
         ObjectNode noTarget = bt.deepCopy();
         noTarget.remove("target");
         noTarget.remove("shift");
-        assertThat(Verdict.verdict("bt", noTarget)).contains("the interval measures sampling noise only, not bias");
+        assertThat(Verdict.verdict("bt", objective(noTarget))).contains("the interval measures sampling noise only, not bias");
     }
 
     @Test
@@ -94,7 +105,7 @@ class HtmlReportTest {
         ObjectNode groups = (ObjectNode) summary.get("objectives").get("bt").get("groups").get("language");
         groups.set("<b>&\"x", groups.get("de"));
         summary.withArray("warnings").add("<script>alert(1)</script>");
-        String html = HtmlReport.render(summary);
+        String html = render(summary);
         assertThat(html).doesNotContain("<b>&\"x").doesNotContain("<script>alert(1)").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
 
@@ -102,7 +113,7 @@ class HtmlReportTest {
     void missingFiguresLeaveTheirPlotsOut() throws Exception {
         ObjectNode validate = new ObjectMapper().createObjectNode();
         validate.put("command", "validate").putObject("rejects").put("total", 3).putObject("by_reason").put("bad_score", 3);
-        String html = HtmlReport.render(validate);
+        String html = render(validate);
         assertThat(plotIds(html)).isEmpty();
         assertThat(html).contains("No objectives were evaluated").contains("bad_score");
 
@@ -110,7 +121,7 @@ class HtmlReportTest {
         for (JsonNode objective : bare.get("objectives")) {
             ((ObjectNode) objective).remove(List.of("target", "shift", "curve", "biases", "ci"));
         }
-        List<String> ids = plotIds(HtmlReport.render(bare));
+        List<String> ids = plotIds(render(bare));
         assertThat(ids).allMatch(id -> id.startsWith("plot-groups-"));
     }
 
@@ -134,7 +145,7 @@ class HtmlReportTest {
             // −E[U] is negative: a log axis would drop every point
             history.addObject().put("iteration", i).put("objective", -4.4 - 0.3 * i).put("gradient_norm", 1.0 / i).put("step", 1);
         }
-        String html = HtmlReport.render(summary);
+        String html = render(summary);
         assertThat(plotIds(html)).contains("plot-train");
         assertThat(html).contains("<th>mean utility</th>").contains("<td>uniform</td><td>500</td><td>4.400</td>")
                 .contains("<td>trained</td><td>500</td><td>5.200</td>");
@@ -155,7 +166,7 @@ class HtmlReportTest {
             objective.putObject("prompt_term").put("token_nll", 4.5).put("sequence_nll", 10.0);
             objective.putObject("language_model").put("path", "runs/" + model[0] + "/model");
         }
-        String html = HtmlReport.render(summary);
+        String html = render(summary);
         assertThat(html).contains("Sequence likelihood, side by side");
         String table = html.substring(html.indexOf("Sequence likelihood, side by side"));
         assertThat(table).contains("joint-trained (joint, runs/joint-trained/model)").contains("conditional-trained (conditional,")
@@ -186,7 +197,7 @@ class HtmlReportTest {
         for (JsonNode objective : summary.get("objectives")) {
             ((ObjectNode) objective).remove(List.of("target", "shift"));
         }
-        String html = HtmlReport.render(summary);
+        String html = render(summary);
         assertThat(captions(html)).isNotEmpty().noneMatch(caption -> caption.contains("reweighted"))
                 .anyMatch(caption -> caption.startsWith("Loss by language with 95% intervals; dashed line: the overall loss."))
                 .anyMatch(caption -> caption.contains("No target population is configured, so no bias is shown."));
@@ -195,7 +206,7 @@ class HtmlReportTest {
         assertThat(objectivesTable(html).split("<td>", -1)).as("6 cells per objective row").hasSize(1 + 3 * 6);
 
         // with the target and the shift blocks of the fixture: all three columns and the reweighted lines
-        String full = HtmlReport.render(fixture());
+        String full = render(fixture());
         assertThat(objectivesTable(full)).contains("<th>reweighted</th><th>bias</th><th>importance-weighted</th>");
         assertThat(captions(full)).anyMatch(caption -> caption.contains("the loss reweighted to the target population"))
                 .anyMatch(caption -> caption.contains("the distance to the reweighted estimate (dashed line) does not"));
@@ -205,14 +216,14 @@ class HtmlReportTest {
         for (JsonNode objective : shiftOnly.get("objectives")) {
             ((ObjectNode) objective).remove("target");
         }
-        assertThat(objectivesTable(HtmlReport.render(shiftOnly))).contains("<th>count</th><th>importance-weighted</th></tr>");
+        assertThat(objectivesTable(render(shiftOnly))).contains("<th>count</th><th>importance-weighted</th></tr>");
     }
 
     @Test
     void theStartTimeIsShownToTheSecond() throws Exception {
         ObjectNode summary = fixture();
         summary.put("started", "2026-12-01T14:03:07.123456789Z");
-        assertThat(HtmlReport.render(summary)).contains("started 2026-12-01 14:03:07 UTC,").doesNotContain("123456789");
+        assertThat(render(summary)).contains("started 2026-12-01 14:03:07 UTC,").doesNotContain("123456789");
         assertThat(ReportText.startTime("not an instant")).isEqualTo("not an instant");
     }
 

@@ -59,7 +59,7 @@ class ReportBrowserIT {
         assertThat(consoleLines(open(broken).log())).anyMatch(line -> line.contains("deliberate"));
 
         Path report = temp.resolve("report.html");
-        Files.writeString(report, HtmlReport.render(HtmlReportTest.fixture()));
+        Files.writeString(report, HtmlReportTest.render(HtmlReportTest.fixture()));
         Page page = open(report);
         assertThat(consoleLines(page.log())).isEmpty();
         Matcher body = Pattern.compile("<body data-plots-loaded=\"(\\d+)\" data-plots-expected=\"(\\d+)\"").matcher(page.dom());

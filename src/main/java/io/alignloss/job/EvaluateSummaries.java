@@ -1,0 +1,201 @@
+package io.alignloss.job;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.alignloss.config.DiagnosticsConfig;
+import io.alignloss.config.JobConfig;
+import io.alignloss.config.ObjectiveConfig;
+import io.alignloss.config.ObjectiveType;
+import io.alignloss.data.PreparedInput;
+import io.alignloss.diagnostics.Clustering;
+import io.alignloss.diagnostics.Drift;
+import io.alignloss.diagnostics.DriftThresholds;
+import io.alignloss.diagnostics.LossEstimates;
+import io.alignloss.objective.Objective;
+import io.alignloss.output.Version;
+import io.alignloss.stats.LossStats;
+import io.alignloss.summary.Json;
+import io.alignloss.summary.DriftSummary;
+import io.alignloss.summary.InputSummary;
+import io.alignloss.summary.ObjectiveSummary;
+import io.alignloss.summary.RejectsSummary;
+import io.alignloss.summary.RunInfo;
+import io.alignloss.summary.RunSummary;
+import io.alignloss.summary.SummaryJson;
+import io.alignloss.summary.TrainSummary;
+import org.apache.hadoop.conf.Configuration;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import static java.lang.String.format;
+
+/**
+ * summary.json of an evaluate (or validate, or train's closing evaluation) run: the run's settings, each input's
+ * rows and rejects, each objective's figures with its diagnostics, drift against the previous run, and the blocks
+ * a train run adds.
+ */
+final class EvaluateSummaries {
+    /** The block a train run adds ({@link EvaluateJob.Extras#summaryBlocks}), typed as {@link TrainSummary}. */
+    private static final String TRAIN = "train";
+    private static final TypeReference<Map<String, JsonNode>> BLOCKS = new TypeReference<>() { };
+
+    private final EvaluateJob.Settings settings;
+    private final EvaluateJob.Extras extras;
+    private final String masterUrl;
+    private final TaskFailures failures;
+    private final Instant started;
+    private final List<String> warnings;
+    private final List<Objective> objectives;
+    private final Function<Objective, DiagnosticsConfig> resampling;
+    private final Map<String, Map<String, Double>> target;
+    private final String targetSource;
+    private final Map<String, Map<String, Object>> shift;
+    private final Map<String, Map<String, Object>> policies;
+    private final Map<String, Clustering> clustering;
+    private final Map<String, Map<String, Object>> biases;
+    private final Configuration hadoopConf;
+    private final List<String> exceededThresholds;
+
+    /**
+     * @param run                the run's context: its start, extras, task failures, master, Hadoop configuration, warnings
+     * @param objectives         the objectives as they read their inputs (models bound), which the summary describes
+     * @param resampling         the diagnostics settings with an objective's own bootstrap and confidence
+     * @param diagnostics        the run's diagnostics (target, shift, policies, clustering, biases)
+     * @param exceededThresholds receives the drift thresholds the run exceeded
+     */
+    EvaluateSummaries(EvaluateJob.Settings settings, RunContext run, List<Objective> objectives,
+            Function<Objective, DiagnosticsConfig> resampling, RunDiagnostics diagnostics, List<String> exceededThresholds) {
+        this.settings = settings;
+        this.started = run.started();
+        this.warnings = run.warnings();
+        this.extras = run.extras();
+        this.masterUrl = run.masterUrl();
+        this.failures = run.failures();
+        this.objectives = objectives;
+        this.resampling = resampling;
+        this.target = diagnostics.target();
+        this.targetSource = diagnostics.targetSource();
+        this.shift = diagnostics.shift();
+        this.policies = diagnostics.policies();
+        this.clustering = diagnostics.clustering();
+        this.biases = diagnostics.biases();
+        this.hadoopConf = run.hadoop();
+        this.exceededThresholds = exceededThresholds;
+    }
+
+    /**
+     * The run's summary.
+     *
+     * @param withObjectives false when the run stops before computing the objectives (too many rejects) or only
+     *                       validates: the summary then has no {@code objectives} and no {@code drift}
+     */
+    RunSummary summary(Map<String, PreparedInput> inputs, Map<String, InputStats> stats, Map<String, Map<String, Long>> reasons,
+            boolean withObjectives) {
+        JobConfig config = settings.config();
+        RunInfo run = new RunInfo(config.source(), config.redaction().text(settings.out()), settings.overwrite().allowed(),
+                settings.maxRejectFraction(), settings.seed(), masterUrl,
+                // tasks Spark had to re-run (e.g. on a lost executor) and executors lost while this evaluation ran
+                failures == null ? null : failures.failedTasks(), failures == null ? null : failures.lostExecutors());
+
+        Map<String, InputSummary> inputFigures = new LinkedHashMap<>();
+        Map<String, Long> byInput = new LinkedHashMap<>();
+        Map<String, Long> byReason = new TreeMap<>();
+        long total = 0;
+        for (PreparedInput input : inputs.values()) {
+            InputStats inputStats = stats.get(input.name());
+            inputFigures.put(input.name(), new InputSummary(config.redaction().text(input.config().path()),
+                    input.config().kind().configName(), inputStats.rows(), inputStats.rejected(), inputStats.rejectFraction(),
+                    List.copyOf(input.groupColumns())));
+            byInput.put(input.name(), inputStats.rejected());
+            reasons.getOrDefault(input.name(), Map.of()).forEach((reason, count) -> byReason.merge(reason, count, Long::sum));
+            total += inputStats.rejected();
+        }
+        RejectsSummary rejects = new RejectsSummary(total, byInput, byReason);
+
+        Map<String, ObjectiveSummary> objectiveFigures = null;
+        DriftSummary drift = null;
+        if (withObjectives) {
+            objectiveFigures = new LinkedHashMap<>();
+            for (Objective objective : objectives) {
+                InputStats inputStats = stats.get(objective.config().input());
+                objectiveFigures.put(objective.name(), objectiveSummary(objective, inputStats, warnings));
+            }
+            if (config.diagnostics().drift().isPresent()) {
+                DiagnosticsConfig.Drift driftConfig = config.diagnostics().drift().get();
+                drift = Drift.compare(objectiveFigures, Drift.readPrevious(driftConfig.previous(), hadoopConf),
+                        new DriftThresholds(driftConfig.maxLossChange(), driftConfig.maxMixChange()))
+                        .withPrevious(config.redaction().text(driftConfig.previous()));
+                exceededThresholds.addAll(drift.exceededOrEmpty());
+            }
+        }
+        Map<String, Object> blocks = new LinkedHashMap<>(extras.summaryBlocks());
+        TrainSummary train = blocks.containsKey(TRAIN) ? SummaryJson.convert(blocks.remove(TRAIN), TrainSummary.class) : null;
+        return new RunSummary(SummaryJson.SCHEMA_VERSION, Version.alignloss(), org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+                extras.command().isEmpty() ? settings.mode().name().toLowerCase() : extras.command(), started.toString(),
+                Duration.between(started, Instant.now()).toMillis() / 1000.0, SummaryJson.config(config.shownConfig()), run,
+                inputFigures, rejects, objectiveFigures, drift, train, List.copyOf(new LinkedHashSet<>(warnings)),
+                SummaryJson.convert(blocks, BLOCKS));
+    }
+
+    /**
+     * One objective's figures: the diagnostics' estimate (loss, stderr, interval, groups, curve, target) with the
+     * objective's own figures, then the covariate shift, the trained policy's figures and the preference biases this
+     * run computed for it.
+     */
+    private ObjectiveSummary objectiveSummary(Objective objective, InputStats stats, List<String> warnings) {
+        ObjectiveConfig config = objective.config();
+        LossStats total = stats.total(objective.name());
+        if (total.loss().isEmpty()) {
+            warnings.add(format("objective '%s' has no accepted rows with positive weight on input '%s': its loss is null",
+                    objective.name(), config.input()));
+        }
+        DiagnosticsConfig diagnostics = resampling.apply(objective);
+        LossEstimates.Settings estimateSettings = new LossEstimates.Settings(diagnostics.bootstrap(), diagnostics.confidence(),
+                settings.seed(), diagnostics.minGroupCount(), target, diagnostics.lossBound(),
+                Optional.ofNullable(clustering.get(config.input())));
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("type", config.type().configName());
+        figures.put("input", config.input());
+        figures.put("description", objective.describe());
+        figures.putAll(LossEstimates.estimate(stats.groupColumns(), stats.cells().get(objective.name()), estimateSettings,
+                slice -> figures(objective, slice), objective::resampledFigures, warnings));
+        if (figures.get("target") instanceof Map<?, ?> targetFigures) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> block = (Map<String, Object>) targetFigures;
+            block.put("source", targetSource);
+        }
+        if (shift.containsKey(objective.name())) {
+            figures.put("shift", shift.get(objective.name()));
+        }
+        if (policies.containsKey(objective.name())) {
+            // the trained policy on the input's candidate sets: E_x E_π[U], the uniform policy's, their paired gain
+            Map<String, Object> policy = new LinkedHashMap<>();
+            objective.modelPath().ifPresent(path -> policy.put("model", path));
+            policy.putAll(policies.get(objective.name()));
+            figures.put("policy_mean_utility", policy.get("mean_utility"));
+            figures.put("policy", policy);
+        }
+        if (config.type() == ObjectiveType.BRADLEY_TERRY && biases.containsKey(config.input())) {
+            figures.put("biases", biases.get(config.input()));
+        }
+        return SummaryJson.convert(figures, ObjectiveSummary.class);
+    }
+
+    private static Map<String, Object> figures(Objective objective, LossStats stats) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("loss", Json.number(stats.loss()));
+        figures.put("count", stats.count());
+        figures.put("weight_sum", stats.weightSum());
+        figures.put("stderr", Json.number(stats.stderr()));
+        figures.putAll(objective.figures(stats));
+        return figures;
+    }
+}
