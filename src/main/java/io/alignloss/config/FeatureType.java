@@ -1,37 +1,16 @@
 package io.alignloss.config;
 
-import io.alignloss.error.AlignLossException;
-import io.alignloss.error.ErrorCode;
-
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** Where a reward model's features f(x, y) come from. */
-public enum FeatureType {
+public enum FeatureType implements ConfigName {
     /** Precomputed vectors in {@code chosen_embedding} and {@code rejected_embedding}. */
-    EMBEDDING("embedding"),
+    EMBEDDING,
     /** Hashed cl100k_base token n-grams of the response and prompt×response token pairs. */
-    TEXT_HASH("text-hash"),
+    TEXT_HASH,
     /** all-MiniLM-L6-v2 sentence embeddings computed in the executors. */
-    ENCODER("encoder");
+    ENCODER;
 
-    private final String configName;
-
-    FeatureType(String configName) {
-        this.configName = configName;
-    }
-
-    public String configName() {
-        return configName;
-    }
-
+    /** The type named {@code value}; {@code key} (the key and where it was set) prefixes the error. */
     public static FeatureType fromConfig(String value, String key) {
-        for (FeatureType type : values()) {
-            if (type.configName.equals(value)) {
-                return type;
-            }
-        }
-        throw new AlignLossException(ErrorCode.CONFIG, String.format("Invalid %s: '%s' (valid: %s)", key, value,
-                Arrays.stream(values()).map(FeatureType::configName).collect(Collectors.joining(", "))));
+        return ConfigName.parse(FeatureType.class, value, key);
     }
 }

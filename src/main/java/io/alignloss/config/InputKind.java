@@ -1,39 +1,18 @@
 package io.alignloss.config;
 
-import io.alignloss.error.AlignLossException;
-import io.alignloss.error.ErrorCode;
-
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** The two row contracts an input can follow. */
-public enum InputKind {
+public enum InputKind implements ConfigName {
     /** {@code prompt, chosen, rejected} and optional scores, label, weight. */
-    PREFERENCE("preference"),
+    PREFERENCE,
     /** {@code prompt, response} and optional log-probabilities, scores, weight. */
-    SEQUENCE("sequence"),
+    SEQUENCE,
     /** {@code context, modified_context} and optional {@code z}, {@code candidates}, {@code reference}, weight. */
-    SELF_TARGET("self-target");
+    SELF_TARGET;
 
-    private final String configName;
-
-    InputKind(String configName) {
-        this.configName = configName;
-    }
-
-    public String configName() {
-        return configName;
-    }
-
+    /** The kind named {@code value} in any case; {@code key} (the key and where it was set) prefixes the error. */
     public static InputKind fromConfig(String value, String key) {
-        for (InputKind kind : values()) {
-            if (kind.configName.equals(value.toLowerCase(Locale.ROOT))) {
-                return kind;
-            }
-        }
-        throw new AlignLossException(ErrorCode.CONFIG, String.format(
-                "Invalid %s: '%s' (valid: %s)", key, value,
-                Arrays.stream(values()).map(InputKind::configName).collect(Collectors.joining(", "))));
+        return ConfigName.find(InputKind.class, value.toLowerCase(Locale.ROOT)).orElseThrow(() -> ConfigName.invalid(InputKind.class, value, key));
     }
 }

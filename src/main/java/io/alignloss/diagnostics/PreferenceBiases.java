@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
@@ -288,19 +289,27 @@ public final class PreferenceBiases {
             return Json.number(Math.max(-1.0, Math.min(1.0, r)));
         }
 
+        // the cells' figures summed by key, in key order, over the cells whose key is not null
+        private <K> Map<K, double[]> sumsBy(Function<Cell, K> key, Function<Cell, double[]> figures) {
+            Map<K, double[]> byKey = new TreeMap<>();
+            for (Cell cell : cells) {
+                K value = key.apply(cell);
+                if (value != null) {
+                    double[] add = figures.apply(cell);
+                    double[] sums = byKey.computeIfAbsent(value, ignored -> new double[add.length]);
+                    for (int i = 0; i < add.length; i++) {
+                        sums[i] += add[i];
+                    }
+                }
+            }
+            return byKey;
+        }
+
         List<Map<String, Object>> bins(Global global) {
             if (global.range.isEmpty()) {
                 return List.of();
             }
-            Map<Integer, double[]> byBin = new TreeMap<>();
-            for (Cell cell : cells) {
-                if (cell.bin != null) {
-                    double[] sums = byBin.computeIfAbsent(cell.bin, ignored -> new double[3]);
-                    sums[0] += cell.marginRows;
-                    sums[1] += cell.marginWeight;
-                    sums[2] += cell.weightedMargin;
-                }
-            }
+            Map<Integer, double[]> byBin = sumsBy(Cell::bin, cell -> new double[] {cell.marginRows, cell.marginWeight, cell.weightedMargin});
             List<Map<String, Object>> bins = new ArrayList<>();
             byBin.forEach((bin, sums) -> {
                 Map<String, Object> figures = new LinkedHashMap<>();
@@ -316,15 +325,8 @@ public final class PreferenceBiases {
         // preferred_share(v) = Σ w·[the response shown at v was preferred] / Σ w·[decided]; with two positions the
         // rejected response was shown at the other one, so it is preferred at v when chosen was at u ≠ v and label < 0.5
         Map<String, Object> positions(String positionColumn) {
-            Map<String, double[]> byPosition = new TreeMap<>();
-            for (Cell cell : cells) {
-                if (cell.position != null) {
-                    double[] sums = byPosition.computeIfAbsent(cell.position, ignored -> new double[3]);
-                    sums[0] += cell.rows;
-                    sums[1] += cell.chosenPreferredWeight;
-                    sums[2] += cell.rejectedPreferredWeight;
-                }
-            }
+            Map<String, double[]> byPosition = sumsBy(Cell::position,
+                    cell -> new double[] {cell.rows, cell.chosenPreferredWeight, cell.rejectedPreferredWeight});
             double decided = 0;
             for (double[] sums : byPosition.values()) {
                 decided += sums[1] + sums[2];

@@ -9,7 +9,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,32 +31,27 @@ public final class LanguageModelFolder {
     }
 
     public static void save(LanguageModel model, Map<String, Object> metadata, Path folder, Configuration conf) {
-        try {
-            FileSystem fs = folder.getFileSystem(conf);
-            fs.mkdirs(folder);
-            Vocabulary vocabulary = model.vocabulary();
-            Map<String, Object> header = new LinkedHashMap<>();
-            header.put("format", FORMAT);
-            header.put("format_version", FORMAT_VERSION);
-            header.put("model", "log-linear n-gram language model, class-factored softmax");
-            header.put("shape", model.shape().describe());
-            header.put("tokenizer", "cl100k_base");
-            header.put("outcomes", Tokens.OUTCOMES);
-            header.put("kept_tokens", vocabulary.keptCount());
-            header.put("classes", vocabulary.classes());
-            header.put("parameters", model.weights().length);
-            header.put("vocabulary_file", "vocabulary.i32");
-            header.put("weights_file", "weights.f64");
-            header.putAll(metadata);
+        Vocabulary vocabulary = model.vocabulary();
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("format", FORMAT);
+        header.put("format_version", FORMAT_VERSION);
+        header.put("model", "log-linear n-gram language model, class-factored softmax");
+        header.put("shape", model.shape().describe());
+        header.put("tokenizer", "cl100k_base");
+        header.put("outcomes", Tokens.OUTCOMES);
+        header.put("kept_tokens", vocabulary.keptCount());
+        header.put("classes", vocabulary.classes());
+        header.put("parameters", model.weights().length);
+        header.put("vocabulary_file", "vocabulary.i32");
+        header.put("weights_file", "weights.f64");
+        header.putAll(metadata);
+        ModelFiles.writeFolder(folder, conf, "language model", fs -> {
             ModelFiles.writeHeader(fs, folder, header);
             int[] ints = java.util.Arrays.copyOf(vocabulary.kept(), vocabulary.keptCount() + vocabulary.classStart().length);
             System.arraycopy(vocabulary.classStart(), 0, ints, vocabulary.keptCount(), vocabulary.classStart().length);
             ModelFiles.writeInts(fs, new Path(folder, "vocabulary.i32"), ints);
             ModelFiles.writeDoubles(fs, new Path(folder, "weights.f64"), model.weights());
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(format("Cannot write language model to %s: %s", folder, e.getMessage()), e);
-        }
+        });
     }
 
     /** Reads a model folder; a missing or foreign folder is a config error (exit 2) naming the path. */

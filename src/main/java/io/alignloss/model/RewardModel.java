@@ -9,7 +9,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,23 +50,18 @@ public record RewardModel(FeatureSpec features, double[] weights, Map<String, Ob
 
     /** Writes {@code model.json} and {@code weights.f64} into {@code folder} (created). */
     public void save(Path folder, Configuration conf) {
-        try {
-            FileSystem fs = folder.getFileSystem(conf);
-            fs.mkdirs(folder);
-            Map<String, Object> header = new LinkedHashMap<>();
-            header.put("format", FORMAT);
-            header.put("format_version", FORMAT_VERSION);
-            header.put("model", "linear");
-            header.put("features", features.describe());
-            header.put("dimension", weights.length);
-            header.put("weights_file", "weights.f64");
-            header.putAll(metadata);
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("format", FORMAT);
+        header.put("format_version", FORMAT_VERSION);
+        header.put("model", "linear");
+        header.put("features", features.describe());
+        header.put("dimension", weights.length);
+        header.put("weights_file", "weights.f64");
+        header.putAll(metadata);
+        ModelFiles.writeFolder(folder, conf, "model", fs -> {
             ModelFiles.writeHeader(fs, folder, header);
             ModelFiles.writeDoubles(fs, new Path(folder, "weights.f64"), weights);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(format("Cannot write model to %s: %s", folder, e.getMessage()), e);
-        }
+        });
     }
 
     /** Reads a model folder; a missing or foreign folder is a config error (exit 2) naming the path. */

@@ -83,9 +83,9 @@ public interface Objective {
         return this;
     }
 
-    /** The model folder its {@code model} option names, if any; empty by default. */
+    /** The model folder its {@code model} option names, if any. */
     default Optional<String> modelPath() {
-        return Optional.empty();
+        return config().options().model();
     }
 
     /**

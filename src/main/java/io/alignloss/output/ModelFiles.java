@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,27 @@ public final class ModelFiles {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ModelFiles() {
+    }
+
+    /** What writes a model folder's files on its file system. */
+    @FunctionalInterface
+    public interface FolderWriter {
+        void write(FileSystem fs) throws IOException;
+    }
+
+    /**
+     * Creates {@code folder} and has {@code writer} write its files; an I/O error is unchecked, "Cannot write {@code what}
+     * to {@code folder}: …".
+     */
+    public static void writeFolder(Path folder, Configuration conf, String what, FolderWriter writer) {
+        try {
+            FileSystem fs = folder.getFileSystem(conf);
+            fs.mkdirs(folder);
+            writer.write(fs);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(format("Cannot write %s to %s: %s", what, folder, e.getMessage()), e);
+        }
     }
 
     public static void writeHeader(FileSystem fs, Path folder, Map<String, Object> header) throws IOException {

@@ -4,6 +4,7 @@ import io.alignloss.config.InputConfig;
 import io.alignloss.config.JobConfig;
 import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.config.SequenceLikelihoodOptions;
+import io.alignloss.config.SequenceMode;
 import io.alignloss.config.TrainConfig;
 import io.alignloss.data.InputReader;
 import io.alignloss.data.PreparedInput;
@@ -60,7 +61,7 @@ public final class LanguageModelTrainer extends SingleFitTrainer<LanguageModelTr
         JobConfig config = settings.config();
         TrainConfig train = config.train().forLanguageModel();
         SequenceLikelihoodObjective sequence = new SequenceLikelihoodObjective(objective);
-        boolean joint = sequence.mode() == SequenceLikelihoodObjective.Mode.JOINT;
+        boolean joint = sequence.mode() == SequenceMode.JOINT;
         String mode = joint ? "joint" : "conditional";
         LmSettings lm = LmSettings.of(objective.optionsAs(SequenceLikelihoodOptions.class).languageModel());
         Optional<LanguageModel> init = initModel(run, train);

@@ -13,6 +13,7 @@ import io.alignloss.summary.Json;
 import io.alignloss.stats.LossStats;
 import io.alignloss.objective.Objective;
 import io.alignloss.config.JobConfig;
+import io.alignloss.objective.ModelBoundObjective;
 import io.alignloss.objective.ModelSource;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -35,15 +36,13 @@ import static org.apache.spark.sql.functions.when;
  * <p>The rewards are the logged {@code chosen_score}/{@code rejected_score}, or, with {@code model =
  * "<path>"} (or a model just trained), computed by a linear reward model from its features.
  */
-public final class BradleyTerryObjective implements Objective {
+public final class BradleyTerryObjective extends ModelBoundObjective<RewardModel> {
     public static final String CHOSEN_SCORE = "chosen_score";
     public static final String REJECTED_SCORE = "rejected_score";
 
     /** The objective option naming a reward model folder that computes the scores. */
     public static final String MODEL = ObjectiveOptions.MODEL;
 
-    private final ObjectiveConfig config;
-    private final Optional<RewardModel> model;
     private final String chosenScore;
     private final String rejectedScore;
 
@@ -52,33 +51,23 @@ public final class BradleyTerryObjective implements Objective {
     }
 
     private BradleyTerryObjective(ObjectiveConfig config, Optional<RewardModel> model) {
-        this.config = config;
-        this.model = model;
+        super(config, model);
         this.chosenScore = model.isPresent() ? "_" + CHOSEN_SCORE + "_" + config.name() : CHOSEN_SCORE;
         this.rejectedScore = model.isPresent() ? "_" + REJECTED_SCORE + "_" + config.name() : REJECTED_SCORE;
     }
 
     /** The same objective with rewards computed by {@code model}. */
     public BradleyTerryObjective withModel(RewardModel model) {
-        return new BradleyTerryObjective(config, Optional.of(model));
-    }
-
-    /** The configured model folder, when the scores come from a model rather than from the input. */
-    public Optional<String> modelPath() {
-        return config.options().model();
-    }
-
-    public Optional<RewardModel> model() {
-        return model;
+        return new BradleyTerryObjective(config(), Optional.of(model));
     }
 
     /** The rows with this objective's model scores added (unchanged when the scores are logged). */
     public Dataset<Row> withScores(Dataset<Row> rows) {
-        if (model.isEmpty()) {
+        if (model().isEmpty()) {
             return rows;
         }
-        return rows.withColumn(chosenScore, RewardScoring.score(model.get(), InputContract.CHOSEN))
-                .withColumn(rejectedScore, RewardScoring.score(model.get(), InputContract.REJECTED));
+        return rows.withColumn(chosenScore, RewardScoring.score(model().get(), InputContract.CHOSEN))
+                .withColumn(rejectedScore, RewardScoring.score(model().get(), InputContract.REJECTED));
     }
 
     /** Scores from the reward model a train run has just fitted for it, else from its {@code model} folder's; logged scores without either. */
@@ -98,15 +87,10 @@ public final class BradleyTerryObjective implements Objective {
     }
 
     @Override
-    public ObjectiveConfig config() {
-        return config;
-    }
-
-    @Override
     public List<ColumnSpec> columns() {
         String who = "objective " + name();
-        if (model.isPresent()) {
-            return RewardScoring.columns(model.get().features(), who);
+        if (model().isPresent()) {
+            return RewardScoring.columns(model().get().features(), who);
         }
         return List.of(ColumnSpec.required(CHOSEN_SCORE, ColumnType.DOUBLE, who),
                 ColumnSpec.required(REJECTED_SCORE, ColumnType.DOUBLE, who));
@@ -114,8 +98,8 @@ public final class BradleyTerryObjective implements Objective {
 
     @Override
     public List<RowRule> rules() {
-        if (model.isPresent()) {
-            return RewardScoring.rules(model.get().features(), model.get().dimension());
+        if (model().isPresent()) {
+            return RewardScoring.rules(model().get().features(), model().get().dimension());
         }
         return List.of(Rules.badScore(CHOSEN_SCORE), Rules.badScore(REJECTED_SCORE));
     }
@@ -138,7 +122,7 @@ public final class BradleyTerryObjective implements Objective {
     @Override
     public Map<String, Column> perExample() {
         Map<String, Column> figures = new LinkedHashMap<>();
-        if (model.isPresent()) {
+        if (model().isPresent()) {
             figures.put(CHOSEN_SCORE, col(chosenScore));
             figures.put(REJECTED_SCORE, col(rejectedScore));
         }
@@ -183,6 +167,6 @@ public final class BradleyTerryObjective implements Objective {
     @Override
     public String describe() {
         return "Bradley-Terry loss -log sigmoid(chosen_score - rejected_score), soft labels, weighted mean over pairs"
-                + model.map(m -> ", scores from a linear reward model on " + m.features().type().configName() + " features").orElse("");
+                + model().map(m -> ", scores from a linear reward model on " + m.features().type().configName() + " features").orElse("");
     }
 }

@@ -87,11 +87,6 @@ public final class ExpectedUtilityObjective implements Objective {
         this.policy = policy;
     }
 
-    /** The {@code model} option: a trained policy folder. */
-    public Optional<String> modelPath() {
-        return config.options().model();
-    }
-
     /** The same objective that also evaluates {@code policy} on the input's candidate sets (rows sharing prompt_id). */
     public ExpectedUtilityObjective withPolicy(RewardModel policy) {
         return new ExpectedUtilityObjective(config, utility, clip, offPolicy, Optional.of(policy));

@@ -16,6 +16,7 @@ import io.alignloss.lm.SequenceNll;
 import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
 import io.alignloss.config.JobConfig;
+import io.alignloss.objective.ModelBoundObjective;
 import io.alignloss.objective.ModelSource;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -44,13 +45,10 @@ import static org.apache.spark.sql.functions.when;
  * {@code log Pr(ŷ|c,z)}; a {@code reference} column, when present, is scored under c′ as a check against ground
  * truth that self-training never sees.
  */
-public final class SelfTargetObjective implements Objective {
+public final class SelfTargetObjective extends ModelBoundObjective<LanguageModel> {
     public static final String MODEL = ObjectiveOptions.MODEL;
     public static final String MAX_TARGET_TOKENS = SelfTargetOptions.MAX_TARGET_TOKENS;
 
-    private final ObjectiveConfig config;
-    private final Optional<LanguageModel> model;
-    private final int maxTargetTokens;
     private final String scored;
 
     public SelfTargetObjective(ObjectiveConfig config) {
@@ -58,26 +56,17 @@ public final class SelfTargetObjective implements Objective {
     }
 
     private SelfTargetObjective(ObjectiveConfig config, Optional<LanguageModel> model) {
-        this.config = config;
-        this.model = model;
+        super(config, model);
         this.scored = "_st_" + config.name();
-        this.maxTargetTokens = config.optionsAs(SelfTargetOptions.class).maxTargetTokens().orElse(SelfTargets.DEFAULT_MAX_TARGET_TOKENS);
     }
 
     public SelfTargetObjective withModel(LanguageModel languageModel) {
-        return new SelfTargetObjective(config, Optional.of(languageModel));
+        return new SelfTargetObjective(config(), Optional.of(languageModel));
     }
 
-    public Optional<String> modelPath() {
-        return config.options().model();
-    }
-
-    public Optional<LanguageModel> model() {
-        return model;
-    }
-
+    /** The longest greedy target (option {@code max-target-tokens}, else {@link SelfTargets#DEFAULT_MAX_TARGET_TOKENS}). */
     public int maxTargetTokens() {
-        return maxTargetTokens;
+        return config().optionsAs(SelfTargetOptions.class).maxTargetTokens().orElse(SelfTargets.DEFAULT_MAX_TARGET_TOKENS);
     }
 
     /** {@code z}, or a null string when the rows have no such column. */
@@ -92,14 +81,14 @@ public final class SelfTargetObjective implements Objective {
 
     /** The rows with this objective's targets and their scores added (a struct column). */
     public Dataset<Row> withTargets(Dataset<Row> rows) {
-        LanguageModel languageModel = model.orElseThrow(() -> new AlignLossException(ErrorCode.CONFIG, format(
+        LanguageModel languageModel = model().orElseThrow(() -> new AlignLossException(ErrorCode.CONFIG, format(
                 "Objective '%s' (self-target) needs a language model to pick its targets: set %s = \"<train output>/model\"",
-                name(), config.key(MODEL))));
+                name(), config().key(MODEL))));
         List<String> present = Arrays.asList(rows.columns());
         Column z = conditioning(rows);
         Column candidates = present.contains(InputContract.CANDIDATES) ? col(InputContract.CANDIDATES) : lit(null).cast("array<string>");
         Column reference = present.contains(InputContract.REFERENCE) ? col(InputContract.REFERENCE) : lit(null).cast("string");
-        return rows.withColumn(scored, SelfTargetScoring.targets(rows.sparkSession(), languageModel, maxTargetTokens,
+        return rows.withColumn(scored, SelfTargetScoring.targets(rows.sparkSession(), languageModel, maxTargetTokens(),
                 col(InputContract.CONTEXT), col(InputContract.MODIFIED_CONTEXT), z, candidates, reference));
     }
 
@@ -111,7 +100,7 @@ public final class SelfTargetObjective implements Objective {
     public Objective withModels(ModelSource models, JobConfig job) {
         LanguageModel languageModel = models.languageModel(name(), modelPath()).orElseThrow(() -> new AlignLossException(ErrorCode.CONFIG,
                 format("Config %s: objective '%s' (self-target) needs a language model to pick its targets: set %s = \"<train output>/model\"",
-                        job.source(), name(), config.key(MODEL))));
+                        job.source(), name(), config().key(MODEL))));
         return withModel(languageModel);
     }
 
@@ -123,11 +112,6 @@ public final class SelfTargetObjective implements Objective {
 
     private Column field(String name) {
         return col(scored + "." + name);
-    }
-
-    @Override
-    public ObjectiveConfig config() {
-        return config;
     }
 
     @Override
@@ -208,14 +192,14 @@ public final class SelfTargetObjective implements Objective {
         figures.put("distillation_gap_per_token", Json.number(SequenceNll.tokenNll(stats.sum("w_modified_nll") - stats.sum("w_context_nll"), positions)));
         figures.put("mean_target_entropy", Json.number(divide(stats.sum("w_entropy"), stats.weightSum())));
         figures.put("greedy_targets", (long) stats.sum("greedy_rows"));
-        figures.put("max_target_tokens", maxTargetTokens);
+        figures.put("max_target_tokens", maxTargetTokens());
         if (stats.sum("w_reference_rows") > 0) {
             Map<String, Object> reference = new LinkedHashMap<>();
             reference.put("token_nll", Json.number(SequenceNll.tokenNll(stats.sum("w_reference_nll"), stats.sum("w_reference_positions"))));
             reference.put("target_matches_reference", Json.number(divide(stats.sum("w_matches_reference"), stats.sum("w_reference_rows"))));
             figures.put("reference", reference);
         }
-        model.ifPresent(m -> figures.put("language_model", Map.of("path", modelPath().orElse("(trained in this run)"),
+        model().ifPresent(m -> figures.put("language_model", Map.of("path", modelPath().orElse("(trained in this run)"),
                 "shape", m.shape().describe(), "kept_tokens", m.vocabulary().keptCount())));
         return figures;
     }
@@ -228,7 +212,7 @@ public final class SelfTargetObjective implements Objective {
     @Override
     public String describe() {
         return format("self-target: ŷ = argmax_y log Pr(y|c,z) (%s), loss = −log Pr(ŷ|c′,z), token-weighted%s",
-                "candidates, else greedy up to " + maxTargetTokens + " tokens",
-                model.isPresent() ? ", language model " + modelPath().orElse("trained in this run") : "");
+                "candidates, else greedy up to " + maxTargetTokens() + " tokens",
+                model().isPresent() ? ", language model " + modelPath().orElse("trained in this run") : "");
     }
 }

@@ -3,6 +3,7 @@ package io.alignloss.objective.sequence;
 import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.config.ObjectiveOptions;
 import io.alignloss.config.SequenceLikelihoodOptions;
+import io.alignloss.config.SequenceMode;
 import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.ColumnType;
 import io.alignloss.data.InputContract;
@@ -15,6 +16,7 @@ import io.alignloss.lm.SequenceNll;
 import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
 import io.alignloss.config.JobConfig;
+import io.alignloss.objective.ModelBoundObjective;
 import io.alignloss.objective.ModelSource;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -22,7 +24,6 @@ import org.apache.spark.sql.Row;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -38,19 +39,13 @@ import static org.apache.spark.sql.functions.col;
  * Columns in {@link SequenceNllColumns}. The loss is the token-weighted
  * conditional NLL ({@code mode = conditional}, the default) or joint NLL ({@code mode = joint}).
  */
-public final class SequenceLikelihoodObjective implements Objective {
+public final class SequenceLikelihoodObjective extends ModelBoundObjective<LanguageModel> {
     public static final String PROMPT_LOGPROBS = "prompt_logprobs";
     public static final String RESPONSE_LOGPROBS = "response_logprobs";
-
-    /** Which NLL is the objective's loss. */
-    public enum Mode { JOINT, CONDITIONAL }
 
     /** The objective option naming a language model folder that computes the log-probabilities. */
     public static final String MODEL = ObjectiveOptions.MODEL;
 
-    private final ObjectiveConfig config;
-    private final Mode mode;
-    private final Optional<LanguageModel> model;
     private final SequenceNllColumns nll;
 
     public SequenceLikelihoodObjective(ObjectiveConfig config) {
@@ -58,9 +53,7 @@ public final class SequenceLikelihoodObjective implements Objective {
     }
 
     private SequenceLikelihoodObjective(ObjectiveConfig config, Optional<LanguageModel> model) {
-        this.config = config;
-        this.mode = mode(config);
-        this.model = model;
+        super(config, model);
         String scored = "_lm_" + config.name();
         this.nll = model.isPresent() ? new SequenceNllColumns(scored + "." + PROMPT_LOGPROBS, scored + "." + RESPONSE_LOGPROBS)
                 : new SequenceNllColumns(PROMPT_LOGPROBS, RESPONSE_LOGPROBS);
@@ -68,24 +61,15 @@ public final class SequenceLikelihoodObjective implements Objective {
 
     /** The same objective with log-probabilities computed by {@code model} from the prompt and response text. */
     public SequenceLikelihoodObjective withModel(LanguageModel languageModel) {
-        return new SequenceLikelihoodObjective(config, Optional.of(languageModel));
-    }
-
-    /** The configured language model folder, when the log-probabilities come from a model rather than from the input. */
-    public Optional<String> modelPath() {
-        return config.options().model();
-    }
-
-    public Optional<LanguageModel> model() {
-        return model;
+        return new SequenceLikelihoodObjective(config(), Optional.of(languageModel));
     }
 
     /** The rows with this objective's model log-probabilities added (unchanged when they are logged). */
     public Dataset<Row> withLogprobs(Dataset<Row> rows) {
-        if (model.isEmpty()) {
+        if (model().isEmpty()) {
             return rows;
         }
-        return rows.withColumn("_lm_" + config.name(), LanguageModelScoring.logprobs(rows.sparkSession(), model.get(),
+        return rows.withColumn("_lm_" + config().name(), LanguageModelScoring.logprobs(rows.sparkSession(), model().get(),
                 col(InputContract.PROMPT), col(InputContract.RESPONSE)));
     }
 
@@ -101,23 +85,14 @@ public final class SequenceLikelihoodObjective implements Objective {
         return withLogprobs(rows);
     }
 
-    // the configured mode (SequenceMode, validated by the config loader) as this objective's Mode
-    private static Mode mode(ObjectiveConfig config) {
-        return Mode.valueOf(config.optionsAs(SequenceLikelihoodOptions.class).mode().name());
-    }
-
-    public Mode mode() {
-        return mode;
-    }
-
-    @Override
-    public ObjectiveConfig config() {
-        return config;
+    /** Which NLL is the objective's loss (option {@code mode}). */
+    public SequenceMode mode() {
+        return config().optionsAs(SequenceLikelihoodOptions.class).mode();
     }
 
     @Override
     public List<ColumnSpec> columns() {
-        if (model.isPresent()) {
+        if (model().isPresent()) {
             return List.of();
         }
         String who = "objective " + name();
@@ -127,7 +102,7 @@ public final class SequenceLikelihoodObjective implements Objective {
 
     @Override
     public List<RowRule> rules() {
-        if (model.isPresent()) {
+        if (model().isPresent()) {
             return List.of();
         }
         return List.of(
@@ -141,7 +116,7 @@ public final class SequenceLikelihoodObjective implements Objective {
     }
 
     private boolean joint() {
-        return mode == Mode.JOINT;
+        return mode() == SequenceMode.JOINT;
     }
 
     @Override
@@ -184,7 +159,7 @@ public final class SequenceLikelihoodObjective implements Objective {
     public Map<String, Object> figures(LossStats stats) {
         double jointTokens = stats.sum("w_prompt_tokens") + stats.sum("w_response_tokens");
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("mode", mode.name().toLowerCase(Locale.ROOT));
+        figures.put("mode", mode().configName());
         figures.put("joint", block(stats.sum("w_joint_nll"), jointTokens, stats.weightSum(),
                 stats.sum("prompt_tokens") + stats.sum("response_tokens")));
         figures.put("conditional", block(stats.sum("w_conditional_nll"), stats.sum("w_response_tokens"), stats.weightSum(),
@@ -197,12 +172,12 @@ public final class SequenceLikelihoodObjective implements Objective {
         prompt.put("tokens", (long) stats.sum("prompt_tokens"));
         figures.put("prompt_term", prompt);
         figures.put("unscored_prompt_tokens", (long) stats.sum("unscored_prompt_tokens"));
-        if (model.isPresent()) {
+        if (model().isPresent()) {
             Map<String, Object> language = new LinkedHashMap<>();
             language.put("path", modelPath().orElse("(trained in this run)"));
-            language.put("shape", model.get().shape().describe());
-            language.put("kept_tokens", model.get().vocabulary().keptCount());
-            language.put("classes", model.get().vocabulary().classes());
+            language.put("shape", model().get().shape().describe());
+            language.put("kept_tokens", model().get().vocabulary().keptCount());
+            language.put("classes", model().get().vocabulary().classes());
             language.put("response_tokens_include_end", true);
             figures.put("language_model", language);
         }
@@ -224,7 +199,7 @@ public final class SequenceLikelihoodObjective implements Objective {
 
     @Override
     public String describe() {
-        return format("sequence NLL; loss = token-weighted %s NLL (total NLL / total tokens)%s", mode.name().toLowerCase(Locale.ROOT),
-                model.isPresent() ? ", log-probabilities from the language model " + modelPath().orElse("trained in this run") : "");
+        return format("sequence NLL; loss = token-weighted %s NLL (total NLL / total tokens)%s", mode().configName(),
+                model().isPresent() ? ", log-probabilities from the language model " + modelPath().orElse("trained in this run") : "");
     }
 }

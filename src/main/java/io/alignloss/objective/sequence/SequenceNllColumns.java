@@ -20,16 +20,11 @@ import static org.apache.spark.sql.functions.when;
  *   conditional NLL = −Σ_t b_t,   joint NLL = −(Σ_t a_t + Σ_t b_t),   a null a_t counting 0
  *   prompt tokens   = |a| − (1 if a_0 is null),   response tokens = |b|
  * </pre>
+ *
+ * @param promptLogprobs   the name of the array column a (prompt log-probabilities) the formulas read
+ * @param responseLogprobs the name of the array column b (response log-probabilities) the formulas read
  */
-public final class SequenceNllColumns {
-    private final String promptLogprobs;
-    private final String responseLogprobs;
-
-    /** The formulas over the array columns named {@code promptLogprobs} and {@code responseLogprobs}. */
-    public SequenceNllColumns(String promptLogprobs, String responseLogprobs) {
-        this.promptLogprobs = promptLogprobs;
-        this.responseLogprobs = responseLogprobs;
-    }
+public record SequenceNllColumns(String promptLogprobs, String responseLogprobs) {
 
     /** {@code Σ_t v_t} of an array column, left to right, a null (unscored first prompt token) counting as 0. */
     public static Column sum(Column logprobs) {
