@@ -37,7 +37,6 @@ abstract class JobCommand implements Callable<Integer> {
         if (mode() == EvaluateJob.Mode.VALIDATE && options.out == null) {
             out = validateFolder(out);
         }
-        EvaluateJob.checkObjectives(config);
         EvaluateJob.Settings settings = new EvaluateJob.Settings(config, out, options.overwrite.overwrite(), options.run.maxRejectFraction,
                 options.run.seed, mode());
         EvaluateJob job = new EvaluateJob(settings);

@@ -65,7 +65,6 @@ final class NightlyCommand implements Callable<Integer> {
             LOG.info("nightly run for {} into {}; previous finished run: {}", runDate, out, previous.map(Path::toString).orElse("none"));
             sets.add("drift.previous=" + previous.map(Path::toString).orElse(root + "/" + NightlyRuns.NO_PREVIOUS));
             JobConfig jobConfig = ConfigLoader.load(config, sets, Optional.of(out));
-            EvaluateJob.checkObjectives(jobConfig);
             try {
                 result = new EvaluateJob(new EvaluateJob.Settings(jobConfig, out, true, run.maxRejectFraction, run.seed, EvaluateJob.Mode.EVALUATE))
                         .run(session.spark());

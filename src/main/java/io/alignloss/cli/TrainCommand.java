@@ -29,7 +29,6 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         JobConfig config = JobCommand.load(spec, options);
         String out = JobCommand.outputFolder(config, options);
-        EvaluateJob.checkObjectives(config);
         TrainJob.checkTrainable(config);
         TrainJob job = new TrainJob(new TrainJob.Settings(config, out, options.overwrite.overwrite(), options.run.maxRejectFraction,
                 options.run.seed, resume));

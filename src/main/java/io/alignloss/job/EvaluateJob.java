@@ -126,11 +126,6 @@ public final class EvaluateJob {
         this(settings, stage -> { });
     }
 
-    /** Builds the objectives (validating their options) without Spark, so config errors surface first. */
-    public static void checkObjectives(JobConfig config) {
-        config.objectives().forEach(Objectives::create);
-    }
-
     public Result run(SparkSession spark) {
         return run(spark, Extras.none());
     }

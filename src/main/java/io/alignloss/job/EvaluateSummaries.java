@@ -7,7 +7,6 @@ import io.alignloss.config.JobConfig;
 import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.config.ObjectiveType;
 import io.alignloss.data.PreparedInput;
-import io.alignloss.diagnostics.Clustering;
 import io.alignloss.diagnostics.Drift;
 import io.alignloss.diagnostics.DriftThresholds;
 import io.alignloss.diagnostics.LossEstimates;
@@ -23,7 +22,6 @@ import io.alignloss.summary.RunInfo;
 import io.alignloss.summary.RunSummary;
 import io.alignloss.summary.SummaryJson;
 import io.alignloss.summary.TrainSummary;
-import org.apache.hadoop.conf.Configuration;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -48,20 +46,10 @@ final class EvaluateSummaries {
     private static final TypeReference<Map<String, JsonNode>> BLOCKS = new TypeReference<>() { };
 
     private final EvaluateJob.Settings settings;
-    private final EvaluateJob.Extras extras;
-    private final String masterUrl;
-    private final TaskFailures failures;
-    private final Instant started;
-    private final List<String> warnings;
+    private final RunContext run;
     private final List<Objective> objectives;
     private final Function<Objective, DiagnosticsConfig> resampling;
-    private final Map<String, Map<String, Double>> target;
-    private final String targetSource;
-    private final Map<String, Map<String, Object>> shift;
-    private final Map<String, Map<String, Object>> policies;
-    private final Map<String, Clustering> clustering;
-    private final Map<String, Map<String, Object>> biases;
-    private final Configuration hadoopConf;
+    private final RunDiagnostics diagnostics;
     private final List<String> exceededThresholds;
 
     /**
@@ -74,20 +62,10 @@ final class EvaluateSummaries {
     EvaluateSummaries(EvaluateJob.Settings settings, RunContext run, List<Objective> objectives,
             Function<Objective, DiagnosticsConfig> resampling, RunDiagnostics diagnostics, List<String> exceededThresholds) {
         this.settings = settings;
-        this.started = run.started();
-        this.warnings = run.warnings();
-        this.extras = run.extras();
-        this.masterUrl = run.masterUrl();
-        this.failures = run.failures();
+        this.run = run;
         this.objectives = objectives;
         this.resampling = resampling;
-        this.target = diagnostics.target();
-        this.targetSource = diagnostics.targetSource();
-        this.shift = diagnostics.shift();
-        this.policies = diagnostics.policies();
-        this.clustering = diagnostics.clustering();
-        this.biases = diagnostics.biases();
-        this.hadoopConf = run.hadoop();
+        this.diagnostics = diagnostics;
         this.exceededThresholds = exceededThresholds;
     }
 
@@ -100,8 +78,9 @@ final class EvaluateSummaries {
     RunSummary summary(Map<String, PreparedInput> inputs, Map<String, InputStats> stats, Map<String, Map<String, Long>> reasons,
             boolean withObjectives) {
         JobConfig config = settings.config();
-        RunInfo run = new RunInfo(config.source(), config.redaction().text(settings.out()), settings.overwrite().allowed(),
-                settings.maxRejectFraction(), settings.seed(), masterUrl,
+        TaskFailures failures = run.failures();
+        RunInfo runInfo = new RunInfo(config.source(), config.redaction().text(settings.out()), settings.overwrite().allowed(),
+                settings.maxRejectFraction(), settings.seed(), run.masterUrl(),
                 // tasks Spark had to re-run (e.g. on a lost executor) and executors lost while this evaluation ran
                 failures == null ? null : failures.failedTasks(), failures == null ? null : failures.lostExecutors());
 
@@ -126,22 +105,22 @@ final class EvaluateSummaries {
             objectiveFigures = new LinkedHashMap<>();
             for (Objective objective : objectives) {
                 InputStats inputStats = stats.get(objective.config().input());
-                objectiveFigures.put(objective.name(), objectiveSummary(objective, inputStats, warnings));
+                objectiveFigures.put(objective.name(), objectiveSummary(objective, inputStats, run.warnings()));
             }
             if (config.diagnostics().drift().isPresent()) {
                 DiagnosticsConfig.Drift driftConfig = config.diagnostics().drift().get();
-                drift = Drift.compare(objectiveFigures, Drift.readPrevious(driftConfig.previous(), hadoopConf),
+                drift = Drift.compare(objectiveFigures, Drift.readPrevious(driftConfig.previous(), run.hadoop()),
                         new DriftThresholds(driftConfig.maxLossChange(), driftConfig.maxMixChange()))
                         .withPrevious(config.redaction().text(driftConfig.previous()));
                 exceededThresholds.addAll(drift.exceededOrEmpty());
             }
         }
-        Map<String, Object> blocks = new LinkedHashMap<>(extras.summaryBlocks());
+        Map<String, Object> blocks = new LinkedHashMap<>(run.extras().summaryBlocks());
         TrainSummary train = blocks.containsKey(TRAIN) ? SummaryJson.convert(blocks.remove(TRAIN), TrainSummary.class) : null;
         return new RunSummary(SummaryJson.SCHEMA_VERSION, Version.alignloss(), org.apache.spark.package$.MODULE$.SPARK_VERSION(),
-                extras.command().isEmpty() ? settings.mode().name().toLowerCase() : extras.command(), started.toString(),
-                Duration.between(started, Instant.now()).toMillis() / 1000.0, SummaryJson.config(config.shownConfig()), run,
-                inputFigures, rejects, objectiveFigures, drift, train, List.copyOf(new LinkedHashSet<>(warnings)),
+                run.extras().command().isEmpty() ? settings.mode().name().toLowerCase() : run.extras().command(), run.started().toString(),
+                Duration.between(run.started(), Instant.now()).toMillis() / 1000.0, SummaryJson.config(config.shownConfig()), runInfo,
+                inputFigures, rejects, objectiveFigures, drift, train, List.copyOf(new LinkedHashSet<>(run.warnings())),
                 SummaryJson.convert(blocks, BLOCKS));
     }
 
@@ -157,10 +136,10 @@ final class EvaluateSummaries {
             warnings.add(format("objective '%s' has no accepted rows with positive weight on input '%s': its loss is null",
                     objective.name(), config.input()));
         }
-        DiagnosticsConfig diagnostics = resampling.apply(objective);
-        LossEstimates.Settings estimateSettings = new LossEstimates.Settings(diagnostics.bootstrap(), diagnostics.confidence(),
-                settings.seed(), diagnostics.minGroupCount(), target, diagnostics.lossBound(),
-                Optional.ofNullable(clustering.get(config.input())));
+        DiagnosticsConfig resampled = resampling.apply(objective);
+        LossEstimates.Settings estimateSettings = new LossEstimates.Settings(resampled.bootstrap(), resampled.confidence(),
+                settings.seed(), resampled.minGroupCount(), diagnostics.target(), resampled.lossBound(),
+                Optional.ofNullable(diagnostics.clustering().get(config.input())));
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("type", config.type().configName());
         figures.put("input", config.input());
@@ -170,21 +149,21 @@ final class EvaluateSummaries {
         if (figures.get("target") instanceof Map<?, ?> targetFigures) {
             @SuppressWarnings("unchecked")
             Map<String, Object> block = (Map<String, Object>) targetFigures;
-            block.put("source", targetSource);
+            block.put("source", diagnostics.targetSource());
         }
-        if (shift.containsKey(objective.name())) {
-            figures.put("shift", shift.get(objective.name()));
+        if (diagnostics.shift().containsKey(objective.name())) {
+            figures.put("shift", diagnostics.shift().get(objective.name()));
         }
-        if (policies.containsKey(objective.name())) {
+        if (diagnostics.policies().containsKey(objective.name())) {
             // the trained policy on the input's candidate sets: E_x E_π[U], the uniform policy's, their paired gain
             Map<String, Object> policy = new LinkedHashMap<>();
             objective.modelPath().ifPresent(path -> policy.put("model", path));
-            policy.putAll(policies.get(objective.name()));
+            policy.putAll(diagnostics.policies().get(objective.name()));
             figures.put("policy_mean_utility", policy.get("mean_utility"));
             figures.put("policy", policy);
         }
-        if (config.type() == ObjectiveType.BRADLEY_TERRY && biases.containsKey(config.input())) {
-            figures.put("biases", biases.get(config.input()));
+        if (config.type() == ObjectiveType.BRADLEY_TERRY && diagnostics.biases().containsKey(config.input())) {
+            figures.put("biases", diagnostics.biases().get(config.input()));
         }
         return SummaryJson.convert(figures, ObjectiveSummary.class);
     }
