@@ -195,7 +195,8 @@ public final class EvaluateBenchmark {
                     output.per-example = false
                     """, data);
             return new Evaluations(
-                    ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench", List.of("preference-biases=false"), Optional.empty()),
+                    ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench", List.of("preference-biases=false"),
+                            Optional.empty()),
                     ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench",
                             List.of("preference-biases=false", "bootstrap=0", "inputs.prefs.cluster=none"), Optional.empty()),
                     ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench", List.of(), Optional.empty()));

@@ -60,9 +60,9 @@ public final class EmbedJob {
         for (String target : embedded.targets()) {
             outSchema = outSchema.add(target, DataTypes.createArrayType(DataTypes.FloatType, false), true);
         }
-        RowLayout layout = new RowLayout(schema.size(), columns.contains(InputContract.PROMPT) ? schema.fieldIndex(InputContract.PROMPT) : -1,
-                embedded.responses().stream().mapToInt(schema::fieldIndex).toArray(),
-                new FeatureSpec(FeatureType.ENCODER, 0, 0, 0, encoderInput));
+        int prompt = columns.contains(InputContract.PROMPT) ? schema.fieldIndex(InputContract.PROMPT) : -1;
+        int[] responseIndex = embedded.responses().stream().mapToInt(schema::fieldIndex).toArray();
+        RowLayout layout = new RowLayout(schema.size(), prompt, responseIndex, new FeatureSpec(FeatureType.ENCODER, 0, 0, 0, encoderInput));
         MapPartitionsFunction<Row, Row> embed = partition -> new EmbeddedRows(partition, layout);
         OutputCommitter committer = OutputCommitter.begin(out, overwrite, "embed", spark.sparkContext().hadoopConfiguration());
         try {
