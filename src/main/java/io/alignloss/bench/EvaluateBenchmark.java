@@ -161,72 +161,62 @@ public final class EvaluateBenchmark {
                 (System.nanoTime() - start) / 1e9, data);
         out.flush();
         spark.read().parquet(data).createOrReplaceTempView("bench_preferences");
+        Evaluations evaluations = Evaluations.on(data);
+        // two warm-ups of each (JIT), then alternate so that drift in the machine's speed hits both alike
+        for (int warmup = 0; warmup < 2; warmup++) {
+            runSql(spark, BASELINE_SQL);
+            runSql(spark, GROUPED_BASELINE_SQL);
+            runEvaluate(spark, evaluations.bootstrap(), work.resolve("out-warmup-" + warmup).toUri().toString(), seed);
+            runEvaluate(spark, evaluations.noBootstrap(), work.resolve("out-warmup-nb-" + warmup).toUri().toString(), seed);
+            runEvaluate(spark, evaluations.defaults(), work.resolve("out-warmup-d-" + warmup).toUri().toString(), seed);
+        }
+        TaskCpu cpu = new TaskCpu();
+        spark.sparkContext().addSparkListener(cpu);
+        try {
+            List<Timing> timings = timeRepetitions(spark, evaluations, repeat, seed, work);
+            return new Results(timings, bootstrapCost(spark, evaluations, Math.max(10, 4 * repeat), seed, work, cpu));
+        }
+        finally {
+            spark.sparkContext().removeSparkListener(cpu);
+        }
+    }
 
-        String config = format("""
-                inputs.prefs { path = "%s", kind = preference }
-                objectives = [ { name = bt, type = bradley-terry, input = prefs } ]
-                groups = [ language ]
-                output.per-example = false
-                """, data);
-        // the evaluation pass with its bootstrap (the issue's comparison), the same without bootstrap and with rows
-        // as clusters (no bucket key, no cluster count: the bootstrap's cost), and the defaults (adding the
-        // preference-bias scans)
-        JobConfig jobConfig = ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench",
-                List.of("preference-biases=false"), Optional.empty());
-        JobConfig noBootstrap = ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench",
-                List.of("preference-biases=false", "bootstrap=0", "inputs.prefs.cluster=none"), Optional.empty());
-        JobConfig defaults = ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench", List.of(), Optional.empty());
+    /**
+     * The evaluations timed: the evaluation pass with its bootstrap (the issue's comparison), the same without bootstrap
+     * and with rows as clusters (no bucket key, no cluster count: the bootstrap's cost), and the defaults (adding the
+     * preference-bias scans).
+     */
+    private record Evaluations(JobConfig bootstrap, JobConfig noBootstrap, JobConfig defaults) {
+        static Evaluations on(String data) {
+            String config = format("""
+                    inputs.prefs { path = "%s", kind = preference }
+                    objectives = [ { name = bt, type = bradley-terry, input = prefs } ]
+                    groups = [ language ]
+                    output.per-example = false
+                    """, data);
+            return new Evaluations(
+                    ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench", List.of("preference-biases=false"),
+                            Optional.empty()),
+                    ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench",
+                            List.of("preference-biases=false", "bootstrap=0", "inputs.prefs.cluster=none"), Optional.empty()),
+                    ConfigLoader.fromConfig(ConfigFactory.parseString(config), "bench", List.of(), Optional.empty()));
+        }
+    }
 
+    /** {@code repeat} rounds of the two baselines and the three evaluations, in that order each round. */
+    private static List<Timing> timeRepetitions(SparkSession spark, Evaluations evaluations, int repeat, long seed, Path work) {
         double[] baseline = new double[repeat];
         double[] grouped = new double[repeat];
         double[] evaluate = new double[repeat];
         double[] evaluateNoBootstrap = new double[repeat];
         double[] evaluateDefaults = new double[repeat];
-        // two warm-ups of each (JIT), then alternate so that drift in the machine's speed hits both alike
-        for (int warmup = 0; warmup < 2; warmup++) {
-            runSql(spark, BASELINE_SQL);
-            runSql(spark, GROUPED_BASELINE_SQL);
-            runEvaluate(spark, jobConfig, work.resolve("out-warmup-" + warmup).toUri().toString(), seed);
-            runEvaluate(spark, noBootstrap, work.resolve("out-warmup-nb-" + warmup).toUri().toString(), seed);
-            runEvaluate(spark, defaults, work.resolve("out-warmup-d-" + warmup).toUri().toString(), seed);
-        }
-        TaskCpu cpu = new TaskCpu();
-        spark.sparkContext().addSparkListener(cpu);
-        int pairs = Math.max(10, 4 * repeat);
-        double[] wallRatios = new double[pairs];
-        double[] cpuRatios = new double[pairs];
-        try {
-            for (int r = 0; r < repeat; r++) {
-                baseline[r] = runSql(spark, BASELINE_SQL);
-                grouped[r] = runSql(spark, GROUPED_BASELINE_SQL);
-                evaluate[r] = runEvaluate(spark, jobConfig, work.resolve("out-" + r).toUri().toString(), seed);
-                evaluateNoBootstrap[r] = runEvaluate(spark, noBootstrap, work.resolve("out-nb-" + r).toUri().toString(), seed);
-                evaluateDefaults[r] = runEvaluate(spark, defaults, work.resolve("out-d-" + r).toUri().toString(), seed);
-                LOG.info("repetition {}: baseline {} s, evaluate {} s", r + 1, baseline[r], evaluate[r]);
-            }
-            // the bootstrap's cost is a difference of ~0.1 s between two ~1 s passes on a noisy machine: pairs
-            // of runs back to back, the order alternating, and the median of their ratios
-            for (int pair = 0; pair < pairs; pair++) {
-                String withOut = work.resolve("out-pair-" + pair).toUri().toString();
-                String withoutOut = work.resolve("out-pair-nb-" + pair).toUri().toString();
-                double[] with;
-                double[] without;
-                if (pair % 2 == 0) {
-                    with = runMeasured(spark, jobConfig, withOut, seed, cpu);
-                    without = runMeasured(spark, noBootstrap, withoutOut, seed, cpu);
-                }
-                else {
-                    without = runMeasured(spark, noBootstrap, withoutOut, seed, cpu);
-                    with = runMeasured(spark, jobConfig, withOut, seed, cpu);
-                }
-                wallRatios[pair] = with[0] / without[0];
-                cpuRatios[pair] = with[1] / without[1];
-                LOG.info("bootstrap pair {}: with {} s ({} s task CPU), without {} s ({} s task CPU)", pair + 1,
-                        with[0], with[1], without[0], without[1]);
-            }
-        }
-        finally {
-            spark.sparkContext().removeSparkListener(cpu);
+        for (int r = 0; r < repeat; r++) {
+            baseline[r] = runSql(spark, BASELINE_SQL);
+            grouped[r] = runSql(spark, GROUPED_BASELINE_SQL);
+            evaluate[r] = runEvaluate(spark, evaluations.bootstrap(), work.resolve("out-" + r).toUri().toString(), seed);
+            evaluateNoBootstrap[r] = runEvaluate(spark, evaluations.noBootstrap(), work.resolve("out-nb-" + r).toUri().toString(), seed);
+            evaluateDefaults[r] = runEvaluate(spark, evaluations.defaults(), work.resolve("out-d-" + r).toUri().toString(), seed);
+            LOG.info("repetition {}: baseline {} s, evaluate {} s", r + 1, baseline[r], evaluate[r]);
         }
         List<Timing> timings = new ArrayList<>();
         timings.add(new Timing("baseline SQL aggregate", baseline));
@@ -234,7 +224,33 @@ public final class EvaluateBenchmark {
         timings.add(new Timing("baseline grouped (context)", grouped));
         timings.add(new Timing("evaluate, bootstrap 0", evaluateNoBootstrap));
         timings.add(new Timing("evaluate + bias scans", evaluateDefaults));
-        return new Results(timings, new BootstrapCost(wallRatios, cpuRatios));
+        return timings;
+    }
+
+    // the bootstrap's cost is a difference of ~0.1 s between two ~1 s passes on a noisy machine: pairs
+    // of runs back to back, the order alternating, and the median of their ratios
+    private static BootstrapCost bootstrapCost(SparkSession spark, Evaluations evaluations, int pairs, long seed, Path work, TaskCpu cpu) {
+        double[] wallRatios = new double[pairs];
+        double[] cpuRatios = new double[pairs];
+        for (int pair = 0; pair < pairs; pair++) {
+            String withOut = work.resolve("out-pair-" + pair).toUri().toString();
+            String withoutOut = work.resolve("out-pair-nb-" + pair).toUri().toString();
+            double[] with;
+            double[] without;
+            if (pair % 2 == 0) {
+                with = runMeasured(spark, evaluations.bootstrap(), withOut, seed, cpu);
+                without = runMeasured(spark, evaluations.noBootstrap(), withoutOut, seed, cpu);
+            }
+            else {
+                without = runMeasured(spark, evaluations.noBootstrap(), withoutOut, seed, cpu);
+                with = runMeasured(spark, evaluations.bootstrap(), withOut, seed, cpu);
+            }
+            wallRatios[pair] = with[0] / without[0];
+            cpuRatios[pair] = with[1] / without[1];
+            LOG.info("bootstrap pair {}: with {} s ({} s task CPU), without {} s ({} s task CPU)", pair + 1,
+                    with[0], with[1], without[0], without[1]);
+        }
+        return new BootstrapCost(wallRatios, cpuRatios);
     }
 
     private static double runSql(SparkSession spark, String sql) {

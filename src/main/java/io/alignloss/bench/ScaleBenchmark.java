@@ -37,8 +37,32 @@ public final class ScaleBenchmark {
         out.printf("bench scale: evaluate %,d preference rows; train %d L-BFGS iterations on %,d pairs x %d; %d cores, heap limit %.1f GB%n",
                 rows, iterations, pairs, dimension, cores, Runtime.getRuntime().maxMemory() / 1e9);
         out.flush();
+        Evaluated evaluated = timeEvaluate(spark, rows, partitions, seed, work, out);
+        Trained trained = timeTrain(spark, context, pairs, dimension, iterations, partitions, seed);
 
-        // evaluate
+        out.printf("%-48s %12s%n", "", "measured");
+        out.printf("%-48s %12.1f s   (%,.0f rows/s, peak heap %.1f GB)%n", "evaluate " + format("%,d", rows) + " rows", evaluated.seconds(),
+                rows / evaluated.seconds(), evaluated.peak() / 1e9);
+        out.printf("%-48s %12.1f s   (%,.0f MB of float blocks)%n", "train: build and cache pair blocks", trained.cacheSeconds(),
+                trained.cachedBytes() / 1e6);
+        out.printf("%-48s %12.3f s   (%d iterations, %d passes, peak heap %.1f GB)%n", "train: per L-BFGS iteration",
+                trained.seconds() / Math.max(1, trained.iterations()), trained.iterations(), trained.passes(), trained.peak() / 1e9);
+        out.printf("%-48s %12.3f s   (%,.0f pairs/s)%n", "train: per pass (loss + gradient)", trained.seconds() / trained.passes(),
+                pairs * trained.passes() / trained.seconds());
+        printProjection(evaluated, trained, cores, out);
+        out.flush();
+    }
+
+    /** The evaluate job's wall-clock seconds, peak heap and the tasks it ran. */
+    private record Evaluated(double seconds, double peak, TaskTime tasks) {
+    }
+
+    /** Building and caching the pair blocks, then the L-BFGS iterations and passes: seconds, peak heap and the tasks run. */
+    private record Trained(double cacheSeconds, long cachedBytes, long iterations, int passes, double seconds, double peak,
+            TaskTime tasks) {
+    }
+
+    private static Evaluated timeEvaluate(SparkSession spark, long rows, int partitions, long seed, Path work, PrintWriter out) {
         String data = work.resolve("preferences").toUri().toString();
         long start = System.nanoTime();
         EvaluateBenchmark.generate(spark, rows, partitions, seed, data);
@@ -59,12 +83,14 @@ public final class ScaleBenchmark {
                 EvaluateJob.Mode.EVALUATE)).run(spark);
         double evaluateSeconds = BenchSupport.seconds(start);
         spark.sparkContext().removeSparkListener(evaluateTasks);
-        double evaluatePeak = BenchSupport.peakHeap();
+        return new Evaluated(evaluateSeconds, BenchSupport.peakHeap(), evaluateTasks);
+    }
 
-        // train
+    private static Trained timeTrain(SparkSession spark, JavaSparkContext context, long pairs, int dimension, int iterations,
+            int partitions, long seed) {
         BenchSupport.resetPeaks();
         long perPartition = pairs / partitions;
-        start = System.nanoTime();
+        long start = System.nanoTime();
         JavaRDD<PairBlock> blocks = BenchSupport.pairBlocks(context, partitions, perPartition, dimension, seed)
                 .persist(StorageLevel.MEMORY_AND_DISK()).setName("bench scale pair blocks");
         long cached = blocks.map(PairBlock::bytes).reduce(Long::sum);
@@ -76,36 +102,31 @@ public final class ScaleBenchmark {
         start = System.nanoTime();
         Lbfgs.Minimum minimum = lbfgs.minimise(new double[dimension], loss);
         OptimizerState state = minimum.state();
-        int passes = minimum.evaluations();
         double trainSeconds = BenchSupport.seconds(start);
         spark.sparkContext().removeSparkListener(trainTasks);
         double trainPeak = BenchSupport.peakHeap();
         blocks.unpersist(true);
+        return new Trained(cacheSeconds, cached, state.iteration(), minimum.evaluations(), trainSeconds, trainPeak, trainTasks);
+    }
 
-        double perIteration = trainSeconds / Math.max(1, state.iteration());
-        out.printf("%-48s %12s%n", "", "measured");
-        out.printf("%-48s %12.1f s   (%,.0f rows/s, peak heap %.1f GB)%n", "evaluate " + format("%,d", rows) + " rows", evaluateSeconds,
-                rows / evaluateSeconds, evaluatePeak / 1e9);
-        out.printf("%-48s %12.1f s   (%,.0f MB of float blocks)%n", "train: build and cache pair blocks", cacheSeconds, cached / 1e6);
-        out.printf("%-48s %12.3f s   (%d iterations, %d passes, peak heap %.1f GB)%n", "train: per L-BFGS iteration", perIteration,
-                state.iteration(), passes, trainPeak / 1e9);
-        out.printf("%-48s %12.3f s   (%,.0f pairs/s)%n", "train: per pass (loss + gradient)", trainSeconds / passes,
-                pairs * passes / trainSeconds);
+    /** A projection of the measured task times onto 1, 4 and 16 nodes of 8 cores (stated as such). */
+    private static void printProjection(Evaluated evaluated, Trained trained, int cores, PrintWriter out) {
+        TaskTime evaluateTasks = evaluated.tasks();
+        TaskTime trainTasks = trained.tasks();
         out.printf("Projection (not a measurement): wall time = driver-side time + measured task time / (nodes x 8 cores), "
                 + "from %,d evaluate tasks (%.1f s of task time) and %,d training tasks (%.1f s):%n",
                 evaluateTasks.tasks.get(), evaluateTasks.runMillis.get() / 1e3, trainTasks.tasks.get(), trainTasks.runMillis.get() / 1e3);
-        double evaluateDriver = Math.max(0, evaluateSeconds - evaluateTasks.runMillis.get() / 1e3 / cores);
-        double trainDriver = Math.max(0, trainSeconds - trainTasks.runMillis.get() / 1e3 / cores);
+        double evaluateDriver = Math.max(0, evaluated.seconds() - evaluateTasks.runMillis.get() / 1e3 / cores);
+        double trainDriver = Math.max(0, trained.seconds() - trainTasks.runMillis.get() / 1e3 / cores);
         // a job cannot use more slots than it has tasks: the evaluate scan had evaluateTasks, each pass tasksPerPass
-        long tasksPerPass = Math.max(1, trainTasks.tasks.get() / Math.max(1, passes));
+        long tasksPerPass = Math.max(1, trainTasks.tasks.get() / Math.max(1, trained.passes()));
         for (int nodes : new int[] {1, 4, 16}) {
             int slots = nodes * 8;
             out.printf("  %2d node(s) x 8 cores: evaluate %.1f s, train %.3f s per iteration%n", nodes,
                     evaluateDriver + evaluateTasks.runMillis.get() / 1e3 / Math.min(slots, evaluateTasks.tasks.get()),
-                    (trainDriver + trainTasks.runMillis.get() / 1e3 / Math.min(slots, tasksPerPass)) / Math.max(1, state.iteration()));
+                    (trainDriver + trainTasks.runMillis.get() / 1e3 / Math.min(slots, tasksPerPass)) / Math.max(1, trained.iterations()));
         }
         out.println("  (equal-sized tasks, no network or shuffle cost beyond what local mode paid; more parallelism needs more input "
                 + "splits — smaller spark.sql.files.maxPartitionBytes — or more partitions for the pair blocks)");
-        out.flush();
     }
 }

@@ -84,9 +84,50 @@ public final class TrainBenchmark {
         out.printf("bench train: %,d pairs x %d float features, %d partitions, %d cores, driver heap limit %.1f GB%n",
                 total, dimension, partitions, cores, Runtime.getRuntime().maxMemory() / 1e9);
         out.flush();
-        JavaRDD<Integer> parts = context.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions);
+        Ours ours = timeOurs(context, perPartition, dimension, iterations, partitions, seed);
+        Mllib theirs = timeMllib(spark, context, perPartition, dimension, iterations, partitions, seed);
+        long sampleRows = Math.min(perPartition, 200_000);
+        double floorPerPass = timeFloorPass(sampleRows, dimension, seed) * total / sampleRows;
 
-        // alignloss: cached float blocks of Δf, one treeReduce (DistributedLoss) per evaluation
+        out.printf("%-44s %10s%n", "", "seconds");
+        out.printf("%-44s %10.1f   (%,.0f MB of float blocks)%n", "alignloss: build and cache Δf blocks", ours.cacheSeconds(),
+                ours.cachedBytes() / 1e6);
+        out.printf("%-44s %10.3f   (%d iterations, %d passes, peak heap %.1f GB)%n", "alignloss: per L-BFGS iteration",
+                ours.perIteration(), ours.iterations(), ours.evaluations(), ours.peak() / 1e9);
+        out.printf("%-44s %10.3f%n", "alignloss: per pass (loss + gradient)", ours.perPass());
+        out.printf("%-44s %10.3f   (%d iterations; fits with 1 and with %d iterations took %.2f s and %.2f s; peak heap %.1f GB)%n",
+                "MLlib LogisticRegression: per iteration", theirs.perIteration(), theirs.iterations(), theirs.iterations(), theirs.one(),
+                theirs.many(), theirs.peak() / 1e9);
+        out.printf("%-44s %10.3f   (one thread, %,d-row sample scaled to %,d)%n", "plain Java loop: per pass", floorPerPass, sampleRows, total);
+        out.printf("ratio alignloss / MLlib per iteration: %.2f (goal <= 1.0)%n", ours.perIteration() / theirs.perIteration());
+        out.printf("ratio alignloss pass / (plain loop pass / %d cores): %.2f (goal <= 2.0)%n", cores, ours.perPass() / (floorPerPass / cores));
+        out.flush();
+    }
+
+    /** alignloss's timing: building and caching the blocks, then the L-BFGS iterations and passes, and the peak heap. */
+    private record Ours(double cacheSeconds, long cachedBytes, long iterations, int evaluations, double seconds, double peak) {
+        double perIteration() {
+            return seconds / iterations;
+        }
+
+        double perPass() {
+            return seconds / evaluations;
+        }
+    }
+
+    /**
+     * MLlib's timing: the fastest fits with 1 and with 1 + k iterations ({@code iterations} = the latter's count), the
+     * difference per iteration, and the peak heap.
+     */
+    private record Mllib(double one, double many, int iterations, double peak) {
+        double perIteration() {
+            return (many - one) / Math.max(1, iterations - 1);
+        }
+    }
+
+    // alignloss: cached float blocks of Δf, one treeReduce (DistributedLoss) per evaluation
+    private static Ours timeOurs(JavaSparkContext context, long perPartition, int dimension, int iterations, int partitions,
+            long seed) {
         BenchSupport.resetPeaks();
         long start = System.nanoTime();
         JavaRDD<PairBlock> blocks = BenchSupport.pairBlocks(context, partitions, perPartition, dimension, seed)
@@ -103,32 +144,18 @@ public final class TrainBenchmark {
         int evaluations = minimum.evaluations();
         double ours = BenchSupport.seconds(start);
         double oursPeak = BenchSupport.peakHeap();
-        double oursPerIteration = ours / state.iteration();
-        double oursPerPass = ours / evaluations;
         LOG.info("alignloss: {} iterations, {} passes in {} s, objective {}", state.iteration(), evaluations, ours, state.value());
         blocks.unpersist(true);
+        return new Ours(cacheSeconds, cachedBytes, state.iteration(), evaluations, ours, oursPeak);
+    }
 
-        // MLlib on the same Δf rows (label 1 / 0, weight 1): (T(1 + k) − T(1)) / k isolates the iterations
+    // MLlib on the same Δf rows (label 1 / 0, weight 1): (T(1 + k) − T(1)) / k isolates the iterations
+    private static Mllib timeMllib(SparkSession spark, JavaSparkContext context, long perPartition, int dimension, int iterations,
+            int partitions, long seed) {
         BenchSupport.resetPeaks();
+        JavaRDD<Integer> parts = context.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions);
         StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType);
-        JavaRDD<Row> rows = parts.mapPartitions(index -> {
-            int p = index.next();
-            Iterator<float[]> generated = rows(seed, p, perPartition, dimension);
-            return new Iterator<Row>() {
-                public boolean hasNext() {
-                    return generated.hasNext();
-                }
-
-                public Row next() {
-                    float[] row = generated.next();
-                    double[] values = new double[dimension];
-                    for (int j = 0; j < dimension; j++) {
-                        values[j] = row[j];
-                    }
-                    return RowFactory.create(Vectors.dense(values), (double) row[dimension]);
-                }
-            };
-        });
+        JavaRDD<Row> rows = parts.mapPartitions(index -> labelledVectors(rows(seed, index.next(), perPartition, dimension), dimension));
         Dataset<Row> frame = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_ONLY());
         frame.count();
         LogisticRegression mllib = new LogisticRegression().setFitIntercept(false).setStandardization(false).setRegParam(L2)
@@ -140,7 +167,7 @@ public final class TrainBenchmark {
         double many = Double.POSITIVE_INFINITY;
         int mllibIterations = 0;
         for (int r = 0; r < 2; r++) {
-            start = System.nanoTime();
+            long start = System.nanoTime();
             mllib.setMaxIter(1).fit(frame);
             one = Math.min(one, BenchSupport.seconds(start));
             start = System.nanoTime();
@@ -148,11 +175,30 @@ public final class TrainBenchmark {
             many = Math.min(many, BenchSupport.seconds(start));
         }
         double theirsPeak = BenchSupport.peakHeap();
-        double theirsPerIteration = (many - one) / Math.max(1, mllibIterations - 1);
         frame.unpersist(true);
+        return new Mllib(one, many, mllibIterations, theirsPeak);
+    }
 
-        // floor: one thread, plain loop over the same rows held in memory (a sample, scaled to all pairs)
-        long sampleRows = Math.min(perPartition, 200_000);
+    /** The generated rows as MLlib rows: (dense Δf vector, label). */
+    private static Iterator<Row> labelledVectors(Iterator<float[]> generated, int dimension) {
+        return new Iterator<Row>() {
+            public boolean hasNext() {
+                return generated.hasNext();
+            }
+
+            public Row next() {
+                float[] row = generated.next();
+                double[] values = new double[dimension];
+                for (int j = 0; j < dimension; j++) {
+                    values[j] = row[j];
+                }
+                return RowFactory.create(Vectors.dense(values), (double) row[dimension]);
+            }
+        };
+    }
+
+    /** The floor: seconds per plain-loop pass, one thread, over partition 0's first {@code sampleRows} rows held in memory. */
+    private static double timeFloorPass(long sampleRows, int dimension, long seed) {
         float[] data = new float[(int) (sampleRows * dimension)];
         float[] labels = new float[(int) sampleRows];
         Iterator<float[]> generated = rows(seed, 0, sampleRows, dimension);
@@ -165,24 +211,12 @@ public final class TrainBenchmark {
         java.util.Arrays.fill(weights, 0.01);
         floorPass(data, labels, dimension, weights); // warm-up
         floorPass(data, labels, dimension, weights);
-        start = System.nanoTime();
+        long start = System.nanoTime();
         int floorRepeats = 5;
         for (int r = 0; r < floorRepeats; r++) {
             floorPass(data, labels, dimension, weights);
         }
-        double floorPerPass = BenchSupport.seconds(start) / floorRepeats * total / sampleRows;
-
-        out.printf("%-44s %10s%n", "", "seconds");
-        out.printf("%-44s %10.1f   (%,.0f MB of float blocks)%n", "alignloss: build and cache Δf blocks", cacheSeconds, cachedBytes / 1e6);
-        out.printf("%-44s %10.3f   (%d iterations, %d passes, peak heap %.1f GB)%n", "alignloss: per L-BFGS iteration",
-                oursPerIteration, state.iteration(), evaluations, oursPeak / 1e9);
-        out.printf("%-44s %10.3f%n", "alignloss: per pass (loss + gradient)", oursPerPass);
-        out.printf("%-44s %10.3f   (%d iterations; fits with 1 and with %d iterations took %.2f s and %.2f s; peak heap %.1f GB)%n",
-                "MLlib LogisticRegression: per iteration", theirsPerIteration, mllibIterations, mllibIterations, one, many, theirsPeak / 1e9);
-        out.printf("%-44s %10.3f   (one thread, %,d-row sample scaled to %,d)%n", "plain Java loop: per pass", floorPerPass, sampleRows, total);
-        out.printf("ratio alignloss / MLlib per iteration: %.2f (goal <= 1.0)%n", oursPerIteration / theirsPerIteration);
-        out.printf("ratio alignloss pass / (plain loop pass / %d cores): %.2f (goal <= 2.0)%n", cores, oursPerPass / (floorPerPass / cores));
-        out.flush();
+        return BenchSupport.seconds(start) / floorRepeats;
     }
 
     // one pass of Σ softplus and its gradient, the way a straightforward hand-written loop would do it (hard labels,

@@ -50,7 +50,22 @@ public final class InputReader {
         for (StructField field : schema.fields()) {
             fields.put(field.name(), field);
         }
+        Map<String, ColumnSpec> specs = columnSpecs(input, extraColumns);
+        checkClusterColumn(input, fields, schema);
+        List<String> presentGroups = presentGroups(input, groups, fields, specs, warnings);
+        checkColumns(input, specs, fields, schema);
 
+        List<String> read = specs.keySet().stream().filter(fields::containsKey).toList();
+        ParquetFooters.check(spark, input, raw, read);
+
+        Column[] projection = projection(input, schema, specs);
+        Map<String, Column> byCode = rulesByCode(input, fields, extraRules);
+        Dataset<Row> typed = raw.select(projection);
+        return new PreparedInput(input, typed, new ArrayList<>(fields.keySet()), presentGroups, byCode);
+    }
+
+    /** The contract's columns of the input's kind, then those the objectives read that it lacks or requires. */
+    private static Map<String, ColumnSpec> columnSpecs(InputConfig input, List<ColumnSpec> extraColumns) {
         Map<String, ColumnSpec> specs = new LinkedHashMap<>();
         for (ColumnSpec spec : InputContract.columns(input.kind())) {
             specs.put(spec.name(), spec);
@@ -67,12 +82,24 @@ public final class InputReader {
                 specs.put(spec.name(), spec);
             }
         }
+        return specs;
+    }
+
+    private static void checkClusterColumn(InputConfig input, Map<String, StructField> fields, StructType schema) {
         if (input.cluster().choice() == ClusterKey.Choice.COLUMN && !fields.containsKey(input.cluster().column())) {
             throw new AlignLossException(ErrorCode.CONFIG, format(
                     "Invalid 'inputs.%s.cluster' (%s): column '%s' is not in input '%s' (%s); set a column of the input or \"%s\"; "
                             + "columns present: %s", input.name(), input.cluster().origin(), input.cluster().column(), input.name(),
                     input.path(), ClusterKey.NONE_VALUE, describe(schema)));
         }
+    }
+
+    /**
+     * The configured group columns the input has (each added to {@code specs} as an optional group column unless
+     * already there); a warning for each it lacks.
+     */
+    private static List<String> presentGroups(InputConfig input, List<String> groups, Map<String, StructField> fields,
+            Map<String, ColumnSpec> specs, List<String> warnings) {
         List<String> presentGroups = new ArrayList<>();
         for (String group : groups) {
             if (!fields.containsKey(group)) {
@@ -86,7 +113,12 @@ public final class InputReader {
                 presentGroups.add(group);
             }
         }
+        return presentGroups;
+    }
 
+    /** Every required column is present and every present column has a type its spec accepts. */
+    private static void checkColumns(InputConfig input, Map<String, ColumnSpec> specs, Map<String, StructField> fields,
+            StructType schema) {
         for (ColumnSpec spec : specs.values()) {
             StructField field = fields.get(spec.name());
             if (field == null) {
@@ -103,10 +135,15 @@ public final class InputReader {
                         spec.neededBy(), describe(schema)));
             }
         }
+    }
 
-        List<String> read = specs.keySet().stream().filter(fields::containsKey).toList();
-        ParquetFooters.check(spark, input, raw, read);
-
+    /**
+     * The typed rows' columns: every input column, cast to its spec's type where it differs, with a null {@code id}
+     * replaced by the hash of the row's texts; then the defaults of the columns the input lacks ({@code id} the
+     * same hash, {@code weight} 1, a preference's {@code label} 1).
+     */
+    private static Column[] projection(InputConfig input, StructType schema, Map<String, ColumnSpec> specs) {
+        List<String> names = List.of(schema.fieldNames());
         List<Column> projection = new ArrayList<>();
         Column derivedId = lower(hex(xxhash64(InputContract.textColumns(input.kind()).stream()
                 .map(PreparedInput::column).toArray(Column[]::new))));
@@ -121,24 +158,27 @@ public final class InputReader {
             }
             projection.add(value.as(field.name()));
         }
-        if (!fields.containsKey(InputContract.ID)) {
+        if (!names.contains(InputContract.ID)) {
             projection.add(derivedId.as(InputContract.ID));
         }
-        if (!fields.containsKey(InputContract.WEIGHT)) {
+        if (!names.contains(InputContract.WEIGHT)) {
             projection.add(lit(1.0).as(InputContract.WEIGHT));
         }
-        if (input.kind() == InputKind.PREFERENCE && !fields.containsKey(InputContract.LABEL)) {
+        if (input.kind() == InputKind.PREFERENCE && !names.contains(InputContract.LABEL)) {
             projection.add(lit(1.0).as(InputContract.LABEL));
         }
+        return projection.toArray(Column[]::new);
+    }
 
+    /** The row rules of the input's kind and the objectives', one failure condition per reject code (or-ed). */
+    private static Map<String, Column> rulesByCode(InputConfig input, Map<String, StructField> fields, List<RowRule> extraRules) {
         List<RowRule> rules = new ArrayList<>(InputContract.rules(input.kind(), new ArrayList<>(fields.keySet())));
         rules.addAll(extraRules);
         Map<String, Column> byCode = new LinkedHashMap<>();
         for (RowRule rule : rules) {
             byCode.merge(rule.code(), rule.failsWhen(), Column::or);
         }
-        Dataset<Row> typed = raw.select(projection.toArray(Column[]::new));
-        return new PreparedInput(input, typed, new ArrayList<>(fields.keySet()), presentGroups, byCode);
+        return byCode;
     }
 
     /** The input's column names, in file order (reads the schema only). */

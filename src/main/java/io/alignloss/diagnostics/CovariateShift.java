@@ -228,41 +228,7 @@ public final class CovariateShift {
      */
     public static Map<String, Map<String, Object>> weigh(PreparedInput input, List<Objective> objectives, Fit fit, double clip,
             long seed, int bootstrap, double confidence) {
-        double prior = fit.oddsToDensityRatio();
-        List<Column> texts = fit.textColumns().stream().map(column -> text(input, column)).toList();
-        Dataset<Row> rows = input.rows().filter(input.accepted());
-        List<Column> keep = new ArrayList<>();
-        for (int t = 0; t < texts.size(); t++) {
-            keep.add(coalesce(texts.get(t), lit("")).as("t" + t));
-            keep.add(log1p(length(coalesce(texts.get(t), lit("")))).as("len" + t));
-        }
-        keep.add(xxhash64(lit(seed + 1), concat_ws("\u0001", texts.toArray(Column[]::new))).as("_h"));
-        keep.add(Resampling.bucket(input.bucketHash(seed)).as("b"));
-        keep.add(col(InputContract.WEIGHT).as("w"));
-        for (int o = 0; o < objectives.size(); o++) {
-            keep.add(objectives.get(o).lossNumerator().as("y" + o));
-            keep.add(objectives.get(o).lossDenominator().orElse(lit(1.0)).as("x" + o));
-        }
-        Dataset<Row> scored = predict(fit.models(), rows.select(keep.toArray(Column[]::new)));
-        // ω = p/(1−p)·m_data/m_ref = exp(calibrated logit)·m_data/m_ref, clipped to [0, clip]; p = P(reference | x) among the
-        // m_data + m_ref rows the classifier and its calibration were fitted on
-        Column calibrated = logit().multiply(fit.slope()).plus(fit.intercept());
-        Column p = lit(1.0).divide(lit(1.0).plus(exp(negate(calibrated))));
-        Column odds = exp(least(calibrated, lit(700.0))).multiply(prior);
-        Column omega = least(odds, lit(clip));
-        Column ow = omega.multiply(col("w"));
-        List<Column> aggregates = new ArrayList<>();
-        aggregates.add(sum(ow).as("sow"));
-        aggregates.add(sum(ow.multiply(ow)).as("sow2"));
-        aggregates.add(sum(when(odds.geq(clip), 1L).otherwise(0L)).as("clipped"));
-        aggregates.add(sum(lit(1L)).as("n"));
-        for (int o = 0; o < objectives.size(); o++) {
-            aggregates.add(sum(ow.multiply(col("y" + o))).as("owy" + o));
-            aggregates.add(sum(ow.multiply(col("x" + o))).as("owx" + o));
-        }
-        List<Row> buckets = scored.groupBy(col("b")).agg(aggregates.get(0), aggregates.subList(1, aggregates.size())
-                .toArray(Column[]::new)).collectAsList();
-
+        List<Row> buckets = bucketSums(scored(input, objectives, fit, seed), objectives, fit, clip);
         double sow = 0;
         double sow2 = 0;
         long clipped = 0;
@@ -278,13 +244,8 @@ public final class CovariateShift {
         double[][] weights = Resampling.poissonWeights(bootstrap, seed);
         Map<String, Map<String, Object>> result = new LinkedHashMap<>();
         for (int o = 0; o < objectives.size(); o++) {
-            double[] wy = new double[Resampling.BUCKETS];
-            double[] wx = new double[Resampling.BUCKETS];
-            for (Row bucket : buckets) {
-                int b = bucket.<Integer>getAs("b");
-                wy[b] += bucket.<Double>getAs("owy" + o);
-                wx[b] += bucket.<Double>getAs("owx" + o);
-            }
+            double[] wy = bucketArray(buckets, "owy" + o);
+            double[] wx = bucketArray(buckets, "owx" + o);
             double totalY = 0;
             double totalX = 0;
             for (int b = 0; b < Resampling.BUCKETS; b++) {
@@ -309,6 +270,64 @@ public final class CovariateShift {
             result.put(objectives.get(o).name(), figures);
         }
         return result;
+    }
+
+    /**
+     * The input's accepted rows as the classifier's features (texts t0.., lengths len0..), the fold hash {@code _h}, the
+     * resampling bucket {@code b}, the weight {@code w} and per objective its loss numerator {@code y<o>} and denominator
+     * {@code x<o>} (1 without one), with each row's out-of-fold prediction.
+     */
+    private static Dataset<Row> scored(PreparedInput input, List<Objective> objectives, Fit fit, long seed) {
+        List<Column> texts = fit.textColumns().stream().map(column -> text(input, column)).toList();
+        Dataset<Row> rows = input.rows().filter(input.accepted());
+        List<Column> keep = new ArrayList<>();
+        for (int t = 0; t < texts.size(); t++) {
+            keep.add(coalesce(texts.get(t), lit("")).as("t" + t));
+            keep.add(log1p(length(coalesce(texts.get(t), lit("")))).as("len" + t));
+        }
+        keep.add(xxhash64(lit(seed + 1), concat_ws("\u0001", texts.toArray(Column[]::new))).as("_h"));
+        keep.add(Resampling.bucket(input.bucketHash(seed)).as("b"));
+        keep.add(col(InputContract.WEIGHT).as("w"));
+        for (int o = 0; o < objectives.size(); o++) {
+            keep.add(objectives.get(o).lossNumerator().as("y" + o));
+            keep.add(objectives.get(o).lossDenominator().orElse(lit(1.0)).as("x" + o));
+        }
+        return predict(fit.models(), rows.select(keep.toArray(Column[]::new)));
+    }
+
+    /**
+     * Per resampling bucket {@code b}: {@code sow = Σ ω·w}, {@code sow2 = Σ (ω·w)²}, the rows whose odds reach the clip,
+     * the rows {@code n}, and per objective {@code owy<o> = Σ ω·w·y} and {@code owx<o> = Σ ω·w·x}; one aggregation.
+     */
+    private static List<Row> bucketSums(Dataset<Row> scored, List<Objective> objectives, Fit fit, double clip) {
+        double prior = fit.oddsToDensityRatio();
+        // ω = p/(1−p)·m_data/m_ref = exp(calibrated logit)·m_data/m_ref, clipped to [0, clip]; p = P(reference | x) among the
+        // m_data + m_ref rows the classifier and its calibration were fitted on
+        Column calibrated = logit().multiply(fit.slope()).plus(fit.intercept());
+        Column p = lit(1.0).divide(lit(1.0).plus(exp(negate(calibrated))));
+        Column odds = exp(least(calibrated, lit(700.0))).multiply(prior);
+        Column omega = least(odds, lit(clip));
+        Column ow = omega.multiply(col("w"));
+        List<Column> aggregates = new ArrayList<>();
+        aggregates.add(sum(ow).as("sow"));
+        aggregates.add(sum(ow.multiply(ow)).as("sow2"));
+        aggregates.add(sum(when(odds.geq(clip), 1L).otherwise(0L)).as("clipped"));
+        aggregates.add(sum(lit(1L)).as("n"));
+        for (int o = 0; o < objectives.size(); o++) {
+            aggregates.add(sum(ow.multiply(col("y" + o))).as("owy" + o));
+            aggregates.add(sum(ow.multiply(col("x" + o))).as("owx" + o));
+        }
+        return scored.groupBy(col("b")).agg(aggregates.get(0), aggregates.subList(1, aggregates.size())
+                .toArray(Column[]::new)).collectAsList();
+    }
+
+    /** One of the bucket sums as an array indexed by bucket (0 for a bucket without rows). */
+    private static double[] bucketArray(List<Row> buckets, String name) {
+        double[] values = new double[Resampling.BUCKETS];
+        for (Row bucket : buckets) {
+            values[bucket.<Integer>getAs("b")] += bucket.<Double>getAs(name);
+        }
+        return values;
     }
 
     /** Group shares of the reference, per group column it has: the target population's mix. */

@@ -91,51 +91,92 @@ public final class InputAggregation {
      */
     public static InputStats run(PreparedInput input, List<Objective> objectives, boolean weighted, long seed, boolean resample,
                                  boolean countClusters) {
+        checkClusterCounting(input, resample, countClusters);
+        Projection projection = Projection.of(input, objectives, weighted, seed, resample);
+        List<String> groups = input.groupColumns();
+        CellAccumulator accumulator = new CellAccumulator(groups.size(), projection.weight(), projection.numerators(),
+                projection.denominators(), projection.extras(), MAX_GROUPS, countClusters);
+        Scanned scanned = scan(input.rows().select(projection.columns()), accumulator);
+        checkGroupCount(input, scanned.groups());
+        Map<String, List<Cell>> cells = cellsByObjective(scanned.groups(), objectives, projection.sumNames(), accumulator);
+        return new InputStats(scanned.rows(), scanned.rejected(), groups, cells,
+                countClusters ? OptionalLong.of(scanned.clusters()) : OptionalLong.empty());
+    }
+
+    private static void checkClusterCounting(PreparedInput input, boolean resample, boolean countClusters) {
         if (countClusters && (input.clusterColumn().isEmpty() || !resample)) {
             throw new IllegalArgumentException(format("Cannot count clusters of input '%s': %s", input.name(),
                     input.clusterColumn().isEmpty() ? "it has cluster = none" : "its rows are not hashed into buckets"));
         }
-        List<Column> projected = new ArrayList<>();
-        List<String> groups = input.groupColumns();
-        for (int g = 0; g < groups.size(); g++) {
-            projected.add(coalesce(PreparedInput.column(groups.get(g)).cast("string"), lit(NULL_GROUP)));
-        }
-        // the hash in the generated projection reads the key's bytes in place; copying the key into the row for a
-        // hash in Java cost ~7% more of the scan's CPU time
-        projected.add(resample ? input.bucketHash(seed) : lit(0L));
-        projected.add(input.accepted());
-        int weight = weighted ? projected.size() : -1;
-        if (weighted) {
-            projected.add(col(InputContract.WEIGHT).cast("double"));
-        }
-        int[] numerators = new int[objectives.size()];
-        int[] denominators = new int[objectives.size()];
-        int[][] extras = new int[objectives.size()][];
-        // once per objective: sums() builds Spark columns, which cost ~0.3 ms a call (0.15 s over 500 cells)
-        List<Map<String, Column>> sums = objectives.stream().map(Objective::sums).toList();
-        for (int o = 0; o < objectives.size(); o++) {
-            Objective objective = objectives.get(o);
-            numerators[o] = projected.size();
-            projected.add(objective.lossNumerator().cast("double"));
-            Optional<Column> denominator = objective.lossDenominator();
-            denominators[o] = denominator.isPresent() ? projected.size() : -1;
-            denominator.ifPresent(x -> projected.add(x.cast("double")));
-            extras[o] = new int[sums.get(o).size()];
-            int s = 0;
-            for (Column value : sums.get(o).values()) {
-                extras[o][s++] = projected.size();
-                projected.add(value.cast("double"));
-            }
-        }
-        Column[] columns = new Column[projected.size()];
-        for (int i = 0; i < columns.length; i++) {
-            columns[i] = projected.get(i).as("c" + i);
-        }
-        Dataset<Row> values = input.rows().select(columns);
+    }
 
-        CellAccumulator accumulator = new CellAccumulator(groups.size(), weight, numerators, denominators, extras, MAX_GROUPS,
-                countClusters);
-        SparkSession spark = input.rows().sparkSession();
+    /**
+     * The scan's projection, columns {@code c0, c1, …}: the group values (null as {@link #NULL_GROUP}), the bucket hash
+     * (0 without resampling), the rule verdict, the weight when there is one, then per objective its loss numerator, its
+     * denominator when it has one and its extra sums; the index arrays say where each objective's values are.
+     *
+     * @param weight       index of the weight column, -1 without one
+     * @param denominators per objective, the index of its denominator column, -1 without one
+     * @param sumNames     per objective, the names of its extra sums in the order of {@code extras}
+     */
+    private record Projection(Column[] columns, int weight, int[] numerators, int[] denominators, int[][] extras,
+            List<List<String>> sumNames) {
+        static Projection of(PreparedInput input, List<Objective> objectives, boolean weighted, long seed, boolean resample) {
+            List<Column> projected = new ArrayList<>();
+            List<String> groups = input.groupColumns();
+            for (int g = 0; g < groups.size(); g++) {
+                projected.add(coalesce(PreparedInput.column(groups.get(g)).cast("string"), lit(NULL_GROUP)));
+            }
+            // the hash in the generated projection reads the key's bytes in place; copying the key into the row for a
+            // hash in Java cost ~7% more of the scan's CPU time
+            projected.add(resample ? input.bucketHash(seed) : lit(0L));
+            projected.add(input.accepted());
+            int weight = weighted ? projected.size() : -1;
+            if (weighted) {
+                projected.add(col(InputContract.WEIGHT).cast("double"));
+            }
+            int[] numerators = new int[objectives.size()];
+            int[] denominators = new int[objectives.size()];
+            int[][] extras = new int[objectives.size()][];
+            // once per objective: sums() builds Spark columns, which cost ~0.3 ms a call (0.15 s over 500 cells)
+            List<Map<String, Column>> sums = objectives.stream().map(Objective::sums).toList();
+            for (int o = 0; o < objectives.size(); o++) {
+                Objective objective = objectives.get(o);
+                numerators[o] = projected.size();
+                projected.add(objective.lossNumerator().cast("double"));
+                Optional<Column> denominator = objective.lossDenominator();
+                denominators[o] = denominator.isPresent() ? projected.size() : -1;
+                denominator.ifPresent(x -> projected.add(x.cast("double")));
+                extras[o] = new int[sums.get(o).size()];
+                int s = 0;
+                for (Column value : sums.get(o).values()) {
+                    extras[o][s++] = projected.size();
+                    projected.add(value.cast("double"));
+                }
+            }
+            Column[] columns = new Column[projected.size()];
+            for (int i = 0; i < columns.length; i++) {
+                columns[i] = projected.get(i).as("c" + i);
+            }
+            return new Projection(columns, weight, numerators, denominators, extras,
+                    sums.stream().map(named -> List.copyOf(named.keySet())).toList());
+        }
+    }
+
+    /** What the scan brought back: each group's cells, and the clusters counted (0 when not asked). */
+    private record Scanned(List<Tuple2<List<String>, CellAccumulator.GroupCells>> groups, long clusters) {
+        long rows() {
+            return groups.stream().mapToLong(group -> group._2().rows()).sum();
+        }
+
+        long rejected() {
+            return groups.stream().mapToLong(group -> group._2().rejected()).sum();
+        }
+    }
+
+    /** The scan: per-partition cells ({@link CellAccumulator#accumulate}), merged per key by a small {@code reduceByKey}. */
+    private static Scanned scan(Dataset<Row> values, CellAccumulator accumulator) {
+        SparkSession spark = values.sparkSession();
         int partitions = Math.max(1, Math.min(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")),
                 spark.sparkContext().defaultParallelism()));
         List<Tuple2<CellAccumulator.ScanKey, CellAccumulator.Part>> parts = values.queryExecution().toRdd().toJavaRDD()
@@ -152,21 +193,24 @@ public final class InputAggregation {
                 collected.add(new Tuple2<>(part._1().group(), (CellAccumulator.GroupCells) part._2()));
             }
         }
+        return new Scanned(collected, clusters);
+    }
+
+    private static void checkGroupCount(PreparedInput input, List<Tuple2<List<String>, CellAccumulator.GroupCells>> collected) {
         if (collected.size() > MAX_GROUPS || collected.stream().anyMatch(group -> group._2().overflowed())) {
             throw new AlignLossException(ErrorCode.CONFIG, format(
                     "Cannot compute per-group figures for input '%s': group columns %s have more than %,d distinct combinations; "
-                            + "group by categorical columns", input.name(), groups, MAX_GROUPS));
+                            + "group by categorical columns", input.name(), input.groupColumns(), MAX_GROUPS));
         }
+    }
 
-        long total = 0;
-        long rejectedTotal = 0;
+    /** Per objective (in order), one {@link Cell} per group and bucket, read from the collected cell buffers. */
+    private static Map<String, List<Cell>> cellsByObjective(List<Tuple2<List<String>, CellAccumulator.GroupCells>> collected,
+            List<Objective> objectives, List<List<String>> sumNames, CellAccumulator accumulator) {
         int cellSize = accumulator.cellSize();
         Map<String, List<Cell>> byObjective = new LinkedHashMap<>();
         objectives.forEach(objective -> byObjective.put(objective.name(), new ArrayList<>()));
-        List<List<String>> sumNames = sums.stream().map(named -> List.copyOf(named.keySet())).toList();
         for (Tuple2<List<String>, CellAccumulator.GroupCells> group : collected) {
-            total += group._2().rows();
-            rejectedTotal += group._2().rejected();
             int[] buckets = group._2().buckets();
             double[] cells = group._2().cells();
             for (int c = 0; c < buckets.length; c++) {
@@ -185,7 +229,6 @@ public final class InputAggregation {
                 }
             }
         }
-        return new InputStats(total, rejectedTotal, groups, byObjective,
-                countClusters ? OptionalLong.of(clusters) : OptionalLong.empty());
+        return byObjective;
     }
 }

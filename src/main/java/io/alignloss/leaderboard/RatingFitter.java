@@ -36,14 +36,37 @@ final class RatingFitter {
     static Ratings fit(Comparisons data, RatingScale scale) {
         int n = data.modelCount();
         List<String> warnings = new ArrayList<>();
-        Bound[] bounds = new Bound[n];
+        Bound[] bounds = bounds(data, scale, warnings);
+        boolean[] keep = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            keep[i] = bounds[i] == Bound.FINITE;
+        }
+        Comparisons fitted = data.restrictTo(keep);
+        int[] groups = ComparisonGraph.components(fitted);
+        int groupCount = java.util.Arrays.stream(groups).max().orElse(-1) + 1;
+        warnIdentification(fitted, groups, groupCount, scale, warnings);
+        NewtonSolver.Fit fit = NewtonSolver.minimise(new BradleyTerryLoss(fitted, scale.l2()));
+        if (!fit.converged()) {
+            warnings.add(format("the fit did not converge in %d iterations (gradient norm %.3g)", fit.iterations(), fit.gradientNorm()));
+        }
+        double[] ratings = new double[n];
+        int[] components = new int[n];
+        placeRatings(fit.theta(), bounds, groups, groupCount, scale, ratings, components);
+        boolean anchored = anchor(data, bounds, scale, ratings);
+        return new Ratings(data.models, ratings, bounds, fit, anchored, warnings, components, groupCount);
+    }
+
+    /**
+     * Every model finite with L2 > 0; without, each model's bound from the comparison graph, with a warning for each
+     * unbounded or isolated model.
+     */
+    private static Bound[] bounds(Comparisons data, RatingScale scale, List<String> warnings) {
+        Bound[] bounds = new Bound[data.modelCount()];
         java.util.Arrays.fill(bounds, Bound.FINITE);
         if (scale.l2() == 0) {
             bounds = ComparisonGraph.bounds(data);
         }
-        boolean[] keep = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            keep[i] = bounds[i] == Bound.FINITE;
+        for (int i = 0; i < bounds.length; i++) {
             if (bounds[i] == Bound.ABOVE || bounds[i] == Bound.BELOW) {
                 warnings.add(format("model '%s' never %s (ties count half): its rating is unbounded (%s∞) without --l2; "
                                 + "it is reported as unbounded and the others are fitted without it", data.models.get(i),
@@ -54,9 +77,11 @@ final class RatingFitter {
                         + "without --l2 and is reported as unbounded", data.models.get(i)));
             }
         }
-        Comparisons fitted = data.restrictTo(keep);
-        int[] groups = ComparisonGraph.components(fitted);
-        int groupCount = java.util.Arrays.stream(groups).max().orElse(-1) + 1;
+        return bounds;
+    }
+
+    /** Warnings for ratings that are comparable only within a group, or (without L2) not identified within one. */
+    private static void warnIdentification(Comparisons fitted, int[] groups, int groupCount, RatingScale scale, List<String> warnings) {
         if (groupCount > 1) {
             warnings.add(format("the battles form %d separate groups of models that never met one another (%s): ratings are "
                     + "comparable only within a group%s", groupCount, describe(fitted.models, groups, groupCount),
@@ -66,20 +91,23 @@ final class RatingFitter {
             warnings.add("within a group of bounded models, some models never lost to, or never beat, the rest of the group: "
                     + "the ratings between them are not identified without --l2 (the fit drives their gap up until it stops)");
         }
-        NewtonSolver.Fit fit = NewtonSolver.minimise(new BradleyTerryLoss(fitted, scale.l2()));
-        if (!fit.converged()) {
-            warnings.add(format("the fit did not converge in %d iterations (gradient norm %.3g)", fit.iterations(), fit.gradientNorm()));
-        }
+    }
 
-        double[] ratings = new double[n];
+    /**
+     * Fills {@code ratings} (by model index of the data) from the fitted strengths {@code theta} of the finite models,
+     * ±∞ or NaN for the others, and {@code components} with each finite model's group (1, 2, …); without L2, centres
+     * each group's finite ratings on the base.
+     */
+    private static void placeRatings(double[] theta, Bound[] bounds, int[] groups, int groupCount, RatingScale scale,
+            double[] ratings, int[] components) {
+        int n = bounds.length;
         int[] groupOf = new int[n];
-        int[] components = new int[n];
         double[] groupSum = new double[Math.max(groupCount, 1)];
         int[] groupSize = new int[Math.max(groupCount, 1)];
         int j = 0;
         for (int i = 0; i < n; i++) {
             ratings[i] = switch (bounds[i]) {
-                case FINITE -> scale.rating(fit.theta()[j]);
+                case FINITE -> scale.rating(theta[j]);
                 case ABOVE -> Double.POSITIVE_INFINITY;
                 case BELOW -> Double.NEGATIVE_INFINITY;
                 case ISOLATED -> Double.NaN;
@@ -100,19 +128,23 @@ final class RatingFitter {
                 }
             }
         }
-        boolean anchored = true;
-        if (scale.anchor().isPresent()) {
-            Anchor anchor = scale.anchor().get();
-            int index = data.models.indexOf(anchor.model());
-            if (index < 0) {
-                throw new IllegalArgumentException(format("Cannot anchor to model '%s': it is not among the models", anchor.model()));
-            }
-            anchored = bounds[index] == Bound.FINITE;
-            if (anchored) {
-                shift(ratings, anchor.rating() - ratings[index]);
-            }
+    }
+
+    /** Shifts every rating so that the anchor model (if any) has its rating; false when the anchor is not finite. */
+    private static boolean anchor(Comparisons data, Bound[] bounds, RatingScale scale, double[] ratings) {
+        if (scale.anchor().isEmpty()) {
+            return true;
         }
-        return new Ratings(data.models, ratings, bounds, fit, anchored, warnings, components, groupCount);
+        Anchor anchor = scale.anchor().get();
+        int index = data.models.indexOf(anchor.model());
+        if (index < 0) {
+            throw new IllegalArgumentException(format("Cannot anchor to model '%s': it is not among the models", anchor.model()));
+        }
+        boolean anchored = bounds[index] == Bound.FINITE;
+        if (anchored) {
+            shift(ratings, anchor.rating() - ratings[index]);
+        }
+        return anchored;
     }
 
     private static String describe(List<String> models, int[] groups, int groupCount) {

@@ -90,6 +90,27 @@ public final class Checkpoints {
         Path temporary = new Path(folder, "_tmp-" + UUID.randomUUID());
         try {
             fs.mkdirs(temporary);
+            write(temporary, Contents.of(state, extras, metadata));
+            publish(temporary, target);
+            for (Path old : list().stream().skip(KEEP).toList()) {
+                fs.delete(old, true);
+            }
+            return target;
+        }
+        catch (IOException e) {
+            try {
+                fs.delete(temporary, true);
+            }
+            catch (IOException ignored) {
+                LOG.debug("cannot delete {}", temporary, ignored);
+            }
+            throw new UncheckedIOException(format("Cannot write checkpoint %s: %s", target, e.getMessage()), e);
+        }
+    }
+
+    /** A checkpoint's {@code state.json} and the arrays of {@code arrays.bin}, in the order the header lists them. */
+    private record Contents(ObjectNode header, List<double[]> arrays) {
+        static Contents of(OptimizerState state, Map<String, double[]> extras, Map<String, Object> metadata) {
             List<double[]> arrays = new ArrayList<>();
             ObjectNode header = MAPPER.createObjectNode();
             header.put("format", "alignloss-optimizer-checkpoint");
@@ -118,35 +139,30 @@ public final class Checkpoints {
                 });
             }
             header.set("metadata", MAPPER.valueToTree(metadata));
-            try (FSDataOutputStream out = fs.create(new Path(temporary, "state.json"), false)) {
-                out.write(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(header).getBytes(StandardCharsets.UTF_8));
-            }
-            try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(fs.create(new Path(temporary, "arrays.bin"), false), 1 << 16))) {
-                for (double[] array : arrays) {
-                    for (double value : array) {
-                        out.writeDouble(value);
-                    }
+            return new Contents(header, arrays);
+        }
+    }
+
+    private void write(Path temporary, Contents contents) throws IOException {
+        try (FSDataOutputStream out = fs.create(new Path(temporary, "state.json"), false)) {
+            out.write(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(contents.header()).getBytes(StandardCharsets.UTF_8));
+        }
+        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(fs.create(new Path(temporary, "arrays.bin"), false), 1 << 16))) {
+            for (double[] array : contents.arrays()) {
+                for (double value : array) {
+                    out.writeDouble(value);
                 }
             }
-            if (fs.exists(target)) {
-                fs.delete(target, true);
-            }
-            if (!fs.rename(temporary, target)) {
-                throw new IOException(format("rename %s to %s failed", temporary, target));
-            }
-            for (Path old : list().stream().skip(KEEP).toList()) {
-                fs.delete(old, true);
-            }
-            return target;
         }
-        catch (IOException e) {
-            try {
-                fs.delete(temporary, true);
-            }
-            catch (IOException ignored) {
-                LOG.debug("cannot delete {}", temporary, ignored);
-            }
-            throw new UncheckedIOException(format("Cannot write checkpoint %s: %s", target, e.getMessage()), e);
+    }
+
+    /** Renames the complete temporary folder into place (replacing a checkpoint of the same iteration): the commit. */
+    private void publish(Path temporary, Path target) throws IOException {
+        if (fs.exists(target)) {
+            fs.delete(target, true);
+        }
+        if (!fs.rename(temporary, target)) {
+            throw new IOException(format("rename %s to %s failed", temporary, target));
         }
     }
 
