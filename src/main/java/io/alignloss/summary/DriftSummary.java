@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 import java.util.Map;
@@ -36,8 +38,9 @@ public sealed interface DriftSummary {
     /** Nothing to compare with. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"status", "message", "previous"})
-    record NoPrevious(@JsonProperty("message") String message, @JsonProperty("previous") String previous) implements DriftSummary {
+    record NoPrevious(String message, String previous) implements DriftSummary {
         public static final String STATUS = "no_previous";
 
         @Override
@@ -57,13 +60,14 @@ public sealed interface DriftSummary {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"status", "previous_started", "objectives", "missing", "exceeded", "previous"})
     record Compared(
-            @JsonProperty("previous_started") String previousStarted,
-            @JsonProperty("objectives") Map<String, ObjectiveDrift> objectives,
-            @JsonProperty("missing") List<String> missing,
-            @JsonProperty("exceeded") List<String> exceeded,
-            @JsonProperty("previous") String previous) implements DriftSummary {
+            String previousStarted,
+            Map<String, ObjectiveDrift> objectives,
+            List<String> missing,
+            List<String> exceeded,
+            String previous) implements DriftSummary {
         public static final String STATUS = "compared";
 
         @Override

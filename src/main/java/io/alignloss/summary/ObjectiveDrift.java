@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 import java.util.Map;
@@ -37,10 +39,11 @@ public sealed interface ObjectiveDrift {
     /** Measured differently than in the previous run: no change is computed. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"status", "description", "previous_description"})
     record Redefined(
-            @JsonProperty("description") String description,
-            @JsonProperty("previous_description") String previousDescription) implements ObjectiveDrift {
+            String description,
+            String previousDescription) implements ObjectiveDrift {
         public static final String STATUS = "redefined";
 
         @Override
@@ -55,17 +58,18 @@ public sealed interface ObjectiveDrift {
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"status", "loss", "previous_loss", "loss_change", "z", "p_value", "mix_tvd", "new_group_columns",
             "missing_group_columns"})
     record Compared(
-            @JsonProperty("loss") Double loss,
-            @JsonProperty("previous_loss") Double previousLoss,
-            @JsonProperty("loss_change") Double lossChange,
-            @JsonProperty("z") Double z,
-            @JsonProperty("p_value") Double pValue,
-            @JsonProperty("mix_tvd") Map<String, Double> mixTvd,
-            @JsonProperty("new_group_columns") List<String> newGroupColumns,
-            @JsonProperty("missing_group_columns") List<String> missingGroupColumns) implements ObjectiveDrift {
+            Double loss,
+            Double previousLoss,
+            Double lossChange,
+            Double z,
+            Double pValue,
+            Map<String, Double> mixTvd,
+            List<String> newGroupColumns,
+            List<String> missingGroupColumns) implements ObjectiveDrift {
         public static final String STATUS = "compared";
 
         @Override
