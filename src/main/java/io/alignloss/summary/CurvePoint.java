@@ -1,11 +1,11 @@
 package io.alignloss.summary;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 import java.util.Map;
@@ -16,27 +16,16 @@ import java.util.Map;
  * (kept in {@link #figures}: it is absent without a target and null when undefined).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonPropertyOrder({"fraction", "n", "loss", "ci"})
-public record CurvePoint(
-        @JsonProperty("fraction") Double fraction,
-        @JsonProperty("n") Long n,
-        @JsonProperty("loss") Double loss,
-        @JsonProperty("ci") List<Double> ci,
-        Map<String, JsonNode> figures) {
+public record CurvePoint(Double fraction, Long n, Double loss, List<Double> ci, Map<String, JsonNode> figures)
+        implements OpenFigures {
     public CurvePoint {
         figures = Figures.copy(figures);
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static CurvePoint read(Map<String, JsonNode> json) {
-        Figures f = new Figures(json);
-        return new CurvePoint(f.take("fraction", Double.class), f.take("n", Long.class), f.take("loss", Double.class),
-                f.take("ci", Figures.NUMBERS), f.rest());
-    }
-
-    @JsonAnyGetter
-    @Override
-    public Map<String, JsonNode> figures() {
-        return figures;
+        return Figures.read(CurvePoint.class, json);
     }
 }

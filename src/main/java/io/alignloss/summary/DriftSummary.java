@@ -2,26 +2,26 @@ package io.alignloss.summary;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 import java.util.Map;
 
 /**
  * The {@code drift} block: a first run ({@code status = no_previous}) or the comparison with the previous run's
- * summary ({@code compared}); {@code previous} is where that summary was looked for (redacted).
+ * summary ({@code compared}); {@code previous} is where that summary was looked for (redacted). The {@code status}
+ * key, written first, is the record's {@code @JsonTypeName}.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "status")
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "status")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = DriftSummary.NoPrevious.class, name = DriftSummary.NoPrevious.STATUS),
-        @JsonSubTypes.Type(value = DriftSummary.Compared.class, name = DriftSummary.Compared.STATUS)})
+        @JsonSubTypes.Type(DriftSummary.NoPrevious.class),
+        @JsonSubTypes.Type(DriftSummary.Compared.class)})
 public sealed interface DriftSummary {
-    @JsonProperty("status")
-    String status();
-
     /** Where the previous summary was looked for; null until the run sets it. */
     String previous();
 
@@ -36,15 +36,10 @@ public sealed interface DriftSummary {
     /** Nothing to compare with. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonPropertyOrder({"status", "message", "previous"})
-    record NoPrevious(@JsonProperty("message") String message, @JsonProperty("previous") String previous) implements DriftSummary {
-        public static final String STATUS = "no_previous";
-
-        @Override
-        public String status() {
-            return STATUS;
-        }
-
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"message", "previous"})
+    @JsonTypeName("no_previous")
+    record NoPrevious(String message, String previous) implements DriftSummary {
         @Override
         public NoPrevious withPrevious(String previous) {
             return new NoPrevious(message, previous);
@@ -57,20 +52,11 @@ public sealed interface DriftSummary {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonPropertyOrder({"status", "previous_started", "objectives", "missing", "exceeded", "previous"})
-    record Compared(
-            @JsonProperty("previous_started") String previousStarted,
-            @JsonProperty("objectives") Map<String, ObjectiveDrift> objectives,
-            @JsonProperty("missing") List<String> missing,
-            @JsonProperty("exceeded") List<String> exceeded,
-            @JsonProperty("previous") String previous) implements DriftSummary {
-        public static final String STATUS = "compared";
-
-        @Override
-        public String status() {
-            return STATUS;
-        }
-
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"previous_started", "objectives", "missing", "exceeded", "previous"})
+    @JsonTypeName("compared")
+    record Compared(String previousStarted, Map<String, ObjectiveDrift> objectives, List<String> missing, List<String> exceeded,
+            String previous) implements DriftSummary {
         @Override
         public Compared withPrevious(String previous) {
             return new Compared(previousStarted, objectives, missing, exceeded, previous);

@@ -2,7 +2,8 @@ package io.alignloss.summary;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 
@@ -12,10 +13,11 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record GroupGap(
-        @JsonProperty("max_gap") Double maxGap,
-        @JsonProperty("ci") List<Double> ci,
-        @JsonProperty("highest") String highest,
-        @JsonProperty("lowest") String lowest,
-        @JsonProperty("groups_compared") Integer groupsCompared) {
+        Double maxGap,
+        List<Double> ci,
+        String highest,
+        String lowest,
+        Integer groupsCompared) {
 }

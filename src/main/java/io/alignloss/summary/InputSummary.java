@@ -2,7 +2,8 @@ package io.alignloss.summary;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 
@@ -12,11 +13,12 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record InputSummary(
-        @JsonProperty("path") String path,
-        @JsonProperty("kind") String kind,
-        @JsonProperty("rows") Long rows,
-        @JsonProperty("rejected") Long rejected,
-        @JsonProperty("reject_fraction") Double rejectFraction,
-        @JsonProperty("group_columns") List<String> groupColumns) {
+        String path,
+        String kind,
+        Long rows,
+        Long rejected,
+        Double rejectFraction,
+        List<String> groupColumns) {
 }

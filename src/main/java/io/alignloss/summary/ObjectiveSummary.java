@@ -1,12 +1,11 @@
 package io.alignloss.summary;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 import java.util.Map;
@@ -25,35 +24,32 @@ import java.util.Map;
  * is made and read in one place (diagnostics, report), and their inner keys vary with the settings.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonPropertyOrder({"type", "input", "description", "loss", "count", "weight_sum", "stderr", "figures", "ci", "confidence",
         "bootstrap", "ci_cluster", "clusters", "groups", "group_gaps", "target", "curve", "shift", "policy_mean_utility", "policy",
         "biases"})
 public record ObjectiveSummary(
-        @JsonProperty("type") @JsonInclude(JsonInclude.Include.ALWAYS) String type,
-        @JsonProperty("input") @JsonInclude(JsonInclude.Include.ALWAYS) String input,
-        @JsonProperty("description") @JsonInclude(JsonInclude.Include.ALWAYS) String description,
-        @JsonProperty("loss") @JsonInclude(JsonInclude.Include.ALWAYS) Double loss,
-        @JsonProperty("count") @JsonInclude(JsonInclude.Include.ALWAYS) Long count,
-        @JsonProperty("weight_sum") @JsonInclude(JsonInclude.Include.ALWAYS) Double weightSum,
-        @JsonProperty("stderr") @JsonInclude(JsonInclude.Include.ALWAYS) Double stderr,
-        @JsonProperty("ci") @JsonInclude(JsonInclude.Include.ALWAYS) List<Double> ci,
-        @JsonProperty("confidence") @JsonInclude(JsonInclude.Include.ALWAYS) Double confidence,
-        @JsonProperty("bootstrap") @JsonInclude(JsonInclude.Include.ALWAYS) Integer bootstrap,
-        @JsonProperty("ci_cluster") @JsonInclude(JsonInclude.Include.ALWAYS) String ciCluster,
-        @JsonProperty("clusters") @JsonInclude(JsonInclude.Include.ALWAYS) Long clusters,
-        @JsonProperty("groups") @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, Map<String, GroupSummary>> groups,
-        @JsonProperty("group_gaps") @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, GroupGap> groupGaps,
-        @JsonProperty("target") JsonNode target,
-        @JsonProperty("curve") List<CurvePoint> curve,
-        @JsonProperty("shift") JsonNode shift,
-        @JsonProperty("policy_mean_utility") Double policyMeanUtility,
-        @JsonProperty("policy") JsonNode policy,
-        @JsonProperty("biases") JsonNode biases,
-        Map<String, JsonNode> figures) {
-    private static final TypeReference<Map<String, Map<String, GroupSummary>>> GROUPS = new TypeReference<>() { };
-    private static final TypeReference<Map<String, GroupGap>> GAPS = new TypeReference<>() { };
-    private static final TypeReference<List<CurvePoint>> CURVE = new TypeReference<>() { };
-
+        @JsonInclude(JsonInclude.Include.ALWAYS) String type,
+        @JsonInclude(JsonInclude.Include.ALWAYS) String input,
+        @JsonInclude(JsonInclude.Include.ALWAYS) String description,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Double loss,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Long count,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Double weightSum,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Double stderr,
+        @JsonInclude(JsonInclude.Include.ALWAYS) List<Double> ci,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Double confidence,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Integer bootstrap,
+        @JsonInclude(JsonInclude.Include.ALWAYS) String ciCluster,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Long clusters,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, Map<String, GroupSummary>> groups,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, GroupGap> groupGaps,
+        JsonNode target,
+        List<CurvePoint> curve,
+        JsonNode shift,
+        Double policyMeanUtility,
+        JsonNode policy,
+        JsonNode biases,
+        Map<String, JsonNode> figures) implements OpenFigures {
     public ObjectiveSummary {
         figures = Figures.copy(figures);
     }
@@ -61,25 +57,7 @@ public record ObjectiveSummary(
     /** Reads the object in order: the typed figures, then the objective's own (and unknown keys) in the file's order. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static ObjectiveSummary read(Map<String, JsonNode> json) {
-        Figures f = new Figures(json);
-        return new ObjectiveSummary(f.take("type", String.class), f.take("input", String.class), f.take("description", String.class),
-                f.take("loss", Double.class), f.take("count", Long.class), f.take("weight_sum", Double.class),
-                f.take("stderr", Double.class), f.take("ci", Figures.NUMBERS), f.take("confidence", Double.class),
-                f.take("bootstrap", Integer.class), f.take("ci_cluster", String.class), f.take("clusters", Long.class),
-                f.take("groups", GROUPS), f.take("group_gaps", GAPS), f.tree("target"), f.take("curve", CURVE), f.tree("shift"),
-                f.take("policy_mean_utility", Double.class), f.tree("policy"), f.tree("biases"), f.rest());
-    }
-
-    /** The objective-specific figures, by their summary.json names (written after {@code stderr}, as they always were). */
-    @JsonAnyGetter
-    @Override
-    public Map<String, JsonNode> figures() {
-        return figures;
-    }
-
-    /** An objective-specific figure, missing when absent. */
-    public JsonNode figure(String name) {
-        return Figures.get(figures, name);
+        return Figures.read(ObjectiveSummary.class, json);
     }
 
     /** The groups, empty when absent (an older summary, a validate run). */

@@ -2,7 +2,8 @@ package io.alignloss.summary;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.Map;
 
@@ -11,10 +12,11 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RejectsSummary(
-        @JsonProperty("total") Long total,
-        @JsonProperty("by_input") Map<String, Long> byInput,
-        @JsonProperty("by_reason") Map<String, Long> byReason) {
+        Long total,
+        Map<String, Long> byInput,
+        Map<String, Long> byReason) {
     /** Rows per reason, empty when absent. */
     public Map<String, Long> byReasonOrEmpty() {
         return byReason == null ? Map.of() : byReason;

@@ -2,7 +2,8 @@ package io.alignloss.summary;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
  * How the run was started ({@code run}): config file, output (redacted), the command-line settings, the Spark
@@ -10,13 +11,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunInfo(
-        @JsonProperty("config_file") String configFile,
-        @JsonProperty("out") String out,
-        @JsonProperty("overwrite") Boolean overwrite,
-        @JsonProperty("max_reject_fraction") Double maxRejectFraction,
-        @JsonProperty("seed") Long seed,
-        @JsonProperty("spark_master") String sparkMaster,
-        @JsonProperty("task_failures") Long taskFailures,
-        @JsonProperty("executors_lost") Long executorsLost) {
+        String configFile,
+        String out,
+        Boolean overwrite,
+        Double maxRejectFraction,
+        Long seed,
+        String sparkMaster,
+        Long taskFailures,
+        Long executorsLost) {
 }

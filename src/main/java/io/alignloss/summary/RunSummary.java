@@ -3,10 +3,10 @@ package io.alignloss.summary;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 import java.util.Map;
@@ -20,28 +20,25 @@ import java.util.Map;
  * does not know are kept in {@link #blocks} and written back.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonPropertyOrder({"schema_version", "alignloss_version", "spark_version", "command", "started", "seconds", "config", "run",
         "inputs", "rejects", "objectives", "drift", "train", "blocks", "warnings"})
 public record RunSummary(
-        @JsonProperty("schema_version") Integer schemaVersion,
-        @JsonProperty("alignloss_version") String alignlossVersion,
-        @JsonProperty("spark_version") String sparkVersion,
-        @JsonProperty("command") String command,
-        @JsonProperty("started") String started,
-        @JsonProperty("seconds") Double seconds,
-        @JsonProperty("config") JsonNode config,
-        @JsonProperty("run") RunInfo run,
-        @JsonProperty("inputs") Map<String, InputSummary> inputs,
-        @JsonProperty("rejects") RejectsSummary rejects,
-        @JsonProperty("objectives") Map<String, ObjectiveSummary> objectives,
-        @JsonProperty("drift") DriftSummary drift,
-        @JsonProperty("train") TrainSummary train,
-        @JsonProperty("warnings") List<String> warnings,
+        Integer schemaVersion,
+        String alignlossVersion,
+        String sparkVersion,
+        String command,
+        String started,
+        Double seconds,
+        JsonNode config,
+        RunInfo run,
+        Map<String, InputSummary> inputs,
+        RejectsSummary rejects,
+        Map<String, ObjectiveSummary> objectives,
+        DriftSummary drift,
+        TrainSummary train,
+        List<String> warnings,
         Map<String, JsonNode> blocks) {
-    private static final TypeReference<Map<String, InputSummary>> INPUTS = new TypeReference<>() { };
-    private static final TypeReference<Map<String, ObjectiveSummary>> OBJECTIVES = new TypeReference<>() { };
-    private static final TypeReference<List<String>> TEXTS = new TypeReference<>() { };
-
     public RunSummary {
         blocks = Figures.copy(blocks);
     }
@@ -49,12 +46,7 @@ public record RunSummary(
     /** Reads the object in order: the typed blocks, then the blocks this version does not type. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static RunSummary read(Map<String, JsonNode> json) {
-        Figures f = new Figures(json);
-        return new RunSummary(f.take("schema_version", Integer.class), f.take("alignloss_version", String.class),
-                f.take("spark_version", String.class), f.take("command", String.class), f.take("started", String.class),
-                f.take("seconds", Double.class), f.tree("config"), f.take("run", RunInfo.class), f.take("inputs", INPUTS),
-                f.take("rejects", RejectsSummary.class), f.take("objectives", OBJECTIVES), f.take("drift", DriftSummary.class),
-                f.take("train", TrainSummary.class), f.take("warnings", TEXTS), f.rest());
+        return Figures.read(RunSummary.class, json);
     }
 
     /** Top-level blocks this version does not type (from a newer or older alignloss), by name. */

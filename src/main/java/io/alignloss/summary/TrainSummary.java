@@ -1,11 +1,11 @@
 package io.alignloss.summary;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.Map;
 
@@ -16,29 +16,15 @@ import java.util.Map;
  * order, and some figures are null when present, e.g. {@code init_model}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonPropertyOrder({"objective", "model_kind", "figures"})
-public record TrainSummary(
-        @JsonProperty("objective") String objective,
-        @JsonProperty("model_kind") String modelKind,
-        Map<String, JsonNode> figures) {
+public record TrainSummary(String objective, String modelKind, Map<String, JsonNode> figures) implements OpenFigures {
     public TrainSummary {
         figures = Figures.copy(figures);
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static TrainSummary read(Map<String, JsonNode> json) {
-        Figures f = new Figures(json);
-        return new TrainSummary(f.take("objective", String.class), f.take("model_kind", String.class), f.rest());
-    }
-
-    @JsonAnyGetter
-    @Override
-    public Map<String, JsonNode> figures() {
-        return figures;
-    }
-
-    /** A trainer figure, missing when absent. */
-    public JsonNode figure(String name) {
-        return Figures.get(figures, name);
+        return Figures.read(TrainSummary.class, json);
     }
 }
