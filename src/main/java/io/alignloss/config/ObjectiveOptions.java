@@ -8,7 +8,7 @@ import java.util.Optional;
  * config.
  */
 public sealed interface ObjectiveOptions permits BradleyTerryOptions, SequenceLikelihoodOptions, ExpectedUtilityOptions,
-        SelfTargetOptions {
+        SelfTargetOptions, DpoOptions {
     /** The key naming a trained model folder (every objective type has it). */
     String MODEL = "model";
 

@@ -41,6 +41,7 @@ final class ObjectiveOptionsParser {
             case EXPECTED_UTILITY -> new ExpectedUtilityOptions(resampling, model, utility(entry, prefix), clip(entry, prefix), features,
                     entropy(entry, prefix));
             case SELF_TARGET -> new SelfTargetOptions(resampling, model, maxTargetTokens(entry, prefix));
+            case DPO -> DpoOptionsParser.parse(entry, prefix, resampling, source);
         };
     }
 

@@ -11,7 +11,8 @@ public enum ObjectiveType implements ConfigName {
     BRADLEY_TERRY(Optional.of(InputKind.PREFERENCE), List.of("model", "features")),
     SEQUENCE_LIKELIHOOD(Optional.of(InputKind.SEQUENCE), List.of("mode", "model", "language-model")),
     EXPECTED_UTILITY(Optional.empty(), List.of("utility", "clip", "features", "entropy", "model")),
-    SELF_TARGET(Optional.of(InputKind.SELF_TARGET), List.of("model", "max-target-tokens"));
+    SELF_TARGET(Optional.of(InputKind.SELF_TARGET), List.of("model", "max-target-tokens")),
+    DPO(Optional.of(InputKind.PREFERENCE), List.of("beta", "loss-type", "label-smoothing", "reference"));
 
     /** Keys every objective entry has. */
     public static final List<String> COMMON_KEYS = List.of("name", "type", "input", "bootstrap", "confidence");

@@ -28,6 +28,8 @@ public record RowRule(String code, Column failsWhen) {
     public static final String BAD_LABEL = "bad_label";
     /** An embedding that is null, of another length than the first row's, or has a NaN, infinite or null element. */
     public static final String BAD_EMBEDDING = "bad_embedding";
+    /** A response token count that is null, NaN, infinite or ≤ 0 (a length-normalised loss divides by it). */
+    public static final String BAD_TOKENS = "bad_tokens";
     /** A margin (TRL's margin column) that is null, NaN or infinite. */
     public static final String BAD_MARGIN = "bad_margin";
 

@@ -2,6 +2,7 @@ package io.alignloss.objective;
 
 import io.alignloss.config.ObjectiveConfig;
 import io.alignloss.objective.bradleyterry.BradleyTerryObjective;
+import io.alignloss.objective.dpo.DpoObjective;
 import io.alignloss.objective.expectedutility.ExpectedUtilityObjective;
 import io.alignloss.objective.sequence.SelfTargetObjective;
 import io.alignloss.objective.sequence.SequenceLikelihoodObjective;
@@ -17,6 +18,7 @@ public final class Objectives {
             case SEQUENCE_LIKELIHOOD -> new SequenceLikelihoodObjective(config);
             case EXPECTED_UTILITY -> new ExpectedUtilityObjective(config);
             case SELF_TARGET -> new SelfTargetObjective(config);
+            case DPO -> new DpoObjective(config);
         };
     }
 }
