@@ -113,6 +113,21 @@ public final class SampleData {
             .add("language", DataTypes.StringType)
             .add("domain", DataTypes.StringType);
 
+    public static final StructType DPO_SCHEMA = new StructType()
+            .add("id", DataTypes.StringType)
+            .add("prompt", DataTypes.StringType)
+            .add("chosen", DataTypes.StringType)
+            .add("rejected", DataTypes.StringType)
+            .add("chosen_logps", DataTypes.DoubleType)
+            .add("rejected_logps", DataTypes.DoubleType)
+            .add("ref_chosen_logps", DataTypes.DoubleType)
+            .add("ref_rejected_logps", DataTypes.DoubleType)
+            .add("chosen_tokens", DataTypes.IntegerType)
+            .add("rejected_tokens", DataTypes.IntegerType)
+            .add("weight", DataTypes.DoubleType)
+            .add("language", DataTypes.StringType)
+            .add("domain", DataTypes.StringType);
+
     private SampleData() {
     }
 
@@ -190,6 +205,15 @@ public final class SampleData {
     /** An unlabelled sample of the population served: prompts and responses, with another language mix. */
     public static List<Row> reference(int count, long seed) {
         return ReferenceSamples.reference(count, seed);
+    }
+
+    /**
+     * Preference pairs with logged summed response log-probabilities under a policy and its reference, and response
+     * token counts, for the {@code dpo} objective: the policy lowers both responses' likelihood, the rejected one's
+     * more, by a gain that grows with the pair's separation by domain and language.
+     */
+    public static List<Row> dpoPairs(int count, long seed) {
+        return DpoSamples.pairs(count, seed);
     }
 
     /** Good preference rows followed by rows that break each preference rule (and the score rules). */

@@ -132,6 +132,7 @@ class GoldenSummaryTest {
             Run.nightly("2026-11-24"),
             Run.nightly("2026-11-25"), // compares with 2026-11-24: the drift block is filled
             Run.evaluate("evaluate-logged"),
+            Run.evaluate("samples-dpo"),
             Run.train("train-reward"),
             Run.train("train-policy"),
             Run.evaluateTrained("evaluate-policy",
