@@ -57,6 +57,7 @@ final class ObjectivePlots {
     /** The objective's heading and description, then its plots; a plot whose figures the summary lacks is left out. */
     void objectiveSection(String name, ObjectiveSummary objective) {
         html.append("<h2>").append(escape(name)).append("</h2>\n<p>").append(escape(text(objective.description()))).append("</p>\n");
+        new RewardsTable(page).table(objective);
         for (Map.Entry<String, Map<String, GroupSummary>> column : objective.groupsOrEmpty().entrySet()) {
             groupPlot(name, column.getKey(), column.getValue(), objective);
         }

@@ -134,7 +134,7 @@ class ConfigLoaderTest {
         File badType = write(VALID.replace("type = bradley-terry", "type = bradley_terry"));
         assertThatThrownBy(() -> ConfigLoader.load(badType, List.of(), Optional.empty()))
                 .hasMessageContaining("job.conf: 6): 'bradley_terry' (valid types: bradley-terry, "
-                        + "sequence-likelihood, expected-utility, self-target)");
+                        + "sequence-likelihood, expected-utility, self-target, dpo)");
         File badInput = write(VALID.replace("input = prefs }", "input = prefz }"));
         assertThatThrownBy(() -> ConfigLoader.load(badInput, List.of(), Optional.empty()))
                 .hasMessageContaining("no input named 'prefz' (inputs: prefs, seqs)");

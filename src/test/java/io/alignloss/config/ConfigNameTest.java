@@ -27,7 +27,7 @@ class ConfigNameTest {
     void configNamesAreTheLiteralNames() {
         assertThat(names(FeatureType.class)).containsExactly("embedding", "text-hash", "encoder");
         assertThat(names(InputKind.class)).containsExactly("preference", "sequence", "self-target");
-        assertThat(names(ObjectiveType.class)).containsExactly("bradley-terry", "sequence-likelihood", "expected-utility", "self-target");
+        assertThat(names(ObjectiveType.class)).containsExactly("bradley-terry", "sequence-likelihood", "expected-utility", "self-target", "dpo");
         assertThat(names(OptimizerType.class)).containsExactly("lbfgs", "adam");
         assertThat(names(PolicyEstimator.class)).containsExactly("exact", "ips", "snips");
         assertThat(names(SequenceMode.class)).containsExactly("joint", "conditional");
@@ -57,7 +57,7 @@ class ConfigNameTest {
         fails(() -> PolicyEstimator.fromConfig("dr", "train.objective-estimator"),
                 "Invalid train.objective-estimator: 'dr' (valid: exact, ips, snips)");
         fails(() -> SequenceMode.fromConfig("both", "objectives[0].mode"), "Invalid objectives[0].mode: 'both' (valid: joint, conditional)");
-        fails(() -> ObjectiveType.fromConfig("dpo", "objectives[0].type"),
-                "Invalid objectives[0].type: 'dpo' (valid types: bradley-terry, sequence-likelihood, expected-utility, self-target)");
+        fails(() -> ObjectiveType.fromConfig("kto", "objectives[0].type"),
+                "Invalid objectives[0].type: 'kto' (valid types: bradley-terry, sequence-likelihood, expected-utility, self-target, dpo)");
     }
 }

@@ -43,6 +43,11 @@ class SampleDataFingerprintTest {
     }
 
     @Test
+    void dpoGeneratorDrawsWhatItDrewWhenAdded() {
+        assertThat(sha256(SampleData.dpoPairs(300, 7))).isEqualTo("1f975c8c5b0df175616d5518e4cbdc350920662da3a83fbd1a8d6875e18dc3fc");
+    }
+
+    @Test
     void theDigestSeesAChangeInOneValue() {
         List<Row> rows = SampleData.preferences(20, 7);
         List<Row> changed = new java.util.ArrayList<>(rows);
