@@ -134,30 +134,32 @@ class DpoObjectiveTest extends LocalSparkTest {
     @Test
     void columnsAgreeWithAPlainJavaLoopOnRandomPairsForEveryLossType() {
         List<Pair> pairs = randomPairs(300, 18);
-        Dataset<Row> rows = frame(pairs);
+        List<String> figures = List.of("loss", "chosen_reward", "rejected_reward", "margin", "correct", "both_rewards_negative");
+        // every loss type's figures in one select (one Spark job)
+        List<Column> columns = new ArrayList<>(List.of(col("id")));
         for (String entry : ENTRIES) {
-            DpoObjective objective = objective(entry);
-            DpoOptions options = objective.options();
+            Map<String, Column> perExample = objective(entry).perExample();
+            figures.forEach(figure -> columns.add(perExample.get(figure)));
+        }
+        Map<String, Row> byId = new HashMap<>();
+        frame(pairs).select(columns.toArray(Column[]::new)).collectAsList().forEach(row -> byId.put(row.getString(0), row));
+        assertThat(byId).hasSize(pairs.size());
+        for (int k = 0; k < ENTRIES.size(); k++) {
+            String entry = ENTRIES.get(k);
+            DpoOptions options = objective(entry).options();
             boolean logged = options.reference() == DpoReference.LOGGED;
-            Map<String, Column> perExample = objective.perExample();
-            Map<String, Row> byId = new HashMap<>();
-            for (Row row : rows.select(col("id"), perExample.get("loss"), perExample.get("chosen_reward"),
-                    perExample.get("rejected_reward"), perExample.get("margin"), perExample.get("correct"),
-                    perExample.get("both_rewards_negative")).collectAsList()) {
-                byId.put(row.getString(0), row);
-            }
-            assertThat(byId).hasSize(pairs.size());
+            int at = 1 + k * figures.size();
             for (Pair p : pairs) {
                 Row row = byId.get(p.id());
                 double expected = expectedLoss(options, p);
-                assertThat(row.getDouble(1)).as(entry + " " + p).isCloseTo(expected, within(1e-12 * Math.max(1, Math.abs(expected))));
+                assertThat(row.getDouble(at)).as(entry + " " + p).isCloseTo(expected, within(1e-12 * Math.max(1, Math.abs(expected))));
                 double chosenReward = options.beta() * (p.c() - (logged ? p.c0() : 0));
                 double rejectedReward = options.beta() * (p.r() - (logged ? p.r0() : 0));
-                assertThat(row.getDouble(2)).isCloseTo(chosenReward, within(1e-12));
-                assertThat(row.getDouble(3)).isCloseTo(rejectedReward, within(1e-12));
-                assertThat(row.getDouble(4)).isCloseTo(chosenReward - rejectedReward, within(1e-12));
-                assertThat(row.getBoolean(5)).isEqualTo(chosenReward - rejectedReward > 0);
-                assertThat(row.getBoolean(6)).isEqualTo(chosenReward < 0 && rejectedReward < 0);
+                assertThat(row.getDouble(at + 1)).isCloseTo(chosenReward, within(1e-12));
+                assertThat(row.getDouble(at + 2)).isCloseTo(rejectedReward, within(1e-12));
+                assertThat(row.getDouble(at + 3)).isCloseTo(chosenReward - rejectedReward, within(1e-12));
+                assertThat(row.getBoolean(at + 4)).isEqualTo(chosenReward - rejectedReward > 0);
+                assertThat(row.getBoolean(at + 5)).isEqualTo(chosenReward < 0 && rejectedReward < 0);
             }
         }
     }
