@@ -174,13 +174,13 @@ public final class ExpectedUtilityObjective implements Objective {
                 columns.add(ColumnSpec.required(LOGGED, ColumnType.BOOLEAN, "objective " + name()
                         + " (off-policy estimates with model = policy: true on each prompt's shown candidate)"));
             }
-            if (doublyRobust()) {
-                columns.add(ColumnSpec.required(qHat.get(), ColumnType.DOUBLE, "objective " + name()
-                        + " (q-hat: the reward estimate of every candidate, for the doubly robust estimates)"));
-            }
             else {
                 columns.add(ColumnSpec.required(TARGET_PROB, ColumnType.DOUBLE,
                         "objective " + name() + " (off-policy estimates: the target policy's probability of the logged response)"));
+            }
+            if (doublyRobust()) {
+                columns.add(ColumnSpec.required(qHat.get(), ColumnType.DOUBLE, "objective " + name()
+                        + " (q-hat: the reward estimate of every candidate, for the doubly robust estimates)"));
             }
         }
         if (policy.isPresent()) {
