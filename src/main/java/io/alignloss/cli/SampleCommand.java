@@ -53,6 +53,8 @@ final class SampleCommand implements Callable<Integer> {
             write(spark, SampleData.selfTargets(Math.max(1, rows / 10), seed + 9), SampleData.SELF_TARGET_SCHEMA, "self-target.parquet");
             write(spark, SampleData.sequences(Math.max(1, rows / 6), seed + 10), SampleData.SEQUENCE_SCHEMA, "sequences-heldout.parquet");
             write(spark, SampleData.dpoPairs(rows, seed + 11), SampleData.DPO_SCHEMA, "dpo.parquet");
+            write(spark, SampleData.loggedCandidatesWithEstimate(Math.max(1, rows / 6), seed + 11, seed + 6),
+                    SampleData.LOGGED_CANDIDATE_ESTIMATE_SCHEMA, "logged-candidates-qhat.parquet");
         }
         return 0;
     }

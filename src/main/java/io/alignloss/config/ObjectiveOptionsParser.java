@@ -39,7 +39,7 @@ final class ObjectiveOptionsParser {
                     entry.hasPath(LanguageModelOptions.BLOCK)
                             ? Optional.of(languageModel(entry, prefix + LanguageModelOptions.BLOCK, source)) : Optional.empty());
             case EXPECTED_UTILITY -> new ExpectedUtilityOptions(resampling, model, utility(entry, prefix), clip(entry, prefix), features,
-                    entropy(entry, prefix));
+                    entropy(entry, prefix), qHat(entry, prefix, source), switchTau(entry, prefix, clip(entry, prefix)));
             case SELF_TARGET -> new SelfTargetOptions(resampling, model, maxTargetTokens(entry, prefix));
             case DPO -> DpoOptionsParser.parse(entry, prefix, resampling, source);
         };
@@ -172,6 +172,39 @@ final class ObjectiveOptionsParser {
                 || !Double.isFinite(((Number) value.unwrapped()).doubleValue())) {
             throw new AlignLossException(ErrorCode.CONFIG, format("Invalid %sclip (%s): %s (must be a finite number > 0)",
                     prefix, where(value), value.render()));
+        }
+        return ((Number) value.unwrapped()).doubleValue();
+    }
+
+    /** {@code q-hat}: a non-empty column name. */
+    private static Optional<String> qHat(Config entry, String prefix, String source) {
+        String key = ExpectedUtilityOptions.Q_HAT;
+        if (!entry.hasPath(key)) {
+            return Optional.empty();
+        }
+        ConfigValue value = entry.getValue(key);
+        if (value.valueType() != ConfigValueType.STRING || ((String) value.unwrapped()).isBlank()) {
+            throw error(source, "Invalid '%s%s' (%s): %s (expected the name of the column holding q̂(x, a) on every candidate row)",
+                    prefix, key, where(value), value.render());
+        }
+        return Optional.of((String) value.unwrapped());
+    }
+
+    /** {@code switch-tau}: a finite number ≥ 0, {@code clip} when absent; only with {@code q-hat}. */
+    private static double switchTau(Config entry, String prefix, double clip) {
+        String key = ExpectedUtilityOptions.SWITCH_TAU;
+        if (!entry.hasPath(key)) {
+            return clip;
+        }
+        ConfigValue value = entry.getValue(key);
+        if (!entry.hasPath(ExpectedUtilityOptions.Q_HAT)) {
+            throw new AlignLossException(ErrorCode.CONFIG, format("Invalid %s%s (%s): switch-DR needs a reward estimate: set %s%s "
+                    + "= <column> too, or remove %s", prefix, key, where(value), prefix, ExpectedUtilityOptions.Q_HAT, key));
+        }
+        if (value.valueType() != ConfigValueType.NUMBER || !(((Number) value.unwrapped()).doubleValue() >= 0)
+                || !Double.isFinite(((Number) value.unwrapped()).doubleValue())) {
+            throw new AlignLossException(ErrorCode.CONFIG, format("Invalid %s%s (%s): %s (must be a finite number >= 0)",
+                    prefix, key, where(value), value.render()));
         }
         return ((Number) value.unwrapped()).doubleValue();
     }

@@ -10,7 +10,7 @@ import java.util.Optional;
 public enum ObjectiveType implements ConfigName {
     BRADLEY_TERRY(Optional.of(InputKind.PREFERENCE), List.of("model", "features")),
     SEQUENCE_LIKELIHOOD(Optional.of(InputKind.SEQUENCE), List.of("mode", "model", "language-model")),
-    EXPECTED_UTILITY(Optional.empty(), List.of("utility", "clip", "features", "entropy", "model")),
+    EXPECTED_UTILITY(Optional.empty(), List.of("utility", "clip", "features", "entropy", "model", "q-hat", "switch-tau")),
     SELF_TARGET(Optional.of(InputKind.SELF_TARGET), List.of("model", "max-target-tokens")),
     DPO(Optional.of(InputKind.PREFERENCE), List.of("beta", "loss-type", "label-smoothing", "reference"));
 

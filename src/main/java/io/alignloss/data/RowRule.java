@@ -37,6 +37,8 @@ public record RowRule(String code, Column failsWhen) {
     public static final String BAD_BEHAVIOR_PROB = "bad_behavior_prob";
     /** A target-policy probability that is null, NaN or outside [0, 1]. */
     public static final String BAD_TARGET_PROB = "bad_target_prob";
+    /** A reward estimate q̂ (objective key q-hat) that is null, NaN or ±Inf on the logged row or another candidate of its set. */
+    public static final String BAD_Q_HAT = "bad_q_hat";
     /**
      * A rule whose predicate evaluated to null for the row (neither pass nor fail): the row is rejected with this
      * code rather than dropped from both outputs (see {@link PreparedInput#accepted()}).

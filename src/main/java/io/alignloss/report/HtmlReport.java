@@ -55,6 +55,7 @@ public final class HtmlReport {
 
         tables.headline(objectives);
         tables.languageModels(objectives);
+        tables.offPolicy(objectives);
         for (Map.Entry<String, ObjectiveSummary> objective : objectives.entrySet()) {
             objectivePlots.objectiveSection(objective.getKey(), objective.getValue());
         }

@@ -6,6 +6,7 @@ import io.alignloss.summary.ObjectiveDrift;
 import io.alignloss.summary.ObjectiveSummary;
 import io.alignloss.summary.RejectsSummary;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -52,6 +53,39 @@ final class SummaryTables {
             html.append("</td></tr>\n");
         }
         html.append("</table>\n");
+    }
+
+    /** The off-policy estimates, in this order, each as {@code { value, ci }} in the summary. */
+    private static final List<String> OFF_POLICY = List.of("ips", "snips", "clipped_ips", "dm", "dr", "sndr", "switch_dr");
+
+    /**
+     * The off-policy estimates of each objective that has them (expected-utility on logged data): IPS, SNIPS, clipped
+     * IPS and, with {@code q-hat}, the direct method and the doubly robust DR, SNDR and switch-DR, each with its interval.
+     */
+    void offPolicy(Map<String, ObjectiveSummary> objectives) {
+        StringBuilder rows = new StringBuilder();
+        for (Map.Entry<String, ObjectiveSummary> entry : objectives.entrySet()) {
+            ObjectiveSummary o = entry.getValue();
+            for (String estimator : OFF_POLICY) {
+                JsonNode figure = o.figure(estimator);
+                if (figure.isObject()) {
+                    rows.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>").append(escape(estimator))
+                            .append("</td><td>").append(cell(figure.path("value"))).append("</td><td>")
+                            .append(interval(ci(figure.path("ci")))).append("</td></tr>\n");
+                }
+            }
+        }
+        if (rows.length() > 0) {
+            html.append("<h2>Off-policy estimates</h2>\n<p>Estimates of the target policy's expected utility from the logged rows ")
+                    .append("(dm, dr, sndr and switch_dr use the reward estimate q-hat; docs/expected-utility.md).</p>\n")
+                    .append("<table><tr><th>objective</th><th>estimator</th><th>value</th><th>CI</th></tr>\n").append(rows)
+                    .append("</table>\n");
+        }
+    }
+
+    private static List<Double> ci(JsonNode ci) {
+        return ci.isArray() && ci.size() == 2 && ci.get(0).isNumber() && ci.get(1).isNumber()
+                ? List.of(ci.get(0).asDouble(), ci.get(1).asDouble()) : null;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.alignloss.synth;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -97,6 +98,37 @@ final class CandidateSamples {
                         LANGUAGES[language], DOMAINS[domain]));
             }
         });
+    }
+
+    /**
+     * {@link #loggedCandidates} with a reward estimate {@code q_hat} on every candidate row: a deliberately imperfect
+     * reward model on the utility scale, {@code q̂ = 0.8·clamp(6 + 0.8·a·e, 0, 10) − 0.2·clamp(h_d + 0.8·b·e, 0, 10) + 0.2ε}
+     * (the hidden directions shrunk by 0.8, plus noise drawn from a random of its own, so the rows are those
+     * {@code loggedCandidates(prompts, seed, candidateSeed)} gives).
+     */
+    static List<Row> loggedCandidatesWithEstimate(int prompts, long seed, long candidateSeed) {
+        double[][] directions = directions(new SplittableRandom(candidateSeed));
+        SplittableRandom noise = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+        List<Row> rows = new ArrayList<>();
+        for (Row row : loggedCandidates(prompts, seed, candidateSeed)) {
+            @SuppressWarnings("unchecked")
+            List<Float> e = (List<Float>) row.get(4);
+            double help = 0;
+            double harm = 0;
+            for (int j = 0; j < e.size(); j++) {
+                help += 0.8 * directions[0][j] * e.get(j);
+                harm += 0.8 * directions[1][j] * e.get(j);
+            }
+            double harmLevel = DOMAINS[3].equals(row.getString(10)) ? 3 : 1.5;
+            double qHat = 0.8 * clamp(6 + help, 0, 10) - 0.2 * clamp(harmLevel + harm, 0, 10) + 0.2 * gaussian(noise);
+            Object[] values = new Object[row.length() + 1];
+            for (int i = 0; i < row.length(); i++) {
+                values[i] = row.get(i);
+            }
+            values[row.length()] = round(qHat);
+            rows.add(RowFactory.create(values));
+        }
+        return rows;
     }
 
     /** The hidden helpfulness (row 0) and harmfulness (row 1) directions of the candidate scores. */

@@ -101,6 +101,9 @@ public final class SampleData {
             .add("language", DataTypes.StringType)
             .add("domain", DataTypes.StringType);
 
+    /** {@link #LOGGED_CANDIDATE_SCHEMA} with {@code q_hat}, a reward estimate of every candidate on the utility scale. */
+    public static final StructType LOGGED_CANDIDATE_ESTIMATE_SCHEMA = LOGGED_CANDIDATE_SCHEMA.add("q_hat", DataTypes.DoubleType);
+
     public static final StructType BATTLE_SCHEMA = new StructType()
             .add("model_a", DataTypes.StringType)
             .add("model_b", DataTypes.StringType)
@@ -190,6 +193,15 @@ public final class SampleData {
      */
     public static List<Row> loggedCandidates(int prompts, long seed, long candidateSeed) {
         return CandidateSamples.loggedCandidates(prompts, seed, candidateSeed);
+    }
+
+    /**
+     * {@link #loggedCandidates} with a reward estimate {@code q_hat} on every candidate row (an imperfect reward model of
+     * the utility 0.8·helpfulness − 0.2·harmfulness: the hidden directions shrunk by 0.8, plus N(0, 0.2²) noise), for
+     * the doubly robust off-policy estimates ({@code q-hat = q_hat}).
+     */
+    public static List<Row> loggedCandidatesWithEstimate(int prompts, long seed, long candidateSeed) {
+        return CandidateSamples.loggedCandidatesWithEstimate(prompts, seed, candidateSeed);
     }
 
     /**

@@ -138,6 +138,7 @@ class GoldenSummaryTest {
             Run.evaluateTrained("evaluate-policy",
                     "--set", "objectives.exact.model={runs}/train-policy/model",
                     "--set", "objectives.offpolicy.model={runs}/train-policy/model"),
+            Run.evaluateTrained("evaluate-dr", "--set", "objectives.offpolicy.model={runs}/train-policy/model"),
             Run.train("train-offpolicy"),
             Run.train("train-lm"),
             Run.train("train-lm-joint"),

@@ -164,6 +164,28 @@ class ObjectiveOptionsTest {
     }
 
     @Test
+    void expectedUtilityDoublyRobustKeys() {
+        String eu = "{ name = eu, type = expected-utility, input = in, utility { u = 1 }";
+        ExpectedUtilityOptions bare = (ExpectedUtilityOptions) options("sequence", eu + " }");
+        assertThat(bare.qHat()).isEmpty();
+        ExpectedUtilityOptions byClip = (ExpectedUtilityOptions) options("sequence", eu + ", clip = 4, q-hat = rm_estimate }");
+        assertThat(byClip.qHat()).contains("rm_estimate");
+        assertThat(byClip.switchTau()).as("switch-tau defaults to clip").isEqualTo(4.0);
+        ExpectedUtilityOptions given = (ExpectedUtilityOptions) options("sequence", eu + ", q-hat = q, switch-tau = 0 }");
+        assertThat(given.switchTau()).isEqualTo(0.0);
+        assertThat(given.clip()).isEqualTo(10.0);
+
+        fails("sequence", eu + ", q-hat = q, switch-tau = -1 }",
+                "Invalid objectives.eu.switch-tau (String: 2): -1 (must be a finite number >= 0)");
+        fails("sequence", eu + ", q-hat = q, switch-tau = many }",
+                "Invalid objectives.eu.switch-tau (String: 2): \"many\" (must be a finite number >= 0)");
+        fails("sequence", eu + ", switch-tau = 2 }", "Invalid objectives.eu.switch-tau (String: 2): switch-DR needs a reward estimate: "
+                + "set objectives.eu.q-hat = <column> too, or remove switch-tau");
+        fails("sequence", eu + ", q-hat = 3 }", "Config test.conf: Invalid 'objectives.eu.q-hat' (String: 2): 3 (expected the name "
+                + "of the column holding q̂(x, a) on every candidate row)");
+    }
+
+    @Test
     void selfTargetDefaultsAndTypedValues() {
         SelfTargetOptions bare = (SelfTargetOptions) options("self-target", "{ name = st, type = self-target, input = in }");
         assertThat(bare.maxTargetTokens()).isEmpty();

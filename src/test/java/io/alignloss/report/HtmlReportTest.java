@@ -152,6 +152,23 @@ class HtmlReportTest {
     }
 
     @Test
+    void offPolicyEstimatesAreListedWithTheirIntervals() throws Exception {
+        ObjectNode summary = fixture();
+        assertThat(render(summary)).as("no off-policy figures, no table").doesNotContain("Off-policy estimates");
+        ObjectNode utility = (ObjectNode) summary.get("objectives").get("utility");
+        utility.putObject("ips").put("value", 5.1).putArray("ci").add(4.9).add(5.3);
+        utility.putObject("dr").put("value", 5.25).putArray("ci").add(5.125).add(5.375);
+        ObjectNode noInterval = utility.putObject("switch_dr").put("value", 5.5);
+        noInterval.putNull("ci");
+        String html = render(summary);
+        assertThat(html).contains("<h2>Off-policy estimates</h2>")
+                .contains("<tr><td>utility</td><td>ips</td><td>5.100</td><td>4.900 – 5.300</td></tr>")
+                .contains("<tr><td>utility</td><td>dr</td><td>5.250</td><td>5.125 – 5.375</td></tr>")
+                .contains("<tr><td>utility</td><td>switch_dr</td><td>5.500</td><td></td></tr>")
+                .doesNotContain("<td>sndr</td>");
+    }
+
+    @Test
     void sequenceObjectivesAreShownSideBySideWithTheirPromptTerm() throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode summary = mapper.createObjectNode();

@@ -1,5 +1,6 @@
 package io.alignloss.objective.expectedutility;
 
+import io.alignloss.data.Rules;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
@@ -14,7 +15,8 @@ import static org.apache.spark.sql.functions.when;
 /**
  * The expected-utility formulas evaluate computes per row, as Spark SQL expressions: the utility
  * {@code U = Σ_k w_k·score_k}, a policy's softmax over a candidate set (as {@link CandidateExpectation}'s
- * log-probabilities) and the importance weights of {@link OffPolicyEstimators}.
+ * log-probabilities), the importance weights of {@link OffPolicyEstimators} and the direct-method term of its
+ * doubly robust estimates.
  */
 public final class ExpectedUtilityColumns {
     private ExpectedUtilityColumns() {
@@ -46,6 +48,21 @@ public final class ExpectedUtilityColumns {
      */
     public static Column importanceWeight(Column target, Column behavior) {
         return when(behavior.gt(0), target.divide(behavior)).otherwise(lit(0.0));
+    }
+
+    /**
+     * {@code DM_x = Σ_a π(a|x)·q̂(x, a)} over the rows of {@code set} (one candidate set), as
+     * {@link OffPolicyEstimators#directTerm}; null for all of the set's rows when any of its q̂ is null, NaN or ±Inf
+     * or any π is null (the sum over the set cannot be formed).
+     */
+    public static Column directTerm(Column target, Column qHat, WindowSpec set) {
+        Column missing = functions.sum(when(Rules.notFinite(qHat).or(target.isNull()), 1).otherwise(0)).over(set);
+        return when(missing.equalTo(0), functions.sum(target.multiply(qHat)).over(set));
+    }
+
+    /** {@code 1{w ≤ τ}·w}, as {@link OffPolicyEstimators#switched}. */
+    public static Column switched(Column weight, double tau) {
+        return when(weight.leq(tau), weight).otherwise(lit(0.0));
     }
 
     /** {@code min(w, clip)}, as {@link OffPolicyEstimators#clipped}. */

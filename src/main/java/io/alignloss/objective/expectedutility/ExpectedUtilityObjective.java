@@ -25,6 +25,7 @@ import io.alignloss.objective.ModelSource;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,7 +46,10 @@ import static org.apache.spark.sql.functions.negate;
  * <p>Off-policy: when the input logs {@code behavior_prob} (the behaviour policy's probability of the logged
  * response) and {@code target_prob} (the target policy's), the objective also estimates the target policy's
  * expected utility from the logged rows with importance weights {@code w = target_prob / behavior_prob}:
- * IPS, self-normalised IPS, clipped IPS (option {@code clip}) and the weights' effective sample size.
+ * IPS, self-normalised IPS, clipped IPS (option {@code clip}) and the weights' effective sample size. With a
+ * trained policy as the target (π over every candidate of a set) and a reward estimate q̂ on every candidate row
+ * (option {@code q-hat}), also the direct method and the doubly robust DR, SNDR and switch-DR (option
+ * {@code switch-tau}) of {@link OffPolicyEstimators}.
  */
 public final class ExpectedUtilityObjective implements Objective {
     /** The behaviour policy's probability of the logged response. */
@@ -61,6 +65,13 @@ public final class ExpectedUtilityObjective implements Objective {
     public static final String SUM_W2 = "is_w2";
     public static final String SUM_WU = "is_wu";
     public static final String SUM_CLIPPED_WU = "is_clipped_wu";
+    /**
+     * The doubly robust sums over accepted logged rows: Σ ω·DM_x ({@code DM_x = Σ_a π(a|x)·q̂(x, a)}), Σ ω·w·(U − q̂)
+     * and Σ ω·1{w ≤ τ}·w·(U − q̂), q̂ the logged candidate's.
+     */
+    public static final String SUM_DIRECT = "dr_direct";
+    public static final String SUM_CORRECTION = "dr_correction";
+    public static final String SUM_SWITCHED_CORRECTION = "dr_switched_correction";
 
     /** With a policy as the off-policy target: true on the candidate row that was shown (logged). */
     public static final String LOGGED = PolicyData.LOGGED;
@@ -70,26 +81,32 @@ public final class ExpectedUtilityObjective implements Objective {
     private final ObjectiveConfig config;
     private final Map<String, Double> utility;
     private final double clip;
+    private final Optional<String> qHat;
+    private final double switchTau;
     private final boolean offPolicy;
     private final Optional<RewardModel> policy;
 
     public ExpectedUtilityObjective(ObjectiveConfig config) {
-        this(config, config.optionsAs(ExpectedUtilityOptions.class).utility(), config.optionsAs(ExpectedUtilityOptions.class).clip(),
-                false, Optional.empty());
+        this(config, config.optionsAs(ExpectedUtilityOptions.class), false, Optional.empty());
     }
 
-    private ExpectedUtilityObjective(ObjectiveConfig config, Map<String, Double> utility, double clip, boolean offPolicy,
-            Optional<RewardModel> policy) {
+    private ExpectedUtilityObjective(ObjectiveConfig config, ExpectedUtilityOptions options, boolean offPolicy, Optional<RewardModel> policy) {
         this.config = config;
-        this.utility = utility;
-        this.clip = clip;
+        this.utility = options.utility();
+        this.clip = options.clip();
+        this.qHat = options.qHat();
+        this.switchTau = options.switchTau();
         this.offPolicy = offPolicy;
         this.policy = policy;
     }
 
+    private ExpectedUtilityOptions options() {
+        return config.optionsAs(ExpectedUtilityOptions.class);
+    }
+
     /** The same objective that also evaluates {@code policy} on the input's candidate sets (rows sharing prompt_id). */
     public ExpectedUtilityObjective withPolicy(RewardModel policy) {
-        return new ExpectedUtilityObjective(config, utility, clip, offPolicy, Optional.of(policy));
+        return new ExpectedUtilityObjective(config, options(), offPolicy, Optional.of(policy));
     }
 
     /** The trained policy this objective evaluates, if any. */
@@ -97,10 +114,32 @@ public final class ExpectedUtilityObjective implements Objective {
         return policy;
     }
 
-    /** Off-policy estimates on when the input has a {@code behavior_prob} column. */
+    /**
+     * Off-policy estimates on when the input has a {@code behavior_prob} column. With {@code q-hat}, a config error
+     * unless the target is a trained policy ({@code model = …}) on logged candidate sets: only then is π known on every
+     * candidate, as the direct method needs.
+     */
     @Override
     public ExpectedUtilityObjective forInput(List<String> inputColumns) {
-        return new ExpectedUtilityObjective(config, utility, clip, inputColumns.contains(BEHAVIOR_PROB), policy);
+        ExpectedUtilityObjective read = new ExpectedUtilityObjective(config, options(), inputColumns.contains(BEHAVIOR_PROB), policy);
+        if (qHat.isPresent() && !read.policyTarget()) {
+            throw new AlignLossException(ErrorCode.CONFIG, format("Cannot compute the doubly robust estimates of objective '%s' "
+                    + "(%s = \"%s\"): they need π over every candidate, i.e. a trained policy as the target (model = …) on "
+                    + "logged candidate sets (%s, %s, %s); %s", name(), ExpectedUtilityOptions.Q_HAT, qHat.get(), PolicyData.PROMPT_ID,
+                    LOGGED, BEHAVIOR_PROB, policy.isEmpty() ? "the objective has no model"
+                            : format("input '%s' has no %s column", config.input(), BEHAVIOR_PROB)));
+        }
+        return read;
+    }
+
+    /** Whether the doubly robust estimates are on: a policy target and a {@code q-hat} column. */
+    public boolean doublyRobust() {
+        return policyTarget() && qHat.isPresent();
+    }
+
+    /** switch-DR's importance-weight threshold τ. */
+    public double switchTau() {
+        return switchTau;
     }
 
     /** Whether this objective reads logged data and estimates the target policy's utility. */
@@ -139,6 +178,10 @@ public final class ExpectedUtilityObjective implements Objective {
                 columns.add(ColumnSpec.required(TARGET_PROB, ColumnType.DOUBLE,
                         "objective " + name() + " (off-policy estimates: the target policy's probability of the logged response)"));
             }
+            if (doublyRobust()) {
+                columns.add(ColumnSpec.required(qHat.get(), ColumnType.DOUBLE, "objective " + name()
+                        + " (q-hat: the reward estimate of every candidate, for the doubly robust estimates)"));
+            }
         }
         if (policy.isPresent()) {
             String who = "objective " + name() + " (model = policy: candidate sets)";
@@ -156,6 +199,11 @@ public final class ExpectedUtilityObjective implements Objective {
         if (offPolicy) {
             rules.add(Rules.badBehaviorProb(BEHAVIOR_PROB));
             rules.add(Rules.badTargetProb(targetColumn()));
+        }
+        if (doublyRobust()) {
+            // DM_x is null when a candidate of the set has no finite q̂
+            rules.add(RowRule.of(RowRule.BAD_Q_HAT, Rules.notFinite(PreparedInput.column(directColumn()))
+                    .or(Rules.notFinite(PreparedInput.column(qHat.get())))));
         }
         if (policy.isPresent()) {
             rules.add(RowRule.of(RowRule.MISSING_TEXT, PreparedInput.column(PolicyData.PROMPT_ID).isNull()));
@@ -181,17 +229,28 @@ public final class ExpectedUtilityObjective implements Objective {
         return policyTarget() ? "_target_prob_" + name() : TARGET_PROB;
     }
 
+    /** The column of {@code DM_x = Σ_a π(a|x)·q̂(x, a)}, derived on each logged row. */
+    String directColumn() {
+        return "_direct_" + name();
+    }
+
     /**
      * With the trained policy as the target: adds π_θ(y|x) of every candidate, normalised over the candidates
      * sharing the prompt_id (null for the whole prompt when a candidate's features cannot be computed, so its
-     * logged row is a {@code bad_target_prob} reject), and keeps the logged rows ({@code logged = true}).
+     * logged row is a {@code bad_target_prob} reject), with {@code q-hat} also {@code DM_x = Σ_a π(a|x)·q̂(x, a)} over
+     * the same candidates (null when one has no finite q̂: a {@code bad_q_hat} reject), and keeps the logged rows
+     * ({@code logged = true}).
      */
     public Dataset<Row> withPolicyTarget(Dataset<Row> rows) {
         if (!policyTarget()) {
             return rows;
         }
-        return PolicyEvaluation.withProbability(rows, policy.get(), targetColumn())
-                .filter(PreparedInput.column(LOGGED).equalTo(true));
+        Dataset<Row> withTarget = PolicyEvaluation.withProbability(rows, policy.get(), targetColumn());
+        if (doublyRobust()) {
+            withTarget = withTarget.withColumn(directColumn(), ExpectedUtilityColumns.directTerm(PreparedInput.column(targetColumn()),
+                    PreparedInput.column(qHat.get()), Window.partitionBy(PreparedInput.column(PolicyData.PROMPT_ID))));
+        }
+        return withTarget.filter(PreparedInput.column(LOGGED).equalTo(true));
     }
 
     /**
@@ -278,6 +337,13 @@ public final class ExpectedUtilityObjective implements Objective {
         sums.put(SUM_W2, weight.multiply(w).multiply(weight.multiply(w)));
         sums.put(SUM_WU, weight.multiply(w).multiply(utilityOf()));
         sums.put(SUM_CLIPPED_WU, weight.multiply(ExpectedUtilityColumns.clipped(w, clip)).multiply(utilityOf()));
+        if (doublyRobust()) {
+            // ω·DM_x, ω·w·(U − q̂), ω·1{w ≤ τ}·w·(U − q̂)
+            Column residual = utilityOf().minus(PreparedInput.column(qHat.get()));
+            sums.put(SUM_DIRECT, weight.multiply(PreparedInput.column(directColumn())));
+            sums.put(SUM_CORRECTION, weight.multiply(w).multiply(residual));
+            sums.put(SUM_SWITCHED_CORRECTION, weight.multiply(ExpectedUtilityColumns.switched(w, switchTau)).multiply(residual));
+        }
         return sums;
     }
 
@@ -299,6 +365,10 @@ public final class ExpectedUtilityObjective implements Objective {
         if (offPolicy) {
             figures.putAll(resampledFigures(stats));
             figures.put("clip", clip);
+            if (doublyRobust()) {
+                figures.put("q_hat", qHat.get());
+                figures.put("switch_tau", switchTau);
+            }
             // Kish: ESS = (Σ ω·w)² / Σ (ω·w)²
             figures.put("ess", Json.number(new EffectiveSampleSize(stats.sum(SUM_W), stats.sum(SUM_W2)).value()));
             figures.put("importance_weight_mean", stats.weightSum() > 0 ? Json.number(stats.sum(SUM_W) / stats.weightSum()) : null);
@@ -309,7 +379,8 @@ public final class ExpectedUtilityObjective implements Objective {
     /**
      * The off-policy estimates of the target policy's expected utility V(π_t) over n logged rows (weighted by
      * ω), by {@link OffPolicyEstimators}: {@code ips = Σ ω·w·U / Σ ω}, {@code snips = Σ ω·w·U / Σ ω·w},
-     * {@code clipped_ips = Σ ω·min(w, clip)·U / Σ ω}; NaN where a denominator is 0.
+     * {@code clipped_ips = Σ ω·min(w, clip)·U / Σ ω}; with {@code q-hat} also {@code dm}, {@code dr}, {@code sndr} and
+     * {@code switch_dr}; NaN where a denominator is 0.
      */
     @Override
     public Map<String, Double> resampledFigures(LossStats stats) {
@@ -322,6 +393,14 @@ public final class ExpectedUtilityObjective implements Objective {
         figures.put("ips", OffPolicyEstimators.ips(stats.sum(SUM_WU), n));
         figures.put("snips", OffPolicyEstimators.snips(stats.sum(SUM_WU), weights));
         figures.put("clipped_ips", OffPolicyEstimators.clippedIps(stats.sum(SUM_CLIPPED_WU), n));
+        if (doublyRobust()) {
+            double direct = stats.sum(SUM_DIRECT);
+            double correction = stats.sum(SUM_CORRECTION);
+            figures.put("dm", OffPolicyEstimators.directMethod(direct, n));
+            figures.put("dr", OffPolicyEstimators.doublyRobust(direct, correction, n));
+            figures.put("sndr", OffPolicyEstimators.selfNormalisedDoublyRobust(direct, correction, n, weights));
+            figures.put("switch_dr", OffPolicyEstimators.switchDoublyRobust(direct, stats.sum(SUM_SWITCHED_CORRECTION), n));
+        }
         return figures;
     }
 
@@ -348,6 +427,8 @@ public final class ExpectedUtilityObjective implements Objective {
                 + (policyTarget() ? format("; target policy %s, normalised over each prompt's candidates (prompt_id), on the logged rows",
                         modelPath().orElse("just trained"))
                 : policy.isPresent() ? format("; the policy %s evaluated on the candidate sets (prompt_id): E_x E_pi[U] against the uniform policy's",
-                        modelPath().orElse("just trained")) : "");
+                        modelPath().orElse("just trained")) : "")
+                + (doublyRobust() ? format("; doubly robust estimates (dm, dr, sndr, switch_dr) with q-hat column %s, switch-tau %s",
+                        qHat.get(), switchTau) : "");
     }
 }

@@ -50,4 +50,48 @@ class OffPolicyEstimatorsTest {
         assertThat(OffPolicyEstimators.snips(0, 0)).isNaN();
         assertThat(OffPolicyEstimators.clippedIps(1, 0)).isNaN();
     }
+
+    /**
+     * The doubly robust estimators on the same rows with DM_x = (1, 2, 0) and the logged candidates' q̂ = (0, 2, 0), so
+     * U − q̂ = (2, −1, −1): Σ ω·DM_x = 1 + 4 + 0 = 5, Σ ω·w·(U − q̂) = 1 − 6 − ½ = −5.5, and at τ = 2 (the row with
+     * w = 3 switched to q̂ alone) Σ ω·1{w ≤ 2}·w·(U − q̂) = 1 − ½ = 0.5. DM = 5/4, DR = −0.5/4 = −0.125,
+     * SNDR = 5/4 − 5.5/7, switch-DR = 5.5/4: all differ from each other and from IPS (1.625).
+     */
+    @Test
+    void doublyRobustHandExample() {
+        double[] direct = {1, 2, 0};
+        double[] qHat = {0, 2, 0};
+        double directSum = 0;
+        double correction = 0;
+        double switchedCorrection = 0;
+        double rowWeights = 0;
+        double importanceWeights = 0;
+        for (int i = 0; i < ROWS.length; i++) {
+            double omega = ROWS[i][0];
+            double w = OffPolicyEstimators.importanceWeight(ROWS[i][2], ROWS[i][1]);
+            directSum += omega * direct[i];
+            correction += omega * w * (ROWS[i][3] - qHat[i]);
+            switchedCorrection += omega * OffPolicyEstimators.switched(w, 2) * (ROWS[i][3] - qHat[i]);
+            rowWeights += omega;
+            importanceWeights += omega * w;
+        }
+        assertThat(OffPolicyEstimators.directMethod(directSum, rowWeights)).isCloseTo(1.25, within(1e-15));
+        assertThat(OffPolicyEstimators.doublyRobust(directSum, correction, rowWeights)).isCloseTo(-0.125, within(1e-15));
+        assertThat(OffPolicyEstimators.selfNormalisedDoublyRobust(directSum, correction, rowWeights, importanceWeights))
+                .isCloseTo(1.25 - 5.5 / 7, within(1e-15));
+        assertThat(OffPolicyEstimators.switchDoublyRobust(directSum, switchedCorrection, rowWeights)).isCloseTo(5.5 / 4, within(1e-15));
+    }
+
+    @Test
+    void theDirectTermAndTheSwitchedWeight() {
+        // π = (¼, ¾) over q̂ = (2, 0): ½; three candidates (0.2, 0.3, 0.5)·(1, −1, 4) = 0.2 − 0.3 + 2
+        assertThat(OffPolicyEstimators.directTerm(new double[] {0.25, 0.75}, new double[] {2, 0})).isEqualTo(0.5);
+        assertThat(OffPolicyEstimators.directTerm(new double[] {0.2, 0.3, 0.5}, new double[] {1, -1, 4})).isCloseTo(1.9, within(1e-15));
+        assertThat(OffPolicyEstimators.switched(3, 2)).isZero();
+        assertThat(OffPolicyEstimators.switched(2, 2)).as("kept at w = τ").isEqualTo(2);
+        assertThat(OffPolicyEstimators.switched(0.5, 2)).isEqualTo(0.5);
+        assertThat(OffPolicyEstimators.switched(0.5, Double.POSITIVE_INFINITY)).isEqualTo(0.5);
+        assertThat(OffPolicyEstimators.doublyRobust(1, 1, 0)).isNaN();
+        assertThat(OffPolicyEstimators.selfNormalisedDoublyRobust(1, 1, 2, 0)).isNaN();
+    }
 }
