@@ -3,8 +3,6 @@ package io.alignloss.ml;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.cli.Main;
 import io.alignloss.config.JobConfig;
-import io.alignloss.error.AlignLossException;
-import io.alignloss.error.ErrorCode;
 import io.alignloss.model.RewardModel;
 import io.alignloss.summary.SummaryJson;
 import io.alignloss.testing.LocalSparkTest;
@@ -43,13 +41,16 @@ class BradleyTerryRewardModelTest extends LocalSparkTest {
     /** The model {@code alignloss train --config conf/train-reward.conf} wrote, and its output folder. */
     private RewardModel cliModel;
     private Path cliOut;
+    /** The Estimator's fit with the Params of conf/train-reward.conf. */
+    private BradleyTerryRewardModelFit fitted;
 
     @BeforeAll
-    void trainWithTheCli(@TempDir Path folder) {
+    void trainWithTheCliAndTheApi(@TempDir Path folder) {
         pairs = spark.read().parquet(PAIRS);
         cliOut = folder.resolve("cli-train");
         assertThat(Main.execute("train", "--config", "conf/train-reward.conf", "--out", cliOut.toString())).isEqualTo(0);
         cliModel = RewardModel.load(cliOut.resolve("model").toString(), spark.sparkContext().hadoopConfiguration());
+        fitted = likeTrainReward().fit(pairs);
     }
 
     /** The Params of conf/train-reward.conf (l2 1e-4, validation 0.2, L-BFGS, 100 iterations, tol 1e-9, embedding features). */
@@ -60,8 +61,6 @@ class BradleyTerryRewardModelTest extends LocalSparkTest {
 
     @Test
     void fitReachesTheCliTrainOptimum() {
-        BradleyTerryRewardModelFit fitted = likeTrainReward().fit(pairs);
-
         double[] cli = cliModel.weights();
         double[] api = fitted.weights();
         assertThat(api).hasSize(16);
@@ -94,13 +93,12 @@ class BradleyTerryRewardModelTest extends LocalSparkTest {
 
     @Test
     void theCliEvaluatesAnApiSavedModel() throws Exception {
-        BradleyTerryRewardModelFit fitted = new BradleyTerryRewardModel().setRegParam(1e-3).setMaxIter(30).fit(pairs);
         Path saved = temp.resolve("api-model");
         fitted.write().save(saved.toString());
 
         Path conf = temp.resolve("api-model.conf");
         Files.writeString(conf, "inputs.prefs { path = \"" + PAIRS + "\", kind = preference }\n"
-                + "objectives = [ { name = bt, type = bradley-terry, input = prefs, model = \"" + saved.toUri() + "\" } ]\n");
+                + "objectives = [ { name = bt, type = bradley-terry, input = prefs, model = \"" + saved.toUri() + "\" } ]\nbootstrap = 0\n");
         Path out = temp.resolve("api-model-evaluated");
         assertThat(Main.execute("evaluate", "--config", conf.toString(), "--out", out.toString())).isEqualTo(0);
         JsonNode bt = SummaryJson.toTree(SummaryJson.read(out.resolve("summary.json"))).at("/objectives/bt");
@@ -111,7 +109,6 @@ class BradleyTerryRewardModelTest extends LocalSparkTest {
 
     @Test
     void saveAndLoadRoundTrip() throws Exception {
-        BradleyTerryRewardModelFit fitted = new BradleyTerryRewardModel().setMaxIter(5).fit(pairs);
         String path = temp.resolve("round-trip").toString();
         fitted.write().save(path);
         BradleyTerryRewardModelFit loaded = BradleyTerryRewardModelFit.load(path);
@@ -124,7 +121,7 @@ class BradleyTerryRewardModelTest extends LocalSparkTest {
         assertThat(after).isEqualTo(before);
 
         assertThatThrownBy(() -> fitted.write().save(path)).hasMessageContaining("already exists");
-        BradleyTerryRewardModelFit other = new BradleyTerryRewardModel().setMaxIter(1).fit(pairs);
+        BradleyTerryRewardModelFit other = new BradleyTerryRewardModelFit(cliModel);
         other.write().overwrite().save(path);
         assertThat(BradleyTerryRewardModelFit.load(path).weights()).containsExactly(other.weights());
     }
@@ -155,18 +152,17 @@ class BradleyTerryRewardModelTest extends LocalSparkTest {
     }
 
     @Test
-    void aDataErrorIsTheCliError() {
+    void aMissingColumnIsRefusedBeforeAnySparkJob() {
         Dataset<Row> withoutEmbeddings = pairs.drop("chosen_embedding");
         assertThatThrownBy(() -> new BradleyTerryRewardModel().fit(withoutEmbeddings)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("chosen_embedding");
-        Dataset<Row> badLabels = pairs.withColumn("label", org.apache.spark.sql.functions.lit(7.0));
-        assertThatThrownBy(() -> new BradleyTerryRewardModel().fit(badLabels)).isInstanceOf(AlignLossException.class)
-                .satisfies(e -> assertThat(((AlignLossException) e).code()).isEqualTo(ErrorCode.REJECT_FRACTION_EXCEEDED));
+                .hasMessageContaining("column 'chosen_embedding' (chosenEmbeddingCol) is missing");
+        assertThatThrownBy(() -> new BradleyTerryRewardModelFit(cliModel).transform(pairs.select("prompt", "chosen", "rejected")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chosen_embedding");
     }
 
     @Test
     void crossValidatorPicksTheRegParamInAPipeline() {
-        BradleyTerryRewardModel estimator = new BradleyTerryRewardModel().setMaxIter(30);
+        BradleyTerryRewardModel estimator = new BradleyTerryRewardModel().setMaxIter(20);
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {estimator});
         ParamMap[] grid = new ParamGridBuilder().addGrid(estimator.regParam(), new double[] {1e-4, 30.0}).build();
         CrossValidator validator = new CrossValidator().setEstimator(pipeline).setEstimatorParamMaps(grid)
@@ -179,8 +175,8 @@ class BradleyTerryRewardModelTest extends LocalSparkTest {
         assertThat(metrics[0]).isLessThan(metrics[1]);
         assertThat(metrics[1]).isCloseTo(Math.log(2), within(0.05));
         BradleyTerryRewardModelFit best = (BradleyTerryRewardModelFit) ((PipelineModel) tuned.bestModel()).stages()[0];
-        double[] direct = new BradleyTerryRewardModel().setMaxIter(30).setRegParam(1e-4).fit(pairs).weights();
-        assertThat(best.weights()).containsExactly(direct);
+        assertThat(((BradleyTerryRewardModel) best.parent()).getRegParam()).isEqualTo(1e-4);
+        assertThat(best.rewardModel().metadata().get("objective")).asString().contains("l2=1.0E-4");
     }
 
     static double dot(double[] weights, List<Object> embedding) {
