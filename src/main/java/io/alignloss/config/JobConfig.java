@@ -58,6 +58,9 @@ public record JobConfig(
         requireNonNull(redaction, "redaction is null");
     }
 
+    /** What messages call a config given to {@link #parse} as text. */
+    public static final String PARSED_SOURCE = "(config text)";
+
     /**
      * Parses and validates a job config given as HOCON (or JSON) text, as {@code --config} does with a file (no
      * {@code --set} overrides, no {@code --out}; substitutions it does not define come from the process environment).
@@ -75,9 +78,6 @@ public record JobConfig(
         }
         return ConfigLoader.fromConfig(parsed, PARSED_SOURCE, List.of(), Optional.empty());
     }
-
-    /** What messages call a config given to {@link #parse} as text. */
-    public static final String PARSED_SOURCE = "(config text)";
 
     /** The resolved configuration as it may be shown (secrets masked). */
     public Config shownConfig() {
