@@ -1,11 +1,17 @@
 package io.alignloss.ml;
 
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
 import io.alignloss.model.RewardModel;
+import org.apache.hadoop.conf.Configuration;
 import io.alignloss.model.RewardScoring;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -15,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
+import java.io.IOException;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -30,12 +37,15 @@ import static org.apache.spark.sql.functions.col;
  * <p>Named {@code …Fit} because the issue gives the Estimator the name {@code BradleyTerryRewardModel}; Spark's own
  * {@code LogisticRegression}/{@code LogisticRegressionModel} pairing would make this {@code BradleyTerryRewardModelModel}.
  *
- * <p>{@link #write} saves the CLI's reward model folder ({@code model.json} and {@code weights.f64}, {@link RewardModel}),
- * so {@code alignloss score}/{@code evaluate} read a saved model and {@link #load} reads one {@code alignloss train}
- * wrote. The column Params are not saved (the CLI's format has no place for them): a loaded model has the defaults.
+ * <p>{@link #write} saves the CLI's reward model folder ({@code model.json} and {@code weights.f64}, {@link RewardModel})
+ * plus Spark ML's {@code metadata/} (class, uid and Params, which the CLI ignores), so {@code alignloss score}/{@code
+ * evaluate} read a saved model, a {@code PipelineModel} holding it saves and loads, and {@link #load} reads a folder
+ * {@code alignloss train} wrote (without {@code metadata/}: default column Params).
  */
 public final class BradleyTerryRewardModelFit extends Model<BradleyTerryRewardModelFit> implements MLWritable {
     private static final long serialVersionUID = 1L;
+    /** The folder of Spark ML's metadata (class, uid, Params) inside a saved model folder. */
+    static final String METADATA = "metadata";
 
     private final String uid;
     private final RewardModel rewardModel;
@@ -249,16 +259,34 @@ public final class BradleyTerryRewardModelFit extends Model<BradleyTerryRewardMo
             this.model = model;
         }
 
+        // the CLI's folder first (it creates the folder), then Spark ML's metadata/ beside model.json and weights.f64
         @Override
         public void saveImpl(String path) {
             model.rewardModel.save(new Path(path), sparkSession().sparkContext().hadoopConfiguration());
+            DefaultParamsWriter$.MODULE$.saveMetadata(model, path, sparkSession());
         }
     }
 
+    // metadata/ is absent from a folder alignloss train wrote: the model then has its default column Params
     private static final class Reader extends MLReader<BradleyTerryRewardModelFit> {
         @Override
         public BradleyTerryRewardModelFit load(String path) {
-            return new BradleyTerryRewardModelFit(RewardModel.load(path, sparkSession().sparkContext().hadoopConfiguration()));
+            Configuration hadoop = sparkSession().sparkContext().hadoopConfiguration();
+            RewardModel rewardModel = RewardModel.load(path, hadoop);
+            Path metadata = new Path(path, METADATA);
+            try {
+                if (!metadata.getFileSystem(hadoop).exists(metadata)) {
+                    return new BradleyTerryRewardModelFit(rewardModel);
+                }
+            }
+            catch (IOException e) {
+                throw new AlignLossException(ErrorCode.CONFIG, String.format("Cannot read model %s: %s", path, e.getMessage()), e);
+            }
+            DefaultParamsReader.Metadata params = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
+                    BradleyTerryRewardModelFit.class.getName());
+            BradleyTerryRewardModelFit model = new BradleyTerryRewardModelFit(params.uid(), rewardModel);
+            params.getAndSetParams(model, scala.Option.empty());
+            return model;
         }
     }
 }

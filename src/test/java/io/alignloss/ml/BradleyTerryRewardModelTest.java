@@ -48,7 +48,9 @@ class BradleyTerryRewardModelTest extends LocalSparkTest {
     void trainWithTheCliAndTheApi(@TempDir Path folder) {
         pairs = spark.read().parquet(PAIRS);
         cliOut = folder.resolve("cli-train");
-        assertThat(Main.execute("train", "--config", "conf/train-reward.conf", "--out", cliOut.toString())).isEqualTo(0);
+        // no bootstrap in the closing evaluation: the weights do not depend on it
+        assertThat(Main.execute("train", "--config", "conf/train-reward.conf", "--out", cliOut.toString(), "--set", "bootstrap=0"))
+                .isEqualTo(0);
         cliModel = RewardModel.load(cliOut.resolve("model").toString(), spark.sparkContext().hadoopConfiguration());
         fitted = likeTrainReward().fit(pairs);
     }
@@ -119,6 +121,17 @@ class BradleyTerryRewardModelTest extends LocalSparkTest {
         List<Row> before = fitted.transform(pairs.limit(10)).select("chosen_score", "rejected_score").collectAsList();
         List<Row> after = loaded.transform(pairs.limit(10)).select("chosen_score", "rejected_score").collectAsList();
         assertThat(after).isEqualTo(before);
+
+        assertThat(Path.of(path, "model.json")).exists();
+        assertThat(Path.of(path, "weights.f64")).exists();
+
+        // the column Params travel in Spark ML's metadata/, also inside a saved PipelineModel
+        BradleyTerryRewardModelFit renamed = fitted.copy(ParamMap.empty()).setChosenScoreCol("r_chosen");
+        String pipelinePath = temp.resolve("pipeline").toString();
+        new PipelineModel("pipeline", new org.apache.spark.ml.Transformer[] {renamed}).write().save(pipelinePath);
+        BradleyTerryRewardModelFit inPipeline = (BradleyTerryRewardModelFit) PipelineModel.load(pipelinePath).stages()[0];
+        assertThat(inPipeline.weights()).containsExactly(fitted.weights());
+        assertThat(inPipeline.getOrDefault(inPipeline.chosenScoreCol())).isEqualTo("r_chosen");
 
         assertThatThrownBy(() -> fitted.write().save(path)).hasMessageContaining("already exists");
         BradleyTerryRewardModelFit other = new BradleyTerryRewardModelFit(cliModel);
