@@ -455,7 +455,7 @@ public final class BradleyTerryRewardModel extends Estimator<BradleyTerryRewardM
     /**
      * Fits on pair rows (prompt, chosen, rejected; optional label, weight and id; the chosen and rejected embeddings for
      * embedding features) with the CLI's trainer; a config or data error is an {@link AlignLossException} (the CLI's exit
-     * code in {@code code()}). The Dataset is read twice (staged once, the embedding length is read from the first row).
+     * code in {@code code()}). The Dataset is read once, to stage it; the trainer reads the staged copy.
      */
     @Override
     public BradleyTerryRewardModelFit fit(Dataset<?> dataset) {
