@@ -30,6 +30,7 @@ class ArchitectureTest {
     static final List<List<String>> TIERS = List.of(
             List.of("cli"),
             List.of("bench"),
+            List.of("ml"),
             List.of("job", "leaderboard"),
             List.of("diagnostics", "report", "train"),
             List.of("objective"),

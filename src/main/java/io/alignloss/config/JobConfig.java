@@ -1,6 +1,10 @@
 package io.alignloss.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -52,6 +56,27 @@ public record JobConfig(
         requireNonNull(source, "source is null");
         requireNonNull(resolved, "resolved is null");
         requireNonNull(redaction, "redaction is null");
+    }
+
+    /** What messages call a config given to {@link #parse} as text. */
+    public static final String PARSED_SOURCE = "(config text)";
+
+    /**
+     * Parses and validates a job config given as HOCON (or JSON) text, as {@code --config} does with a file (no
+     * {@code --set} overrides, no {@code --out}; substitutions it does not define come from the process environment).
+     * Relative {@code include}s are not resolved (there is no file to be relative to). A bad config throws an
+     * {@link AlignLossException} with {@link ErrorCode#CONFIG} (the CLI's exit 2).
+     */
+    public static JobConfig parse(String hocon) {
+        Config parsed;
+        try {
+            parsed = ConfigFactory.parseString(requireNonNull(hocon, "hocon is null"));
+        }
+        catch (ConfigException e) {
+            throw new AlignLossException(ErrorCode.CONFIG, String.format("Cannot parse config %s: %s (quote URIs in HOCON: // starts a comment)",
+                    PARSED_SOURCE, e.getMessage()), e);
+        }
+        return ConfigLoader.fromConfig(parsed, PARSED_SOURCE, List.of(), Optional.empty());
     }
 
     /** The resolved configuration as it may be shown (secrets masked). */

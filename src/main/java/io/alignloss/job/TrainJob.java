@@ -82,12 +82,25 @@ public final class TrainJob {
     }
 
     public EvaluateJob.Result run(SparkSession spark) {
+        return run(spark, (committer, trained, warnings) -> {
+            EvaluateJob.Settings evaluate = new EvaluateJob.Settings(settings.config(), settings.out(), settings.overwrite(),
+                    settings.maxRejectFraction(), settings.seed(), EvaluateJob.Mode.EVALUATE);
+            return new EvaluateJob(evaluate).run(spark, new EvaluateJob.Extras("train", Optional.of(committer), trained.rewardModels(),
+                    Map.of("train", trained.block()), warnings, trained.languageModels()));
+        });
+    }
+
+    /**
+     * Trains as {@link #run(SparkSession)} does, but ends with {@code closing} instead of the evaluation; an output
+     * {@code closing} does not publish is removed (the Spark ML API's fit keeps only the trained model in memory).
+     */
+    public <R> R run(SparkSession spark, TrainingRun.Evaluation<R> closing) {
         try (TaskFailures failures = TaskFailures.watch(spark)) {
-            return runWatched(spark, failures);
+            return runWatched(spark, failures, closing);
         }
     }
 
-    private EvaluateJob.Result runWatched(SparkSession spark, TaskFailures failures) {
+    private <R> R runWatched(SparkSession spark, TaskFailures failures, TrainingRun.Evaluation<R> closing) {
         JobConfig config = settings.config();
         ObjectiveConfig objective = trainedObjective(config);
         FeatureSpec spec = TrainableObjective.isLanguageModel(objective) ? null : featureSpec(config, objective);
@@ -101,12 +114,7 @@ public final class TrainJob {
         RunHooks hooks = new RunHooks(Version.alignloss(), failures::failedTasks, failures::lostExecutors, RunOutputs::writeRejects,
                 listener);
         Trainer trainer = trainer(objective, spec, inputConfig);
-        return TrainingRun.open(spark, run, hooks).train(trainer, (committer, trained, warnings) -> {
-            EvaluateJob.Settings evaluate = new EvaluateJob.Settings(config, settings.out(), settings.overwrite(),
-                    settings.maxRejectFraction(), settings.seed(), EvaluateJob.Mode.EVALUATE);
-            return new EvaluateJob(evaluate).run(spark, new EvaluateJob.Extras("train", Optional.of(committer), trained.rewardModels(),
-                    Map.of("train", trained.block()), warnings, trained.languageModels()));
-        });
+        return TrainingRun.open(spark, run, hooks).train(trainer, closing);
     }
 
     /** The trainer of the objective's model kind. */
