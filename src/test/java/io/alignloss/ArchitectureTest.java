@@ -30,7 +30,7 @@ class ArchitectureTest {
     static final List<List<String>> TIERS = List.of(
             List.of("cli"),
             List.of("bench"),
-            List.of("job", "leaderboard"),
+            List.of("job", "leaderboard", "compare"),
             List.of("diagnostics", "report", "train"),
             List.of("objective"),
             List.of("model", "lm"),
