@@ -2,7 +2,7 @@ package io.alignloss.compare;
 
 import io.alignloss.stats.Resampling;
 import io.alignloss.summary.Json;
-import io.alignloss.summary.McNemarTest;
+import io.alignloss.summary.McNemarFigures;
 import io.alignloss.summary.PairedComparison;
 import org.apache.commons.math3.distribution.NormalDistribution;
 
@@ -68,7 +68,7 @@ final class PairedDifference {
             double[] interval = Resampling.percentileInterval(differences, confidence);
             ci = interval == null ? null : List.of(interval[0], interval[1]);
         }
-        McNemarTest test = mcnemar ? new McNemarTest(sums.correctPairs(), sums.onlyA(), sums.onlyB(),
+        McNemarFigures test = mcnemar ? new McNemarFigures(sums.correctPairs(), sums.onlyA(), sums.onlyB(),
                 McNemar.exactPValue(sums.onlyA(), sums.onlyB()), null) : null;
         return new PairedComparison(sums.count(), sums.clusters(), Json.number(lossA), Json.number(lossB), Json.number(difference),
                 Json.number(stderr), ci, Json.number(z), Json.number(pValue), null, null, test);

@@ -1,7 +1,7 @@
 package io.alignloss.report;
 
 import io.alignloss.summary.CompareSummary;
-import io.alignloss.summary.McNemarTest;
+import io.alignloss.summary.McNemarFigures;
 import io.alignloss.summary.ObjectiveComparison;
 import io.alignloss.summary.PairedComparison;
 
@@ -94,7 +94,7 @@ public final class CompareReport {
                 .append("</td><td>").append(cell(cellFigures.z())).append("</td><td>").append(cell(cellFigures.pValue()))
                 .append("</td><td>").append(cell(cellFigures.pAdjusted())).append("</td>");
         if (mcnemar) {
-            McNemarTest test = cellFigures.mcnemar();
+            McNemarFigures test = cellFigures.mcnemar();
             html.append("<td>").append(test == null ? "" : test.onlyA()).append("</td><td>").append(test == null ? "" : test.onlyB())
                     .append("</td><td>").append(test == null ? "" : cell(test.pValue())).append("</td><td>")
                     .append(test == null ? "" : cell(test.pAdjusted())).append("</td>");

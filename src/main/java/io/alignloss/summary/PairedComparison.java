@@ -19,7 +19,7 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PairedComparison(long count, long clusters, Double lossA, Double lossB, Double difference, Double stderr,
-        List<Double> ci, Double z, Double pValue, Double pAdjusted, Boolean significant, McNemarTest mcnemar) {
+        List<Double> ci, Double z, Double pValue, Double pAdjusted, Boolean significant, McNemarFigures mcnemar) {
     public PairedComparison {
         ci = ci == null ? null : List.copyOf(ci);
     }

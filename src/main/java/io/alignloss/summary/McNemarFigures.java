@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record McNemarTest(long pairs, long onlyA, long onlyB, Double pValue, Double pAdjusted) {
-    public McNemarTest withAdjusted(Double adjusted) {
-        return new McNemarTest(pairs, onlyA, onlyB, pValue, adjusted);
+public record McNemarFigures(long pairs, long onlyA, long onlyB, Double pValue, Double pAdjusted) {
+    public McNemarFigures withAdjusted(Double adjusted) {
+        return new McNemarFigures(pairs, onlyA, onlyB, pValue, adjusted);
     }
 }
