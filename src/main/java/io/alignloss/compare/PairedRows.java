@@ -66,8 +66,6 @@ final class PairedRows {
         Dataset<Row> b = spark.read().parquet(pathB);
         requireColumns(objective, "a", a);
         requireColumns(objective, "b", b);
-        requireUniqueIds(objective, "a", a);
-        requireUniqueIds(objective, "b", b);
         boolean mcnemar = has(a, CORRECT) && has(b, CORRECT);
         List<String> groupColumns = groups.stream().filter(group -> has(a, group)).toList();
 
@@ -76,8 +74,12 @@ final class PairedRows {
         Column both = col("id_a").isNotNull().and(col("id_b").isNotNull());
         Column complete = both.and(col("y_a").isNotNull()).and(col("y_b").isNotNull()).and(col("w_a").isNotNull())
                 .and(col("w_b").isNotNull()).and(col("x_a").isNotNull()).and(col("x_b").isNotNull());
+        // a repeated id on one side shows as more joined rows with that side's id than distinct ids
         Row counts = joined.agg(count(when(both, 1)), count(when(col("id_b").isNull(), 1)), count(when(col("id_a").isNull(), 1)),
-                count(when(both.and(not(complete)), 1)), count(when(both.and(not(col("k_a").eqNullSafe(col("k_b")))), 1))).first();
+                count(when(both.and(not(complete)), 1)), count(when(both.and(not(col("k_a").eqNullSafe(col("k_b")))), 1)),
+                count(col("id_a")), countDistinct(col("id_a")), count(col("id_b")), countDistinct(col("id_b"))).first();
+        requireUniqueIds(objective, "a", counts.getLong(5), counts.getLong(6));
+        requireUniqueIds(objective, "b", counts.getLong(7), counts.getLong(8));
 
         List<Column> cells = new ArrayList<>();
         cells.add(struct(lit(CellKey.OVERALL.column()).as("c"), lit(CellKey.OVERALL.value()).as("v")));
@@ -139,7 +141,7 @@ final class PairedRows {
         return ordered;
     }
 
-    // id, y, w, x, cluster key, correct (when both have it) and (run a) the group values, suffixed by side
+    // id, y, w, x, cluster key, correct (null unless both have it) and (run a) the group values, suffixed by side
     private static Dataset<Row> side(Dataset<Row> rows, String side, boolean mcnemar, List<String> groups) {
         List<Column> columns = new ArrayList<>();
         columns.add(col(ID).as("id_" + side));
@@ -147,9 +149,7 @@ final class PairedRows {
         columns.add((has(rows, WEIGHT) ? col(WEIGHT).cast("double") : lit(1.0)).as("w_" + side));
         columns.add((has(rows, LOSS_DENOMINATOR) ? col(LOSS_DENOMINATOR).cast("double") : lit(1.0)).as("x_" + side));
         columns.add(col(CLUSTER_KEY).cast("string").as("k_" + side));
-        if (mcnemar) {
-            columns.add(col(CORRECT).cast("boolean").as("c_" + side));
-        }
+        columns.add((mcnemar ? col(CORRECT).cast("boolean") : lit(null).cast("boolean")).as("c_" + side));
         for (int g = 0; g < groups.size(); g++) {
             columns.add(coalesce(col("`" + groups.get(g).replace("`", "``") + "`").cast("string"), lit(CellKey.NULL_VALUE)).as("g" + g));
         }
@@ -165,12 +165,11 @@ final class PairedRows {
         }
     }
 
-    private static void requireUniqueIds(String objective, String side, Dataset<Row> rows) {
-        Row counts = rows.agg(count(lit(1)), countDistinct(col(ID))).first();
-        if (counts.getLong(0) != counts.getLong(1)) {
-            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot compare objective '%s': run %s's per_example/%s has "
-                    + "%d rows but %d distinct ids (compare pairs rows by id; give the input a unique id column)", objective, side,
-                    objective, counts.getLong(0), counts.getLong(1)));
+    private static void requireUniqueIds(String objective, String side, long joinedRows, long distinctIds) {
+        if (joinedRows != distinctIds) {
+            throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot compare objective '%s': run %s's per_example/%s repeats "
+                    + "ids (%d distinct ids) and compare pairs rows by id; give the input a unique id column", objective, side,
+                    objective, distinctIds));
         }
     }
 
