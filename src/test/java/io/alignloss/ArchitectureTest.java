@@ -31,7 +31,7 @@ class ArchitectureTest {
             List.of("cli"),
             List.of("bench"),
             List.of("ml"),
-            List.of("job", "leaderboard"),
+            List.of("job", "leaderboard", "compare"),
             List.of("diagnostics", "report", "train"),
             List.of("objective"),
             List.of("model", "lm"),

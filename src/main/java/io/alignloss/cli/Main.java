@@ -20,7 +20,7 @@ import java.io.PrintWriter;
         description = "Training objectives of large language models over Parquet datasets, on Apache Spark.",
         footer = {"", "Example (from the project root; alignloss COMMAND --help shows each command's):",
                 "  alignloss evaluate --config conf/samples.conf --out out/first-run"},
-        subcommands = {EvaluateCommand.class, ValidateCommand.class, TrainCommand.class, NightlyCommand.class, EmbedCommand.class, ScoreCommand.class, LeaderboardCommand.class, SampleCommand.class, BenchCommand.class})
+        subcommands = {EvaluateCommand.class, ValidateCommand.class, TrainCommand.class, NightlyCommand.class, EmbedCommand.class, ScoreCommand.class, LeaderboardCommand.class, CompareCommand.class, SampleCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     /** Full stack traces of failures; conf/log4j2.properties sends them to the log file only. */
     private static final Logger TRACE = LoggerFactory.getLogger("io.alignloss.trace");
@@ -61,7 +61,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: evaluate, validate, train, nightly, embed, score, leaderboard, sample or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: evaluate, validate, train, nightly, embed, score, leaderboard, compare, sample or bench");
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -61,7 +61,15 @@ final class RunOutputs {
         return byReason;
     }
 
-    /** Writes every objective's per-example figures with the id and group columns of its accepted rows. */
+    /** The per-example column holding the value whose rows the bootstrap resamples together (what {@code compare} pairs clusters by). */
+    static final String CLUSTER_KEY = "cluster_key";
+    /** The per-example column holding the loss denominator x of a token-weighted objective (absent when x = 1). */
+    static final String LOSS_DENOMINATOR = "loss_denominator";
+
+    /**
+     * Writes every objective's per-example figures with the id, the loss denominator (token-weighted objectives), the
+     * cluster key and the group columns of its accepted rows.
+     */
     static void writePerExample(EvaluateInputs inputs, OutputCommitter committer, Stages stages) {
         for (Objective objective : inputs.objectives()) {
             PreparedInput input = inputs.inputs().get(objective.config().input());
@@ -79,11 +87,25 @@ final class RunOutputs {
             columns.add(figure.getValue().as(figure.getKey()));
             names.add(figure.getKey());
         }
+        if (objective.lossDenominator().isPresent() && names.add(LOSS_DENOMINATOR)) {
+            columns.add(objective.lossDenominator().get().cast("double").as(LOSS_DENOMINATOR));
+        }
+        if (names.add(CLUSTER_KEY)) {
+            columns.add(clusterKey(input).as(CLUSTER_KEY));
+        }
         for (String group : input.groupColumns()) {
             if (names.add(group)) {
                 columns.add(PreparedInput.column(group));
             }
         }
         input.rows().filter(input.accepted()).select(columns.toArray(Column[]::new)).write().parquet(path);
+    }
+
+    /**
+     * The cluster value as text, whose seeded hash is the row's bucket hash ({@link PreparedInput#bucketHash}): the
+     * input's cluster column; with {@code cluster = none} the row's {@code id} (every row a cluster of its own).
+     */
+    static Column clusterKey(PreparedInput input) {
+        return input.clusterColumn().map(PreparedInput::column).orElse(col(InputContract.ID)).cast("string");
     }
 }

@@ -38,6 +38,11 @@ public final class SummaryJson {
         return renderValue(summary);
     }
 
+    /** compare.json. */
+    public static String render(CompareSummary summary) {
+        return renderValue(summary);
+    }
+
     /** A map of figures (a leaderboard, a benchmark report, a summary written before the typed records) as JSON. */
     public static String render(Map<String, Object> summary) {
         return renderValue(summary);
