@@ -21,6 +21,7 @@ import io.alignloss.summary.RejectsSummary;
 import io.alignloss.summary.RunInfo;
 import io.alignloss.summary.RunSummary;
 import io.alignloss.summary.SummaryJson;
+import io.alignloss.summary.TableSummary;
 import io.alignloss.summary.TrainSummary;
 
 import java.time.Duration;
@@ -92,7 +93,10 @@ final class EvaluateSummaries {
             InputStats inputStats = stats.get(input.name());
             inputFigures.put(input.name(), new InputSummary(config.redaction().text(input.config().path()),
                     input.config().kind().configName(), inputStats.rows(), inputStats.rejected(), inputStats.rejectFraction(),
-                    List.copyOf(input.groupColumns())));
+                    List.copyOf(input.groupColumns()), input.config().source().resolved()
+                    .map(version -> new TableSummary(version.format().configName(), config.redaction().text(version.location()),
+                            version.name().orElse(null), version.version().orElse(null), version.snapshotId().orElse(null),
+                            version.timestamp().toString())).orElse(null)));
             byInput.put(input.name(), inputStats.rejected());
             reasons.getOrDefault(input.name(), Map.of()).forEach((reason, count) -> byReason.merge(reason, count, Long::sum));
             total += inputStats.rejected();
