@@ -36,6 +36,8 @@ public abstract class LakeSparkTest {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension,"
                         + "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+                // Delta rebuilds a version's state with a Spark job of 50 partitions by default: 1 is plenty here
+                .config("spark.databricks.delta.snapshotPartitions", "1")
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                 .config("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog")
                 .config("spark.sql.catalog.lake.type", "hadoop")
