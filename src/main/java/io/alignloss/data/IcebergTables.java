@@ -16,8 +16,13 @@ import java.util.Optional;
 
 import static java.lang.String.format;
 
-/** The snapshot of an Iceberg input a run reads: a Hadoop table at a path, or a catalog table by name. */
-final class IcebergTables {
+/**
+ * The snapshot of an Iceberg input a run reads: a Hadoop table at a path, or a catalog table by name; and the catalog
+ * Iceberg reads and writes tables by path through.
+ */
+public final class IcebergTables {
+    /** The catalog Iceberg's Spark source loads tables by path through; by default a Hive catalog, which needs a metastore. */
+    static final String PATH_CATALOG = "spark.sql.catalog.default_iceberg";
     private IcebergTables() {
     }
 
@@ -48,6 +53,22 @@ final class IcebergTables {
         }
         return new TableVersion(TableFormat.ICEBERG, table.location(), source.table(), Optional.empty(), Optional.of(snapshot.snapshotId()),
                 Instant.ofEpochMilli(snapshot.timestampMillis()));
+    }
+
+    /**
+     * Lets Iceberg read and write a Hadoop table by path: unless the session (or the config's spark block) configures
+     * {@value #PATH_CATALOG}, it becomes a Hadoop catalog (a table given by path is loaded from its folder; the
+     * warehouse, the folder's parent, is never written to). Iceberg's own default is a Hive catalog, which needs a
+     * metastore and Hive's classes.
+     */
+    public static void usePathCatalog(SparkSession spark, String location) {
+        if (spark.conf().getOption(PATH_CATALOG).isDefined()) {
+            return;
+        }
+        String parent = new org.apache.hadoop.fs.Path(location).getParent().toString();
+        spark.conf().set(PATH_CATALOG + ".type", "hadoop");
+        spark.conf().set(PATH_CATALOG + ".warehouse", parent);
+        spark.conf().set(PATH_CATALOG, "org.apache.iceberg.spark.SparkCatalog");
     }
 
     private static Table load(SparkSession spark, InputConfig input) {

@@ -3,6 +3,7 @@ package io.alignloss.data;
 import io.alignloss.config.ClusterKey;
 import io.alignloss.config.InputConfig;
 import io.alignloss.config.InputKind;
+import io.alignloss.config.TableFormat;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import org.apache.spark.sql.Column;
@@ -57,7 +58,10 @@ public final class InputReader {
         checkColumns(input, specs, fields, schema);
 
         List<String> read = specs.keySet().stream().filter(fields::containsKey).toList();
-        ParquetFooters.check(spark, input, raw, read);
+        if (input.source().format() == TableFormat.PARQUET) {
+            // a Delta or Iceberg table's log holds its schema (and may map columns to other names in the files)
+            ParquetFooters.check(spark, input, raw, read);
+        }
 
         Column[] projection = projection(input, schema, specs);
         Map<String, Column> byCode = rulesByCode(input, fields, extraRules);

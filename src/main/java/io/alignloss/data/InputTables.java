@@ -52,6 +52,9 @@ public final class InputTables {
     public static Dataset<Row> read(SparkSession spark, InputConfig input) {
         InputConfig pinned = pin(spark, input);
         Dataset<Row> raw;
+        if (pinned.source().format() == TableFormat.ICEBERG && pinned.source().table().isEmpty()) {
+            IcebergTables.usePathCatalog(spark, pinned.path());
+        }
         try {
             raw = switch (pinned.source().format()) {
                 case PARQUET -> spark.read().parquet(pinned.path());

@@ -2,6 +2,7 @@ package io.alignloss.job;
 
 import io.alignloss.config.PerExampleTable;
 import io.alignloss.config.TableFormat;
+import io.alignloss.data.IcebergTables;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
 import org.apache.hadoop.conf.Configuration;
@@ -104,6 +105,7 @@ final class PerExampleTables {
             Schema schema = SparkSchemaUtil.convert(rows.schema());
             tables.create(schema, PartitionSpec.builderFor(schema).identity(RUN_DATE).build(), new Path(location).toString());
         }
+        IcebergTables.usePathCatalog(spark, location);
         if (nightly) {
             rows.write().format("iceberg").mode("overwrite").option("overwrite-mode", "dynamic").save(location);
         }
