@@ -70,6 +70,21 @@ final class EvaluateSummaries {
         this.exceededThresholds = exceededThresholds;
     }
 
+    /** A comparison with the table versions of the run's Delta and Iceberg inputs, the previous run's beside them. */
+    private static DriftSummary withTables(DriftSummary drift, Map<String, InputSummary> inputs, Optional<RunSummary> previous) {
+        if (!(drift instanceof DriftSummary.Compared compared) || previous.isEmpty()) {
+            return drift;
+        }
+        Map<String, DriftSummary.TableDrift> tables = new LinkedHashMap<>();
+        inputs.forEach((name, input) -> {
+            if (input.table() != null) {
+                InputSummary before = previous.get().inputsOrEmpty().get(name);
+                tables.put(name, new DriftSummary.TableDrift(before == null ? null : before.table(), input.table()));
+            }
+        });
+        return tables.isEmpty() ? drift : compared.withTables(tables);
+    }
+
     /**
      * The run's summary.
      *
@@ -113,9 +128,11 @@ final class EvaluateSummaries {
             }
             if (config.diagnostics().drift().isPresent()) {
                 DiagnosticsConfig.Drift driftConfig = config.diagnostics().drift().get();
-                drift = Drift.compare(objectiveFigures, Drift.readPrevious(driftConfig.previous(), run.hadoop()),
+                Optional<RunSummary> previous = Drift.readPrevious(driftConfig.previous(), run.hadoop());
+                drift = Drift.compare(objectiveFigures, previous,
                         new DriftThresholds(driftConfig.maxLossChange(), driftConfig.maxMixChange()))
                         .withPrevious(config.redaction().text(driftConfig.previous()));
+                drift = withTables(drift, inputFigures, previous);
                 exceededThresholds.addAll(drift.exceededOrEmpty());
             }
         }

@@ -81,6 +81,14 @@ class InputTablesTest extends LakeSparkTest {
         assertThat(table.get("timestamp").asText()).isEqualTo(deltaFirstCommit.toInstant().toString());
         assertThat(byTime.at("/inputs/prefs/table/version").asLong()).isZero();
         assertThat(byVersion.at("/inputs/prefs/rows").asLong()).isEqualTo(first.count()).isLessThan(spark.read().parquet(SAMPLE).count());
+
+        // the drift block of the next (unpinned) run records the previous run's version beside its own
+        JsonNode next = evaluate("delta-next", "format = delta, path = \"" + delta + "\"",
+                "drift { previous = \"" + temp.resolve("runs/delta-v0") + "\" }");
+        assertThat(next.at("/drift/status").asText()).isEqualTo("compared");
+        assertThat(next.at("/drift/tables/prefs/previous/version").asLong()).isZero();
+        assertThat(next.at("/drift/tables/prefs/current/version").asLong()).isEqualTo(1);
+        assertThat(next.at("/drift/tables/prefs/current/timestamp").asText()).isNotEqualTo(table.get("timestamp").asText());
     }
 
     @Test
