@@ -59,7 +59,7 @@ abstract class JobCommand implements Callable<Integer> {
 
     /** Runs {@code job} in a Spark session named {@code appName}; a failure names the configured input it came from. */
     static EvaluateJob.Result inSession(String appName, JobConfig config, Function<SparkSession, EvaluateJob.Result> job) {
-        try (SparkSessions session = SparkSessions.open(appName)) {
+        try (SparkSessions session = SparkSessions.open(appName, config.spark())) {
             try {
                 return job.apply(session.spark());
             }

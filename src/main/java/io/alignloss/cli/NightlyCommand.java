@@ -60,7 +60,7 @@ final class NightlyCommand implements Callable<Integer> {
                 "Config " + config + ": nightly runs need output.path (each date is published at <output.path>/run_date=YYYY-MM-DD)"));
         String out = NightlyRuns.runFolder(root, runDate);
         EvaluateJob.Result result;
-        try (SparkSessions session = SparkSessions.open("alignloss nightly " + runDate)) {
+        try (SparkSessions session = SparkSessions.open("alignloss nightly " + runDate, first.spark())) {
             Optional<Path> previous = NightlyRuns.previous(root, runDate, session.spark().sparkContext().hadoopConfiguration());
             LOG.info("nightly run for {} into {}; previous finished run: {}", runDate, out, previous.map(Path::toString).orElse("none"));
             sets.add("drift.previous=" + previous.map(Path::toString).orElse(root + "/" + NightlyRuns.NO_PREVIOUS));

@@ -31,11 +31,12 @@ import static java.lang.String.format;
  * before Spark starts. Unknown keys are errors that list the valid ones; messages name the key and the
  * file (and line) it came from. Each block has its parser ({@link InputsBlock}, {@link ObjectivesBlock} and
  * {@link ObjectiveOptionsParser}, {@link OutputBlock}, {@link DiagnosticsBlock}, {@link FeaturesBlock},
- * {@link TrainBlock}) built on the shared readers of {@link ConfigValues}.
+ * {@link TrainBlock}, {@link SparkBlock}) built on the shared readers of {@link ConfigValues}.
  */
 public final class ConfigLoader {
     public static final List<String> TOP_LEVEL_KEYS = List.of("inputs", "objectives", "groups", "output", "bootstrap",
-            "confidence", "min-group-count", "target", "reference", "loss-bound", "shift", "drift", "preference-biases", "features", "train", "run_date");
+            "confidence", "min-group-count", "target", "reference", "loss-bound", "shift", "drift", "preference-biases", "features", "train", "run_date",
+            SparkBlock.KEY);
     public static final List<String> INPUT_KEYS = InputsBlock.KEYS;
     public static final List<String> OUTPUT_KEYS = OutputBlock.KEYS;
     /** How many failed-run folders ({@code <out>.failed-<id>}) are kept per output by default. */
@@ -185,6 +186,6 @@ public final class ConfigLoader {
         }
         TrainConfig train = TrainBlock.parse(config, objectives, source);
         return new JobConfig(inputs, objectives, groups, output.path(), output.perExample(), output.keepFailed(), diagnostics, features,
-                train, source, config, redaction);
+                train, source, config, redaction, SparkBlock.parse(config, source), output.perExampleTable());
     }
 }

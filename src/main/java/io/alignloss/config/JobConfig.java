@@ -31,6 +31,8 @@ import static java.util.Objects.requireNonNull;
  * @param resolved    the resolved configuration (real values: what the job uses)
  * @param redaction   what of it may be shown: {@link #shownConfig()} is echoed into summary.json, and messages and
  *                    paths shown pass through {@link Redaction#text}
+ * @param spark       the {@code spark} block: Spark properties by name, applied when the job builds its session
+ * @param perExampleTable {@code output.per-example-table}: the tables the per-example figures also go to
  */
 public record JobConfig(
         Map<String, InputConfig> inputs,
@@ -44,7 +46,9 @@ public record JobConfig(
         TrainConfig train,
         String source,
         Config resolved,
-        Redaction redaction) {
+        Redaction redaction,
+        Map<String, String> spark,
+        Optional<PerExampleTable> perExampleTable) {
     public JobConfig {
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(inputs, "inputs is null")));
         objectives = List.copyOf(requireNonNull(objectives, "objectives is null"));
@@ -56,6 +60,16 @@ public record JobConfig(
         requireNonNull(source, "source is null");
         requireNonNull(resolved, "resolved is null");
         requireNonNull(redaction, "redaction is null");
+        spark = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(spark, "spark is null")));
+        requireNonNull(perExampleTable, "perExampleTable is null");
+    }
+
+    /** Without a {@code spark} block and table outputs. */
+    public JobConfig(Map<String, InputConfig> inputs, List<ObjectiveConfig> objectives, List<String> groups, Optional<String> outputPath,
+            boolean perExample, int keepFailed, DiagnosticsConfig diagnostics, Optional<FeatureSpec> features, TrainConfig train,
+            String source, Config resolved, Redaction redaction) {
+        this(inputs, objectives, groups, outputPath, perExample, keepFailed, diagnostics, features, train, source, resolved, redaction,
+                Map.of(), Optional.empty());
     }
 
     /** What messages call a config given to {@link #parse} as text. */

@@ -25,7 +25,7 @@ final class RunDates {
 
     /**
      * Replaces {@code ${run_date}} in the path keys (inputs.*.path, reference.path, output.path,
-     * drift.previous) by the top-level {@code run_date} (YYYY-MM-DD). HOCON leaves {@code ${…}} inside quoted
+     * drift.previous), in inputs.*.as-of and inputs.*.filter by the top-level {@code run_date} (YYYY-MM-DD). HOCON leaves {@code ${…}} inside quoted
      * strings alone, so paths like {@code "hdfs://…/prefs/${run_date}"} arrive here verbatim.
      */
     static Config substitute(Config config, String source) {
@@ -41,6 +41,8 @@ final class RunDates {
         if (config.hasPath("inputs") && config.getValue("inputs").valueType() == ConfigValueType.OBJECT) {
             for (String name : config.getObject("inputs").keySet()) {
                 keys.add("inputs." + quote(name) + ".path");
+                keys.add("inputs." + quote(name) + ".as-of");
+                keys.add("inputs." + quote(name) + ".filter");
             }
         }
         Config result = config;

@@ -3,9 +3,9 @@ package io.alignloss.data;
 import io.alignloss.config.ClusterKey;
 import io.alignloss.config.InputConfig;
 import io.alignloss.config.InputKind;
+import io.alignloss.config.TableFormat;
 import io.alignloss.error.AlignLossException;
 import io.alignloss.error.ErrorCode;
-import io.alignloss.error.Failures;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,7 +29,7 @@ import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.xxhash64;
 
 /**
- * Reads a Parquet input, checks its schema against the contract (fails at once, naming the column, the
+ * Reads an input ({@link InputTables}: Parquet, or a Delta or Iceberg table pinned to one version), checks its schema against the contract (fails at once, naming the column, the
  * expected type and the columns present), checks each file's footer against that schema
  * ({@link ParquetFooters}) and prepares typed rows with the row rules evaluated.
  */
@@ -38,12 +38,14 @@ public final class InputReader {
     }
 
     /**
+     * @param configured   the input; the prepared input's config is it pinned to the version read ({@link InputTables#pin})
      * @param extraColumns columns the objectives on this input read
      * @param extraRules   their row rules
      * @param groups       configured group columns; those absent from the input are reported in {@code warnings}
      */
-    public static PreparedInput prepare(SparkSession spark, InputConfig input, List<ColumnSpec> extraColumns,
+    public static PreparedInput prepare(SparkSession spark, InputConfig configured, List<ColumnSpec> extraColumns,
             List<RowRule> extraRules, List<String> groups, List<String> warnings) {
+        InputConfig input = InputTables.pin(spark, configured);
         Dataset<Row> raw = read(spark, input);
         StructType schema = raw.schema();
         Map<String, StructField> fields = new LinkedHashMap<>();
@@ -56,7 +58,10 @@ public final class InputReader {
         checkColumns(input, specs, fields, schema);
 
         List<String> read = specs.keySet().stream().filter(fields::containsKey).toList();
-        ParquetFooters.check(spark, input, raw, read);
+        if (input.source().format() == TableFormat.PARQUET) {
+            // a Delta or Iceberg table's log holds its schema (and may map columns to other names in the files)
+            ParquetFooters.check(spark, input, raw, read);
+        }
 
         Column[] projection = projection(input, schema, specs);
         Map<String, Column> byCode = rulesByCode(input, fields, extraRules);
@@ -187,12 +192,7 @@ public final class InputReader {
     }
 
     private static Dataset<Row> read(SparkSession spark, InputConfig input) {
-        try {
-            return spark.read().parquet(input.path());
-        }
-        catch (Exception e) { // AnalysisException is a checked exception that Scala throws undeclared
-            throw Failures.reading(format("input '%s'", input.name()), input.path(), e);
-        }
+        return InputTables.read(spark, input);
     }
 
     private static String describe(StructType schema) {

@@ -4,6 +4,7 @@ import io.alignloss.config.InputConfig;
 import io.alignloss.config.JobConfig;
 import io.alignloss.data.ColumnSpec;
 import io.alignloss.data.InputReader;
+import io.alignloss.data.InputTables;
 import io.alignloss.data.PreparedInput;
 import io.alignloss.data.RowRule;
 import io.alignloss.objective.Objective;
@@ -46,7 +47,9 @@ record EvaluateInputs(List<Objective> objectives, Map<String, PreparedInput> inp
             List<String> warnings, Stages stages) {
         List<Objective> forInputs = new ArrayList<>(objectives);
         Map<String, PreparedInput> inputs = new LinkedHashMap<>();
-        for (InputConfig input : config.inputs().values()) {
+        for (InputConfig configured : config.inputs().values()) {
+            // a table's version is resolved once, here; every scan of the run reads that version
+            InputConfig input = InputTables.pin(spark, configured);
             inputs.put(input.name(), stages.timed("check schema of input " + input.name(),
                     () -> prepare(spark, config, input, forInputs, checked, warnings)));
         }

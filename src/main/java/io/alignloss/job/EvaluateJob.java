@@ -17,11 +17,15 @@ import io.alignloss.report.HtmlReport;
 import io.alignloss.summary.RunSummary;
 import io.alignloss.summary.SummaryJson;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +43,7 @@ import static java.util.Objects.requireNonNull;
  * <p>A run: bind each objective's model ({@link Objective#withModels}) → read and check the inputs
  * ({@link EvaluateInputs}) → one scan per input ({@link InputScans}) → write rejects → stop on too many rejects or
  * nothing to evaluate ({@link InputChecks}) → diagnostics ({@link EvaluateDiagnostics}) → per-example figures
- * ({@link RunOutputs}) → summary → publish.
+ * ({@link RunOutputs}) → summary → publish → per-example tables ({@link PerExampleTables}).
  */
 public final class EvaluateJob {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
@@ -159,6 +163,9 @@ public final class EvaluateJob {
             }
             RunSummary summary = summarise(run, scan, diagnostics, evaluating());
             publish(committer, summary);
+            if (evaluating() && config.perExampleTable().isPresent()) {
+                commitTables(spark, run, scan.inputs(), committer);
+            }
             run.warnings().forEach(LOG::warn);
             LOG.info("summary: {}", new Path(committer.target(), "summary.json"));
             return new Result(committer.target(), summary, List.copyOf(exceededThresholds));
@@ -237,6 +244,24 @@ public final class EvaluateJob {
             committer.writeText("report.html", HtmlReport.render(summary));
             committer.commit();
         });
+    }
+
+    /**
+     * {@code output.per-example-table}, last, once the folder is published: each objective's per-example figures (read
+     * back from the published folder when it has them) committed to its table ({@link PerExampleTables}).
+     */
+    private void commitTables(SparkSession spark, RunContext run, EvaluateInputs inputs, OutputCommitter committer) {
+        JobConfig config = settings.config();
+        boolean nightly = config.resolved().hasPath("run_date");
+        LocalDate runDate = nightly ? LocalDate.parse(config.resolved().getString("run_date")) : LocalDate.ofInstant(run.started(), ZoneOffset.UTC);
+        for (Objective objective : inputs.objectives()) {
+            stages.timed("commit per-example table of objective " + objective.name(), () -> {
+                Dataset<Row> rows = config.perExample()
+                        ? spark.read().parquet(new Path(committer.target(), "per_example/" + objective.name()).toString())
+                        : RunOutputs.perExample(inputs.inputs().get(objective.config().input()), objective);
+                PerExampleTables.commit(spark, config.perExampleTable().get(), objective.name(), rows, committer.runId(), runDate, nightly);
+            });
+        }
     }
 
     /** The summary step: the run's figures as summary.json's records ({@link EvaluateSummaries}). */

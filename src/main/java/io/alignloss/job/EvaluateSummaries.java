@@ -21,6 +21,7 @@ import io.alignloss.summary.RejectsSummary;
 import io.alignloss.summary.RunInfo;
 import io.alignloss.summary.RunSummary;
 import io.alignloss.summary.SummaryJson;
+import io.alignloss.summary.TableSummary;
 import io.alignloss.summary.TrainSummary;
 
 import java.time.Duration;
@@ -69,6 +70,21 @@ final class EvaluateSummaries {
         this.exceededThresholds = exceededThresholds;
     }
 
+    /** A comparison with the table versions of the run's Delta and Iceberg inputs, the previous run's beside them. */
+    private static DriftSummary withTables(DriftSummary drift, Map<String, InputSummary> inputs, Optional<RunSummary> previous) {
+        if (!(drift instanceof DriftSummary.Compared compared) || previous.isEmpty()) {
+            return drift;
+        }
+        Map<String, DriftSummary.TableDrift> tables = new LinkedHashMap<>();
+        inputs.forEach((name, input) -> {
+            if (input.table() != null) {
+                InputSummary before = previous.get().inputsOrEmpty().get(name);
+                tables.put(name, new DriftSummary.TableDrift(before == null ? null : before.table(), input.table()));
+            }
+        });
+        return tables.isEmpty() ? drift : compared.withTables(tables);
+    }
+
     /**
      * The run's summary.
      *
@@ -92,7 +108,10 @@ final class EvaluateSummaries {
             InputStats inputStats = stats.get(input.name());
             inputFigures.put(input.name(), new InputSummary(config.redaction().text(input.config().path()),
                     input.config().kind().configName(), inputStats.rows(), inputStats.rejected(), inputStats.rejectFraction(),
-                    List.copyOf(input.groupColumns())));
+                    List.copyOf(input.groupColumns()), input.config().source().resolved()
+                    .map(version -> new TableSummary(version.format().configName(), config.redaction().text(version.location()),
+                            version.name().orElse(null), version.version().orElse(null), version.snapshotId().orElse(null),
+                            version.timestamp().toString())).orElse(null)));
             byInput.put(input.name(), inputStats.rejected());
             reasons.getOrDefault(input.name(), Map.of()).forEach((reason, count) -> byReason.merge(reason, count, Long::sum));
             total += inputStats.rejected();
@@ -109,9 +128,11 @@ final class EvaluateSummaries {
             }
             if (config.diagnostics().drift().isPresent()) {
                 DiagnosticsConfig.Drift driftConfig = config.diagnostics().drift().get();
-                drift = Drift.compare(objectiveFigures, Drift.readPrevious(driftConfig.previous(), run.hadoop()),
+                Optional<RunSummary> previous = Drift.readPrevious(driftConfig.previous(), run.hadoop());
+                drift = Drift.compare(objectiveFigures, previous,
                         new DriftThresholds(driftConfig.maxLossChange(), driftConfig.maxMixChange()))
                         .withPrevious(config.redaction().text(driftConfig.previous()));
+                drift = withTables(drift, inputFigures, previous);
                 exceededThresholds.addAll(drift.exceededOrEmpty());
             }
         }

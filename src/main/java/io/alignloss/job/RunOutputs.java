@@ -5,6 +5,7 @@ import io.alignloss.data.PreparedInput;
 import io.alignloss.objective.Objective;
 import io.alignloss.output.OutputCommitter;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -79,6 +80,11 @@ final class RunOutputs {
     }
 
     private static void writePerExample(PreparedInput input, Objective objective, String path) {
+        perExample(input, objective).write().parquet(path);
+    }
+
+    /** The objective's per-example figures with the id and group columns of its accepted rows. */
+    static Dataset<Row> perExample(PreparedInput input, Objective objective) {
         List<Column> columns = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         columns.add(col(InputContract.ID));
@@ -98,7 +104,7 @@ final class RunOutputs {
                 columns.add(PreparedInput.column(group));
             }
         }
-        input.rows().filter(input.accepted()).select(columns.toArray(Column[]::new)).write().parquet(path);
+        return input.rows().filter(input.accepted()).select(columns.toArray(Column[]::new));
     }
 
     /**

@@ -121,6 +121,11 @@ public final class OutputCommitter {
         return target;
     }
 
+    /** This run's id ({@code yyyyMMdd-HHmmss-<8 hex>}), as in {@code _ALIGNLOSS} and the staging folder's name. */
+    public String runId() {
+        return runId;
+    }
+
     public Path staging() {
         return staging;
     }

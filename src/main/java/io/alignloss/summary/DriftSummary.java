@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The {@code drift} block: a first run ({@code status = no_previous}) or the comparison with the previous run's
  * summary ({@code compared}); {@code previous} is where that summary was looked for (redacted). The {@code status}
- * key, written first, is the record's {@code @JsonTypeName}.
+ * key, written first, is the record's {@code @JsonTypeName}. A comparison of runs with Delta or Iceberg inputs also
+ * records, per such input, the previous run's table version beside this run's ({@code tables}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "status")
 @JsonSubTypes({
@@ -53,18 +54,38 @@ public sealed interface DriftSummary {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonPropertyOrder({"previous_started", "objectives", "missing", "exceeded", "previous"})
+    @JsonPropertyOrder({"previous_started", "objectives", "missing", "exceeded", "tables", "previous"})
     @JsonTypeName("compared")
     record Compared(String previousStarted, Map<String, ObjectiveDrift> objectives, List<String> missing, List<String> exceeded,
-            String previous) implements DriftSummary {
+            Map<String, TableDrift> tables, String previous) implements DriftSummary {
+        public Compared(String previousStarted, Map<String, ObjectiveDrift> objectives, List<String> missing, List<String> exceeded,
+                String previous) {
+            this(previousStarted, objectives, missing, exceeded, null, previous);
+        }
+
         @Override
         public Compared withPrevious(String previous) {
-            return new Compared(previousStarted, objectives, missing, exceeded, previous);
+            return new Compared(previousStarted, objectives, missing, exceeded, tables, previous);
+        }
+
+        /** The same comparison with the table versions of the Delta and Iceberg inputs, previous run's beside this run's. */
+        public Compared withTables(Map<String, TableDrift> tables) {
+            return new Compared(previousStarted, objectives, missing, exceeded, tables, previous);
         }
 
         @Override
         public List<String> exceededOrEmpty() {
             return exceeded == null ? List.of() : exceeded;
         }
+    }
+
+    /**
+     * {@code drift.tables.<input>}: the version of a Delta or Iceberg input the previous run read (null when it read
+     * none, e.g. the input was Parquet then) and the one this run read.
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record TableDrift(TableSummary previous, TableSummary current) {
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * One input ({@code inputs.<name>}): where it was read (redacted), its kind, the rows read and rejected,
- * {@code reject_fraction = rejected / rows}, and the group columns its figures are split by.
+ * {@code reject_fraction = rejected / rows}, the group columns its figures are split by, and for a Delta or Iceberg
+ * input the version read ({@code table}, absent for Parquet).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -20,5 +21,9 @@ public record InputSummary(
         Long rows,
         Long rejected,
         Double rejectFraction,
-        List<String> groupColumns) {
+        List<String> groupColumns,
+        TableSummary table) {
+    public InputSummary(String path, String kind, Long rows, Long rejected, Double rejectFraction, List<String> groupColumns) {
+        this(path, kind, rows, rejected, rejectFraction, groupColumns, null);
+    }
 }

@@ -3,7 +3,7 @@ package io.alignloss.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.cli.Main;
 import io.alignloss.summary.SummaryJson;
-import io.alignloss.testing.LocalSparkTest;
+import io.alignloss.testing.LakeSparkTest;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -25,9 +25,10 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * Inputs read from and outputs published to HDFS: a MiniDFSCluster (NameNode and one DataNode on
- * 127.0.0.1, free ports) in this JVM; the jobs address it by hdfs://127.0.0.1:port URIs.
+ * 127.0.0.1, free ports) in this JVM; the jobs address it by hdfs://127.0.0.1:port URIs. The session has the Delta
+ * and Iceberg extensions ({@link LakeSparkTest}) for the Delta table on HDFS.
  */
-class HdfsIT extends LocalSparkTest {
+class HdfsIT extends LakeSparkTest {
     @TempDir
     static java.nio.file.Path base;
 
@@ -72,6 +73,32 @@ class HdfsIT extends LocalSparkTest {
 
     private List<String> names(String folder) throws Exception {
         return Arrays.stream(fs.listStatus(new Path(folder))).map(FileStatus::getPath).map(Path::getName).sorted().toList();
+    }
+
+    /** A Delta table on HDFS, unpinned: its current version is recorded and its figures are a local Parquet run's. */
+    @Test
+    void deltaTableOnHdfsGivesTheLocalParquetNumbers() throws Exception {
+        String table = root + "/lake/prefs-delta";
+        spark.read().parquet("data-samples/preferences.parquet").write().format("delta").save(table);
+        String objectives = "objectives = [ { name = bt, type = bradley-terry, input = prefs } ]\npreference-biases = false\n"
+                + "bootstrap = 0\noutput.per-example = false\n";
+        java.nio.file.Path onHdfs = base.resolve("delta-hdfs.conf");
+        Files.writeString(onHdfs, "inputs.prefs { format = delta, path = \"" + table + "\", kind = preference, cluster = none }\n" + objectives);
+        java.nio.file.Path local = base.resolve("delta-local.conf");
+        Files.writeString(local, "inputs.prefs { path = \"data-samples/preferences.parquet\", kind = preference, cluster = none }\n" + objectives);
+        String out = root + "/runs/delta";
+        assertThat(Main.execute("evaluate", "--config", onHdfs.toString(), "--out", out)).isEqualTo(0);
+        java.nio.file.Path localOut = base.resolve("delta-local-run");
+        assertThat(Main.execute("evaluate", "--config", local.toString(), "--out", localOut.toString())).isEqualTo(0);
+        JsonNode hdfs = summary(out);
+        JsonNode parquet = SummaryJson.mapper().readTree(localOut.resolve("summary.json").toFile());
+        assertThat(hdfs.at("/inputs/prefs/table/version").asLong()).isZero();
+        assertThat(hdfs.at("/inputs/prefs/table/location").asText()).startsWith(root).endsWith("/lake/prefs-delta");
+        assertThat(hdfs.at("/inputs/prefs/rows").asLong()).isEqualTo(parquet.at("/inputs/prefs/rows").asLong());
+        for (String figure : List.of("loss", "stderr", "accuracy")) {
+            assertThat(hdfs.at("/objectives/bt/" + figure).asDouble()).as(figure)
+                    .isCloseTo(parquet.at("/objectives/bt/" + figure).asDouble(), within(1e-12));
+        }
     }
 
     @Test
