@@ -53,11 +53,14 @@ public final class BattleTable {
     private final Dataset<Row> rows;
     private final String path;
     private final List<StyleFeature> style;
+    /** The input's columns (rows may also hold the style values, computed once per row). */
+    private final List<String> inputColumns;
 
-    private BattleTable(Dataset<Row> rows, String path, List<StyleFeature> style) {
+    private BattleTable(Dataset<Row> rows, String path, List<StyleFeature> style, List<String> inputColumns) {
         this.rows = rows;
         this.path = path;
         this.style = List.copyOf(style);
+        this.inputColumns = List.copyOf(inputColumns);
     }
 
     /**
@@ -99,7 +102,7 @@ public final class BattleTable {
                         "Cannot read battles at %s: column '%s' is %s (must be string)", path, name, field.dataType().simpleString()));
             }
         }
-        return new BattleTable(rows, path, List.of());
+        return new BattleTable(rows, path, List.of(), Arrays.asList(rows.columns()));
     }
 
     /**
@@ -107,7 +110,22 @@ public final class BattleTable {
      * counts in response_a/response_b); exit 2 for an unknown name or missing columns.
      */
     public BattleTable withStyle(List<String> names) {
-        return new BattleTable(rows, path, StyleFeature.resolve(names, rows.schema(), path));
+        // each side's value is one column, computed once per row (a text feature is a UDF; the reason and the
+        // difference refer to it several times, and Spark does not inline a projected UDF into each use)
+        List<StyleFeature> resolved = StyleFeature.resolve(names, rows.schema(), path);
+        List<Column> columns = new ArrayList<>();
+        for (String name : inputColumns) {
+            columns.add(col("`" + name + "`"));
+        }
+        List<StyleFeature> projected = new ArrayList<>();
+        for (int j = 0; j < resolved.size(); j++) {
+            String a = "__alignloss_style_a_" + j;
+            String b = "__alignloss_style_b_" + j;
+            columns.add(resolved.get(j).a().as(a));
+            columns.add(resolved.get(j).b().as(b));
+            projected.add(new StyleFeature(resolved.get(j).name(), col(a), col(b)));
+        }
+        return new BattleTable(rows.select(columns.toArray(Column[]::new)), path, projected, inputColumns);
     }
 
     /** The names of the style features, in order (empty without --style). */
@@ -181,7 +199,7 @@ public final class BattleTable {
     /** Writes the rejected rows, every input column plus {@code reason} (an input column of that name becomes input_reason). */
     public void writeRejects(String path) {
         List<Column> columns = new ArrayList<>();
-        for (String name : rows.columns()) {
+        for (String name : inputColumns) {
             columns.add(col("`" + name + "`").as(name.equals(REASON) ? "input_" + REASON : name));
         }
         columns.add(reason().as(REASON));

@@ -199,7 +199,7 @@ public final class SampleData {
      * Arena battles with texts, for style control: 6 models of hidden strengths θ, ties at 10% (a quarter "tie
      * (bothbad)"), otherwise model_a wins with probability σ(θ_a − θ_b + 3·(w_a − w_b)/(w_a + w_b)) for the responses'
      * word counts w; the two weakest models write the longest answers and use markdown most (a "## Answer" header,
-     * list items, a bold word). The last row has no response_a (a missing_style reject under --style).
+     * list items and 1–3 bold words, each drawn on its own). The last row has no response_a (a missing_style reject under --style).
      */
     public static List<Row> styledBattles(int count, long seed) {
         return StyledBattleSamples.battles(count, seed);

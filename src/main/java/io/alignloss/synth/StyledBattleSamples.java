@@ -20,7 +20,7 @@ final class StyledBattleSamples {
     private static final double[] STRENGTHS = {-0.2, 0.3, 0.1, 0.7, -0.6, -0.3};
     /** Mean words per response: the two weakest models are the most verbose. */
     private static final int[] MEAN_WORDS = {40, 30, 45, 25, 90, 70};
-    /** Share of a model's responses formatted with markdown (a header, list items and a bold span). */
+    /** Share of a model's responses with a header; the same share, drawn apart, with list items, and with 1–3 bold words. */
     private static final double[] MARKDOWN_SHARE = {0.2, 0.1, 0.3, 0.1, 0.8, 0.6};
     static final double LENGTH_EFFECT = 3;
     private static final double TIE_SHARE = 0.1;
@@ -58,18 +58,21 @@ final class StyledBattleSamples {
         return (int) Math.ceil(MEAN_WORDS[model] * Math.exp(0.4 * Draws.gaussian(random)));
     }
 
+    // a header, list items (every 12th word starts one) and bold words, each drawn on its own with the model's share
     private static String response(SplittableRandom random, int model, int words) {
-        boolean markdown = random.nextDouble() < MARKDOWN_SHARE[model];
-        StringBuilder text = new StringBuilder(markdown ? "## Answer\n" : "");
+        boolean header = random.nextDouble() < MARKDOWN_SHARE[model];
+        boolean list = random.nextDouble() < MARKDOWN_SHARE[model];
+        int bold = random.nextDouble() < MARKDOWN_SHARE[model] ? 1 + random.nextInt(3) : 0;
+        StringBuilder text = new StringBuilder(header ? "## Answer\n" : "");
         for (int w = 0; w < words; w++) {
-            if (markdown && w > 0 && w % 12 == 0) {
+            if (list && w > 0 && w % 12 == 0) {
                 text.append("\n- ");
             }
             else if (w > 0) {
                 text.append(' ');
             }
             String word = WORDS[random.nextInt(WORDS.length)];
-            text.append(markdown && w == 1 ? "**" + word + "**" : word);
+            text.append(w % 7 == 1 && w / 7 < bold ? "**" + word + "**" : word);
         }
         return text.toString();
     }
