@@ -1,9 +1,13 @@
 package io.alignloss.cli;
 
+import io.alignloss.config.ConfigName;
+import io.alignloss.error.AlignLossException;
+import io.alignloss.error.ErrorCode;
 import io.alignloss.error.Failures;
 import io.alignloss.job.SparkSessions;
 import io.alignloss.leaderboard.Anchor;
 import io.alignloss.leaderboard.LeaderboardJob;
+import io.alignloss.leaderboard.Ties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,6 +47,17 @@ public final class LeaderboardCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed of the bootstrap (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--style", paramLabel = "F[,F…]", split = ",",
+            description = "Style control: features from numeric columns a_F, b_F, or counted in the text columns response_a, "
+                    + "response_b (length, markdown, markdown_headers, markdown_list_items, markdown_bold); the ratings are "
+                    + "then fitted with P(a beats b) = σ(θa − θb + γ·s), the raw ones beside them.")
+    java.util.List<String> style = new java.util.ArrayList<>();
+
+    @Option(names = "--ties", paramLabel = "MODEL", defaultValue = "half",
+            description = "half: a tie is half a win for each side; rao-kupper: a tie is its own outcome with fitted ν ≥ 1 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String ties;
+
     @Mixin
     OverwriteOptions overwrite;
 
@@ -52,8 +67,10 @@ public final class LeaderboardCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Optional<Anchor> parsedAnchor = Optional.ofNullable(anchor).map(Anchor::parse);
+        Ties parsedTies = ConfigName.find(Ties.class, ties).orElseThrow(() -> new AlignLossException(ErrorCode.USAGE,
+                String.format("Invalid --ties '%s' (valid: %s)", ties, ConfigName.valid(Ties.class))));
         LeaderboardJob.Settings settings = new LeaderboardJob.Settings(battles, out, l2, scale, base, parsedAnchor, bootstrap,
-                seed, overwrite.overwrite());
+                seed, overwrite.overwrite(), style, parsedTies);
         LeaderboardJob.Result result;
         try (SparkSessions session = SparkSessions.open("alignloss leaderboard")) {
             try {

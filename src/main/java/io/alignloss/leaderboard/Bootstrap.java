@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
  * done as a multinomial draw over the unique (model_a, model_b, winner) outcomes with probabilities count/N,
  * refits, and gets the same centring and anchoring as the point estimate. The 95% interval is the 2.5% and
  * 97.5% quantiles (linear interpolation) of each model's replicate ratings; a replicate where the model is
- * unbounded counts as ±∞, one where it is isolated (no battles) is left out.
+ * unbounded counts as ±∞, one where it is isolated (no battles) is left out. The style coefficients γ and the
+ * Rao-Kupper ν get the same percentile intervals from the same rounds (the style features keep the standardisation
+ * of the whole data).
  */
 final class Bootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
@@ -25,12 +27,20 @@ final class Bootstrap {
      * Per-model interval ends (NaN when no replicate rated the model) and rounds in which the model was unbounded;
      * {@code skipped}: rounds left out because the anchor model was unbounded in them.
      */
-    record Intervals(double[] lower, double[] upper, int[] unboundedRounds, int rounds, int skipped) {
+    record Intervals(double[] lower, double[] upper, int[] unboundedRounds, int rounds, int skipped, double[] gammaLower,
+            double[] gammaUpper, double nuLower, double nuUpper) {
     }
 
     static Intervals run(Comparisons data, RatingScale scale, int rounds, long seed) {
+        return run(data, scale, Ties.HALF, rounds, seed);
+    }
+
+    static Intervals run(Comparisons data, RatingScale scale, Ties ties, int rounds, long seed) {
         int n = data.modelCount();
+        int p = data.styleCount();
         double[][] replicates = new double[n][rounds];
+        double[][] gammas = new double[p][rounds];
+        double[] nus = new double[rounds];
         long total = Math.round(data.total);
         long[] cumulative = new long[data.size()];
         long running = 0;
@@ -44,7 +54,7 @@ final class Bootstrap {
         int every = Math.max(1, rounds / 10);
         for (int round = 0; round < rounds; round++) {
             double[] counts = resample(cumulative, total, random);
-            RatingFitter.Ratings ratings = RatingFitter.fit(data.withCounts(counts), scale);
+            RatingFitter.Ratings ratings = RatingFitter.fit(data.withCounts(counts), scale, ties);
             if (!ratings.anchored()) {
                 skipped++;
             }
@@ -52,6 +62,10 @@ final class Bootstrap {
                 for (int i = 0; i < n; i++) {
                     replicates[i][kept] = ratings.ratings()[i];
                 }
+                for (int j = 0; j < p; j++) {
+                    gammas[j][kept] = ratings.coefficients().gamma()[j];
+                }
+                nus[kept] = ratings.coefficients().nu();
                 kept++;
             }
             if ((round + 1) % every == 0 || round + 1 == rounds) {
@@ -67,7 +81,16 @@ final class Bootstrap {
             lower[i] = quantile(values, LOWER);
             upper[i] = quantile(values, UPPER);
         }
-        return new Intervals(lower, upper, unboundedRounds, rounds, skipped);
+        double[] gammaLower = new double[p];
+        double[] gammaUpper = new double[p];
+        for (int j = 0; j < p; j++) {
+            double[] values = Arrays.stream(gammas[j], 0, kept).sorted().toArray();
+            gammaLower[j] = quantile(values, LOWER);
+            gammaUpper[j] = quantile(values, UPPER);
+        }
+        double[] nuValues = Arrays.stream(nus, 0, kept).filter(value -> !Double.isNaN(value)).sorted().toArray();
+        return new Intervals(lower, upper, unboundedRounds, rounds, skipped, gammaLower, gammaUpper, quantile(nuValues, LOWER),
+                quantile(nuValues, UPPER));
     }
 
     // n_k ~ Multinomial(N, c_k / N): N uniform draws of a battle, each mapped to its outcome by binary search

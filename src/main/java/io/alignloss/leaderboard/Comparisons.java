@@ -10,6 +10,8 @@ import java.util.TreeMap;
  * Battles as indexed arrays: for each unique outcome k, models {@code a[k]}, {@code b[k]}, label {@code y[k]}
  * (1 a won, 0 b won, ½ tie) and its weight {@code count[k]} (number of battles). {@code total} is the divisor of
  * the mean loss; it may exceed the sum of counts when battles against unbounded models were left out.
+ * Under style control each outcome also has its standardised style features {@code style[k]} (all of one length p;
+ * p = 0 without style control), and outcomes are then per battle rather than unique by (a, b, y).
  */
 final class Comparisons {
     final List<String> models;
@@ -18,11 +20,25 @@ final class Comparisons {
     final double[] y;
     final double[] count;
     final double total;
+    final double[][] style;
+    private final int styleCount;
 
     Comparisons(List<String> models, int[] a, int[] b, double[] y, double[] count, double total) {
-        if (a.length != b.length || a.length != y.length || a.length != count.length) {
+        this(models, a, b, y, count, total, new double[a.length][0], 0);
+    }
+
+    Comparisons(List<String> models, int[] a, int[] b, double[] y, double[] count, double total, double[][] style, int styleCount) {
+        if (a.length != b.length || a.length != y.length || a.length != count.length || a.length != style.length) {
             throw new IllegalArgumentException("Cannot build comparisons: arrays of different lengths");
         }
+        for (double[] features : style) {
+            if (features.length != styleCount) {
+                throw new IllegalArgumentException("Cannot build comparisons: " + features.length + " style features where "
+                        + styleCount + " were expected");
+            }
+        }
+        this.style = style;
+        this.styleCount = styleCount;
         this.models = List.copyOf(models);
         this.a = a;
         this.b = b;
@@ -67,9 +83,30 @@ final class Comparisons {
         return a.length;
     }
 
+    /** p, the number of style features (0 without style control). */
+    int styleCount() {
+        return styleCount;
+    }
+
+    /** The same outcomes with {@code styleCount} style features {@code features[k]} per outcome. */
+    Comparisons withStyle(double[][] features, int styleCount) {
+        return new Comparisons(models, a, b, y, count, total, features, styleCount);
+    }
+
     /** The same outcomes with other counts (a bootstrap replicate); the divisor becomes their sum. */
     Comparisons withCounts(double[] counts) {
-        return new Comparisons(models, a, b, y, counts.clone(), Arrays.stream(counts).sum());
+        return new Comparisons(models, a, b, y, counts.clone(), Arrays.stream(counts).sum(), style, styleCount);
+    }
+
+    /** The battles that ended in a tie (label ½). */
+    double tieCount() {
+        double ties = 0;
+        for (int k = 0; k < size(); k++) {
+            if (y[k] == 0.5) {
+                ties += count[k];
+            }
+        }
+        return ties;
     }
 
     /**
@@ -95,14 +132,16 @@ final class Comparisons {
         int[] nb = new int[rows.size()];
         double[] ny = new double[rows.size()];
         double[] nc = new double[rows.size()];
+        double[][] ns = new double[rows.size()][];
         for (int r = 0; r < rows.size(); r++) {
             int k = rows.get(r);
             na[r] = newIndex[a[k]];
             nb[r] = newIndex[b[k]];
             ny[r] = y[k];
             nc[r] = count[k];
+            ns[r] = style[k];
         }
-        return new Comparisons(kept, na, nb, ny, nc, total);
+        return new Comparisons(kept, na, nb, ny, nc, total, ns, styleCount);
     }
 
     /** Per model: battles taken part in, wins, losses and ties. */

@@ -24,19 +24,26 @@ import static java.util.Objects.requireNonNull;
 /**
  * The leaderboard run: read battles → reject bad rows (written to {@code rejects/}) → count unique outcomes in
  * Spark → fit Bradley-Terry ratings on the driver → bootstrap intervals → publish leaderboard.csv and
- * leaderboard.json atomically.
+ * leaderboard.json atomically. With {@code --style} the ratings are fitted twice on the same battles, with the style
+ * features (the reported ratings) and without (the raw ones beside them), each with its own bootstrap of the same
+ * seed; with {@code --ties rao-kupper} both fits use the Rao-Kupper likelihood.
  */
 public final class LeaderboardJob {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderboardJob.class);
 
     /** The validated command line; invalid values fail with exit 2 before Spark starts. */
     public record Settings(String battles, String out, double l2, double scale, double base, Optional<Anchor> anchor,
-            int bootstrap, long seed, Overwrite overwrite) {
+            int bootstrap, long seed, Overwrite overwrite, List<String> style, Ties ties) {
         public Settings {
             requireNonNull(battles, "battles is null");
             requireNonNull(out, "out is null");
             requireNonNull(anchor, "anchor is null");
             requireNonNull(overwrite, "overwrite is null");
+            style = List.copyOf(requireNonNull(style, "style is null"));
+            requireNonNull(ties, "ties is null");
+            if (style.stream().anyMatch(String::isBlank) || style.stream().distinct().count() != style.size()) {
+                throw usage("Invalid --style %s (comma-separated feature names, each once, e.g. length,markdown)", String.join(",", style));
+            }
             if (!(l2 >= 0) || Double.isInfinite(l2)) {
                 throw usage("Invalid --l2 %s (must be finite and >= 0)", l2);
             }
@@ -54,7 +61,13 @@ public final class LeaderboardJob {
         /** With {@code --overwrite} as a flag: an existing alignloss output is replaced, anything else refused. */
         public Settings(String battles, String out, double l2, double scale, double base, Optional<Anchor> anchor, int bootstrap,
                 long seed, boolean overwrite) {
-            this(battles, out, l2, scale, base, anchor, bootstrap, seed, Overwrite.fromFlag(overwrite));
+            this(battles, out, l2, scale, base, anchor, bootstrap, seed, Overwrite.fromFlag(overwrite), List.of(), Ties.HALF);
+        }
+
+        /** Without style features, ties as half a win each. */
+        public Settings(String battles, String out, double l2, double scale, double base, Optional<Anchor> anchor, int bootstrap,
+                long seed, Overwrite overwrite) {
+            this(battles, out, l2, scale, base, anchor, bootstrap, seed, overwrite, List.of(), Ties.HALF);
         }
 
         RatingScale ratingScale() {
@@ -81,12 +94,16 @@ public final class LeaderboardJob {
     }
 
     public Result run(SparkSession spark) {
-        LOG.info("alignloss {} leaderboard: battles {}, output {}, l2 {}, scale {}, base {}, anchor {}, bootstrap {}, seed {}",
-                Version.alignloss(), settings.battles(), settings.out(), settings.l2(), settings.scale(), settings.base(),
-                settings.anchor().map(Anchor::toString).orElse("none"), settings.bootstrap(), settings.seed());
+        LOG.info("alignloss {} leaderboard: battles {}, output {}, l2 {}, scale {}, base {}, anchor {}, bootstrap {}, seed {}, "
+                        + "style {}, ties {}", Version.alignloss(), settings.battles(), settings.out(), settings.l2(), settings.scale(),
+                settings.base(), settings.anchor().map(Anchor::toString).orElse("none"), settings.bootstrap(), settings.seed(),
+                settings.style().isEmpty() ? "none" : String.join(",", settings.style()), settings.ties().configName());
         OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(), "leaderboard", spark.sparkContext().hadoopConfiguration());
         try {
             BattleTable table = BattleTable.read(spark, settings.battles());
+            if (!settings.style().isEmpty()) {
+                table = table.withStyle(settings.style());
+            }
             BattleTable.Counts counts = table.count();
             if (counts.rejected() > 0) {
                 table.writeRejects(committer.stagingPath("rejects"));
@@ -96,21 +113,32 @@ public final class LeaderboardJob {
                 throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot fit a leaderboard: no valid battles in %s "
                         + "(%d rows read, %d rejected)", settings.battles(), counts.rows(), counts.rejected()));
             }
-            Comparisons data = Comparisons.of(counts.outcomes());
-            checkAnchorKnown(data);
-            LOG.info("{} models, {} battles, {} unique outcomes", data.modelCount(), counts.accepted(), data.size());
+            Comparisons raw = Comparisons.of(StyleControl.merged(counts.outcomes()));
+            checkAnchorKnown(raw);
+            LOG.info("{} models, {} battles, {} unique outcomes", raw.modelCount(), counts.accepted(), raw.size());
+            List<String> warnings = new ArrayList<>();
+            Optional<StyleControl> style = settings.style().isEmpty() ? Optional.empty()
+                    : Optional.of(StyleControl.of(table.styleNames(), counts, warnings));
+            Comparisons data = style.map(StyleControl::comparisons).orElse(raw);
 
-            RatingFitter.Ratings ratings = RatingFitter.fit(data, settings.ratingScale());
+            RatingFitter.Ratings ratings = RatingFitter.fit(data, settings.ratingScale(), settings.ties());
             LOG.info("fit: {} Newton iterations, converged {}, objective {}, gradient norm {}", ratings.fit().iterations(),
                     ratings.fit().converged(), ratings.fit().objective(), ratings.fit().gradientNorm());
             if (!ratings.anchored()) {
                 throw new AlignLossException(ErrorCode.USAGE, format("Cannot anchor to model '%s': its rating is unbounded "
                         + "(it never lost or never won); pass --l2 or anchor another model", settings.anchor().get().model()));
             }
-            List<String> warnings = new ArrayList<>(ratings.warnings());
+            warnings.addAll(ratings.warnings());
+            Optional<RatingFitter.Ratings> rawRatings = style.map(control -> RatingFitter.fit(raw, settings.ratingScale(), settings.ties()));
+            rawRatings.ifPresent(fitted -> fitted.warnings().stream().filter(warning -> !warnings.contains(warning))
+                    .forEach(warning -> warnings.add("without style control: " + warning)));
             Bootstrap.Intervals intervals = null;
+            Bootstrap.Intervals rawIntervals = null;
             if (settings.bootstrap() > 0) {
-                intervals = Bootstrap.run(data, settings.ratingScale(), settings.bootstrap(), settings.seed());
+                intervals = Bootstrap.run(data, settings.ratingScale(), settings.ties(), settings.bootstrap(), settings.seed());
+                if (style.isPresent()) {
+                    rawIntervals = Bootstrap.run(raw, settings.ratingScale(), settings.ties(), settings.bootstrap(), settings.seed());
+                }
                 if (intervals.skipped() > 0) {
                     warnings.add(format("%d of %d bootstrap rounds left out: the anchor model was unbounded in them",
                             intervals.skipped(), intervals.rounds()));
@@ -127,8 +155,19 @@ public final class LeaderboardJob {
                 LOG.warn("{}", warning);
             }
             boolean components = ratings.componentCount() > 1;
-            List<Standing> standings = standings(data, ratings, intervals, components);
+            List<Standing> standings = standings(data, ratings, intervals, components, rawRatings, rawIntervals);
             Map<String, Object> figures = figures(counts, data, ratings, warnings);
+            if (style.isPresent()) {
+                figures.put("style", style.get().figures(ratings, intervals));
+            }
+            if (settings.ties() == Ties.RAO_KUPPER) {
+                figures.put("ties", settings.ties().configName());
+                Map<String, Object> nu = new LinkedHashMap<>();
+                nu.put("estimate", LeaderboardReport.finiteOrNull(ratings.coefficients().nu()));
+                nu.put("lower", intervals == null ? null : LeaderboardReport.finiteOrNull(intervals.nuLower()));
+                nu.put("upper", intervals == null ? null : LeaderboardReport.finiteOrNull(intervals.nuUpper()));
+                figures.put("nu", nu);
+            }
             committer.writeText("leaderboard.csv", LeaderboardReport.csv(standings, components));
             committer.writeText("leaderboard.json", LeaderboardReport.json(figures, standings, components));
             committer.commit();
@@ -151,16 +190,19 @@ public final class LeaderboardJob {
     // rating order, descending: unbounded above first, then finite, unbounded below, isolated (NaN) last; ties by name.
     // With several groups of models that never met: by group first (1, 2, …; unbounded models, in no group, last)
     private static List<Standing> standings(Comparisons data, RatingFitter.Ratings ratings, Bootstrap.Intervals intervals,
-            boolean byComponent) {
+            boolean byComponent, Optional<RatingFitter.Ratings> rawRatings, Bootstrap.Intervals rawIntervals) {
         Map<String, Comparisons.Tally> tallies = data.tallies();
         List<Standing> standings = new ArrayList<>();
         for (int i = 0; i < data.modelCount(); i++) {
             String model = data.models.get(i);
+            int index = i;
             Comparisons.Tally tally = tallies.get(model);
             boolean unbounded = ratings.bounds()[i] != Bound.FINITE;
             standings.add(new Standing(model, ratings.ratings()[i], intervals == null ? Double.NaN : intervals.lower()[i],
                     intervals == null ? Double.NaN : intervals.upper()[i], tally.battles(), tally.wins(), tally.losses(),
-                    tally.ties(), unbounded, unbounded ? OptionalInt.empty() : OptionalInt.of(ratings.components()[i])));
+                    tally.ties(), unbounded, unbounded ? OptionalInt.empty() : OptionalInt.of(ratings.components()[i]),
+                    rawRatings.map(raw -> new Standing.RawRating(raw.ratings()[index], rawIntervals == null ? Double.NaN
+                            : rawIntervals.lower()[index], rawIntervals == null ? Double.NaN : rawIntervals.upper()[index]))));
         }
         Comparator<Standing> byGroup = Comparator.comparingInt(standing -> standing.component().orElse(Integer.MAX_VALUE));
         standings.sort((byComponent ? byGroup : Comparator.<Standing>comparingInt(standing -> 0))

@@ -11,17 +11,21 @@ import java.util.Map;
 /**
  * Renders leaderboard.csv and leaderboard.json; non-finite numbers become empty cells and JSON nulls. When the
  * battles form more than one group of models that never met, each row also names its group: a {@code component}
- * column appended last in the CSV (empty for unbounded models) and a {@code component} field in the JSON.
+ * column appended after the existing ones in the CSV (empty for unbounded models) and a {@code component} field in
+ * the JSON. With style control, {@code raw_rating,raw_lower,raw_upper} are appended last (after {@code component}).
  */
 final class LeaderboardReport {
     static final String CSV_HEADER = "model,rating,lower,upper,battles";
     static final String COMPONENT_COLUMN = "component";
+    static final String RAW_COLUMNS = "raw_rating,raw_lower,raw_upper";
 
     private LeaderboardReport() {
     }
 
     static String csv(List<Standing> standings, boolean components) {
-        StringBuilder csv = new StringBuilder(CSV_HEADER).append(components ? "," + COMPONENT_COLUMN : "").append('\n');
+        boolean raw = standings.stream().anyMatch(standing -> standing.raw().isPresent());
+        StringBuilder csv = new StringBuilder(CSV_HEADER).append(components ? "," + COMPONENT_COLUMN : "")
+                .append(raw ? "," + RAW_COLUMNS : "").append('\n');
         for (Standing standing : standings) {
             csv.append(quote(standing.model())).append(',')
                     .append(number(standing.rating())).append(',')
@@ -30,6 +34,11 @@ final class LeaderboardReport {
                     .append(standing.battles());
             if (components) {
                 csv.append(',').append(standing.component().isPresent() ? String.valueOf(standing.component().getAsInt()) : "");
+            }
+            if (raw) {
+                Standing.RawRating rawRating = standing.raw().orElseThrow();
+                csv.append(',').append(number(rawRating.rating())).append(',').append(number(rawRating.lower())).append(',')
+                        .append(number(rawRating.upper()));
             }
             csv.append('\n');
         }
@@ -55,6 +64,11 @@ final class LeaderboardReport {
             if (components) {
                 row.put(COMPONENT_COLUMN, standing.component().isPresent() ? standing.component().getAsInt() : null);
             }
+            standing.raw().ifPresent(raw -> {
+                row.put("raw_rating", finiteOrNull(raw.rating()));
+                row.put("raw_lower", finiteOrNull(raw.lower()));
+                row.put("raw_upper", finiteOrNull(raw.upper()));
+            });
             models.add(row);
         }
         Map<String, Object> json = new LinkedHashMap<>(figures);

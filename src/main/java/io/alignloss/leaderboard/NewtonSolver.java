@@ -15,9 +15,11 @@ import org.apache.commons.math3.linear.RealMatrix;
  * (conjugate gradient, L-BFGS) would need hundreds and stop at a looser tolerance. The line search makes it
  * globally convergent on a convex function.
  *
- * <p>Without L2 the loss is invariant to a common shift of θ, so the Hessian H is singular along 1. The
- * step solves {@code (H + s·11ᵀ) d = −g} instead: since {@code 1ᵀg = 0} and {@code 1ᵀH = 0}, its solution has
- * {@code 1ᵀd = 0} and {@code Hd = −g}, the minimum-norm Newton step; θ stays centred (mean 0). Should the
+ * <p>Without L2 the loss is invariant to a common shift of θ, so the Hessian H is singular along u = (1_n, 0), the
+ * strengths' block of the parameters (the style coefficients γ and the Rao-Kupper α are not shifted). The step
+ * solves {@code (H + s·uuᵀ) d = −g} instead: since {@code uᵀg = 0} and {@code uᵀH = 0}, its solution has
+ * {@code uᵀd = 0} and {@code Hd = −g}, the minimum-norm Newton step; θ stays centred (mean 0). The fit starts at
+ * {@link BradleyTerryLoss#start()}; a step that leaves the loss's domain (α ≤ 0 with ties) has value +∞ and is halved. Should the
  * matrix still be singular (a comparison graph in several pieces), a small ridge μI is added (Levenberg).
  */
 final class NewtonSolver {
@@ -34,8 +36,7 @@ final class NewtonSolver {
     }
 
     static Fit minimise(BradleyTerryLoss loss) {
-        int n = loss.dimension();
-        double[] theta = new double[n];
+        double[] theta = loss.start();
         double value = loss.value(theta);
         double[] gradient = loss.gradient(theta);
         int iteration = 0;
@@ -58,7 +59,7 @@ final class NewtonSolver {
                 break;
             }
             iteration++;
-            theta = loss.l2() == 0 ? centred(candidate) : candidate;
+            theta = loss.l2() == 0 ? centred(candidate, loss.modelCount()) : candidate;
             value = loss.value(theta);
             gradient = loss.gradient(theta);
         }
@@ -66,7 +67,7 @@ final class NewtonSolver {
         return new Fit(theta, iteration, gradientNorm < GRADIENT_TOLERANCE, value, gradientNorm);
     }
 
-    // d = −(H + s·11ᵀ + μI)⁻¹ g, s = mean diagonal of H when λ = 0 (else 0), μ = 0 unless the matrix is singular
+    // d = −(H + s·uuᵀ + μI)⁻¹ g, u = (1_n, 0): the θ block; s = mean diagonal of H when λ = 0 (else 0), μ = 0 unless singular
     private static double[] newtonDirection(BradleyTerryLoss loss, double[] theta, double[] gradient) {
         double[][] hessian = loss.hessian(theta);
         int n = hessian.length;
@@ -76,9 +77,10 @@ final class NewtonSolver {
         }
         double scale = trace > 0 ? trace / n : 1;
         if (loss.l2() == 0) {
-            for (double[] row : hessian) {
-                for (int j = 0; j < n; j++) {
-                    row[j] += scale;
+            int models = loss.modelCount();
+            for (int i = 0; i < models; i++) {
+                for (int j = 0; j < models; j++) {
+                    hessian[i][j] += scale;
                 }
             }
         }
@@ -102,14 +104,15 @@ final class NewtonSolver {
         }
     }
 
-    static double[] centred(double[] theta) {
+    /** The parameters with the first {@code models} entries (the strengths θ) shifted to mean 0; the rest (γ, α) as they are. */
+    static double[] centred(double[] theta, int models) {
         double mean = 0;
-        for (double x : theta) {
-            mean += x;
+        for (int i = 0; i < models; i++) {
+            mean += theta[i];
         }
-        mean /= theta.length;
-        double[] centred = new double[theta.length];
-        for (int i = 0; i < theta.length; i++) {
+        mean /= models;
+        double[] centred = theta.clone();
+        for (int i = 0; i < models; i++) {
             centred[i] = theta[i] - mean;
         }
         return centred;

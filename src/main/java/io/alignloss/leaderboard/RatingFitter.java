@@ -26,14 +26,27 @@ final class RatingFitter {
      * is the number of groups.
      */
     record Ratings(List<String> models, double[] ratings, Bound[] bounds, NewtonSolver.Fit fit, boolean anchored,
-            List<String> warnings, int[] components, int componentCount) {
+            List<String> warnings, int[] components, int componentCount, Coefficients coefficients) {
         Optional<Integer> indexOf(String model) {
             int index = models.indexOf(model);
             return index < 0 ? Optional.empty() : Optional.of(index);
         }
     }
 
+    /**
+     * What the fit gives beside the strengths: the style coefficients γ (per standard deviation of each standardised
+     * feature; empty without style control) and the Rao-Kupper ν = e^α (1 when no battle was a tie; NaN under
+     * {@link Ties#HALF}).
+     */
+    record Coefficients(double[] gamma, double nu) {
+    }
+
+    /** Ties as half a win, no style features: the plain Bradley-Terry fit. */
     static Ratings fit(Comparisons data, RatingScale scale) {
+        return fit(data, scale, Ties.HALF);
+    }
+
+    static Ratings fit(Comparisons data, RatingScale scale, Ties ties) {
         int n = data.modelCount();
         List<String> warnings = new ArrayList<>();
         Bound[] bounds = bounds(data, scale, warnings);
@@ -45,7 +58,11 @@ final class RatingFitter {
         int[] groups = ComparisonGraph.components(fitted);
         int groupCount = java.util.Arrays.stream(groups).max().orElse(-1) + 1;
         warnIdentification(fitted, groups, groupCount, scale, warnings);
-        NewtonSolver.Fit fit = NewtonSolver.minimise(new BradleyTerryLoss(fitted, scale.l2()));
+        BradleyTerryLoss loss = new BradleyTerryLoss(fitted, scale.l2(), ties);
+        if (ties == Ties.RAO_KUPPER && !loss.fitsTieParameter()) {
+            warnings.add("no battle between bounded models is a tie: the Rao-Kupper ν is 1 (the plain Bradley-Terry model)");
+        }
+        NewtonSolver.Fit fit = NewtonSolver.minimise(loss);
         if (!fit.converged()) {
             warnings.add(format("the fit did not converge in %d iterations (gradient norm %.3g)", fit.iterations(), fit.gradientNorm()));
         }
@@ -53,7 +70,15 @@ final class RatingFitter {
         int[] components = new int[n];
         placeRatings(fit.theta(), bounds, groups, groupCount, scale, ratings, components);
         boolean anchored = anchor(data, bounds, scale, ratings);
-        return new Ratings(data.models, ratings, bounds, fit, anchored, warnings, components, groupCount);
+        return new Ratings(data.models, ratings, bounds, fit, anchored, warnings, components, groupCount, coefficients(loss, fit, ties));
+    }
+
+    // γ = β[n, n + p); ν = e^α with α = β[n + p] when fitted, 1 under Rao-Kupper without ties
+    private static Coefficients coefficients(BradleyTerryLoss loss, NewtonSolver.Fit fit, Ties ties) {
+        int n = loss.modelCount();
+        double[] gamma = java.util.Arrays.copyOfRange(fit.theta(), n, n + loss.styleCount());
+        double nu = ties == Ties.HALF ? Double.NaN : loss.fitsTieParameter() ? Math.exp(fit.theta()[n + loss.styleCount()]) : 1;
+        return new Coefficients(gamma, nu);
     }
 
     /**

@@ -109,6 +109,14 @@ public final class SampleData {
             .add("model_b", DataTypes.StringType)
             .add("winner", DataTypes.StringType);
 
+    /** Battles with the two responses' texts, for style control ({@code leaderboard --style length,markdown}). */
+    public static final StructType STYLED_BATTLE_SCHEMA = new StructType()
+            .add("model_a", DataTypes.StringType)
+            .add("model_b", DataTypes.StringType)
+            .add("winner", DataTypes.StringType)
+            .add("response_a", DataTypes.StringType)
+            .add("response_b", DataTypes.StringType);
+
     public static final StructType REFERENCE_SCHEMA = new StructType()
             .add("id", DataTypes.StringType)
             .add("prompt", DataTypes.StringType)
@@ -212,6 +220,16 @@ public final class SampleData {
      */
     public static List<Row> battles(int count, long seed) {
         return BattleSamples.battles(count, seed);
+    }
+
+    /**
+     * Arena battles with texts, for style control: 6 models of hidden strengths θ, ties at 10% (a quarter "tie
+     * (bothbad)"), otherwise model_a wins with probability σ(θ_a − θ_b + 3·(w_a − w_b)/(w_a + w_b)) for the responses'
+     * word counts w; the two weakest models write the longest answers and use markdown most (a "## Answer" header,
+     * list items and 1–3 bold words, each drawn on its own). The last row has no response_a (a missing_style reject under --style).
+     */
+    public static List<Row> styledBattles(int count, long seed) {
+        return StyledBattleSamples.battles(count, seed);
     }
 
     /** An unlabelled sample of the population served: prompts and responses, with another language mix. */

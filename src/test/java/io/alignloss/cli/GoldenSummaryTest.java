@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The golden test: every {@code conf/*.conf} (and a leaderboard) run on the committed samples through
  * {@link Main#execute}, in the order the configs need (models trained before the configs that use them), each
  * output compared number by number with {@code src/test/resources/golden/<run>.summary.json} (and
- * {@code <run>.model.json} for the trained models, {@code leaderboard.json} for the leaderboard). It proves that a
+ * {@code <run>.model.json} for the trained models, {@code <run>.json} for the leaderboards: {@code leaderboard.json}, {@code leaderboard-style.json}). It proves that a
  * refactoring changed no reported number, key or null.
  *
  * <p>Tolerances: evaluate figures 1e-12 relative with a 1e-15 floor; runs that train, or evaluate a trained model,
@@ -147,7 +147,11 @@ class GoldenSummaryTest {
                     "--set", "objectives.joint-trained.model={runs}/train-lm-joint/model"),
             Run.train("train-self-target", "--set", "train.init-model={runs}/train-lm/model"),
             new Run("leaderboard", "leaderboard", 0, Published.LEADERBOARD, false, EVALUATED,
-                    List.of("leaderboard", "--battles", "data-samples/battles.parquet", "--out", "{out}")));
+                    List.of("leaderboard", "--battles", "data-samples/battles.parquet", "--out", "{out}")),
+            // style control and Rao-Kupper ties on the battles with response texts (issue 18, part 3)
+            new Run("leaderboard-style", "leaderboard-style", 0, Published.LEADERBOARD, false, EVALUATED,
+                    List.of("leaderboard", "--battles", "data-samples/battles-style.parquet", "--out", "{out}", "--style",
+                            "length,markdown", "--ties", "rao-kupper", "--bootstrap", "20")));
 
     @TempDir
     Path runs;
@@ -197,7 +201,7 @@ class GoldenSummaryTest {
         switch (run.published()) {
             case SUMMARY -> failures.addAll(check(run.name() + ".summary.json", folder.resolve("summary.json"), run.tolerances()));
             case FAILED_SUMMARY -> failures.addAll(check(run.name() + ".summary.json", failedSummary(folder), run.tolerances()));
-            case LEADERBOARD -> failures.addAll(check("leaderboard.json", folder.resolve("leaderboard.json"), run.tolerances()));
+            case LEADERBOARD -> failures.addAll(check(run.name() + ".json", folder.resolve("leaderboard.json"), run.tolerances()));
         }
         if (run.trained()) {
             JsonNode model = model(folder.resolve("model"));

@@ -150,6 +150,12 @@ class LeaderboardCommandTest extends LocalSparkTest {
         assertThat(err.toString()).contains("Cannot anchor to model 'zulu'");
         assertThat(run("--battles", battles)).isEqualTo(2);
         assertThat(err.toString()).contains("Missing required option: '--out=DIR'");
+        assertThat(run("--battles", battles, "--out", out, "--ties", "davidson")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid --ties 'davidson' (valid: half, rao-kupper)");
+        assertThat(run("--battles", battles, "--out", out, "--style", "length,length")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid --style length,length (comma-separated feature names, each once");
+        assertThat(run("--battles", battles, "--out", out, "--style", "length")).isEqualTo(2);
+        assertThat(err.toString()).contains("--style length needs string columns response_a and response_b");
 
         StructType schema = new StructType().add("model_a", DataTypes.StringType).add("model_b", DataTypes.StringType)
                 .add("outcome", DataTypes.StringType);
