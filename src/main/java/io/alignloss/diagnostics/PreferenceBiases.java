@@ -55,10 +55,11 @@ import static org.apache.spark.sql.functions.xxhash64;
  * <em>decided</em> when its label is not 0.5; its preferred response is {@code chosen} for label &gt; 0.5 and
  * {@code rejected} for label &lt; 0.5. Shares and means are weighted by {@code weight}; counts are rows.
  *
- * <p>Cost: three Spark queries over the rows, each returning at most a few dozen rows to the driver: one
- * global aggregate (sums, extremes and percentiles), one {@code groupBy} over at most
+ * <p>Cost: three Spark queries over the rows, each returning at most a few dozen rows to the driver (and one per
+ * group value): one global aggregate (sums, extremes and percentiles), one {@code groupBy} over at most
  * {@code (LENGTH_BINS + 1) × 3} cells (length bins × position values) that needs the first one's means and
- * range, and one {@code groupBy} over the unordered (prompt, response, response) pairs for the duplicate
+ * range, with grouping sets that give the {@link LengthBaseline} sums per group value from the same read (the only
+ * query that tokenises the responses), and one {@code groupBy} over the unordered (prompt, response, response) pairs for the duplicate
  * figures. The caller decides whether to cache the rows.
  */
 public final class PreferenceBiases {
