@@ -11,6 +11,7 @@ import io.alignloss.summary.Json;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +27,7 @@ import java.util.function.Function;
 import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.floor;
@@ -39,6 +41,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -52,10 +55,11 @@ import static org.apache.spark.sql.functions.xxhash64;
  * <em>decided</em> when its label is not 0.5; its preferred response is {@code chosen} for label &gt; 0.5 and
  * {@code rejected} for label &lt; 0.5. Shares and means are weighted by {@code weight}; counts are rows.
  *
- * <p>Cost: three Spark queries over the rows, each returning at most a few dozen rows to the driver: one
- * global aggregate (sums, extremes and percentiles), one {@code groupBy} over at most
+ * <p>Cost: three Spark queries over the rows, each returning at most a few dozen rows to the driver (and one per
+ * group value): one global aggregate (sums, extremes and percentiles), one {@code groupBy} over at most
  * {@code (LENGTH_BINS + 1) × 3} cells (length bins × position values) that needs the first one's means and
- * range, and one {@code groupBy} over the unordered (prompt, response, response) pairs for the duplicate
+ * range, with grouping sets that give the {@link LengthBaseline} sums per group value from the same read (the only
+ * query that tokenises the responses), and one {@code groupBy} over the unordered (prompt, response, response) pairs for the duplicate
  * figures. The caller decides whether to cache the rows.
  */
 public final class PreferenceBiases {
@@ -68,11 +72,15 @@ public final class PreferenceBiases {
     static final int PERCENTILE_ACCURACY = 10_000;
     /** A pairwise comparison shows its two responses in two positions. */
     static final int MAX_POSITIONS = 2;
+    /** Most values of one group column the length baseline is given for (the loss figures allow as many combinations). */
+    public static final int MAX_GROUP_VALUES = 20_000;
 
     private static final String LENGTH_DIFF = "d";
     private static final String MARGIN = "m";
     private static final String POSITION = "p";
     private static final String BIN = "bin";
+    private static final String TOKEN_DIFF = "t";
+    private static final String GROUP = "g";
 
     private PreferenceBiases() {
     }
@@ -86,6 +94,29 @@ public final class PreferenceBiases {
      * @throws AlignLossException (CONFIG) when the position column is missing or has more than two values
      */
     public static Map<String, Object> compute(Dataset<Row> rows, Optional<String> positionColumn) {
+        return compute(rows, positionColumn, new Grouping(List.of(), "(null)", 0.95));
+    }
+
+    /**
+     * Where the length baseline is also given per group, and at which confidence its intervals are.
+     *
+     * @param columns    the input's group columns (values read as strings)
+     * @param nullValue  the value a null group value shows as (the one the loss figures use)
+     * @param confidence the level of the accuracy-minus-baseline intervals
+     */
+    public record Grouping(List<String> columns, String nullValue, double confidence) {
+        public Grouping {
+            columns = List.copyOf(columns);
+            requireNonNull(nullValue, "nullValue is null");
+        }
+    }
+
+    /**
+     * As {@link #compute(Dataset, Optional)}, with {@code length.characters}, {@code length.tokens} (the
+     * {@link LengthBaseline}, overall) and {@code length.groups.<column>.<value>} (the same per value of each group
+     * column of {@code grouping}).
+     */
+    public static Map<String, Object> compute(Dataset<Row> rows, Optional<String> positionColumn, Grouping grouping) {
         requireNonNull(rows, "rows is null");
         requireNonNull(positionColumn, "positionColumn is null");
         List<String> columns = Arrays.asList(rows.columns());
@@ -115,19 +146,33 @@ public final class PreferenceBiases {
             projection.add(when(not(Rules.notFinite(margin)), margin).as(MARGIN));
         }
         positionColumn.ifPresent(name -> projection.add(PreparedInput.column(name).cast("string").as(POSITION)));
+        // t = len(chosen) − len(rejected) in cl100k tokens: only the cells' scan reads it, so only it tokenises
+        projection.add(udf(new LengthBaseline.TokenLengthDifference(), DataTypes.IntegerType)
+                .apply(col(InputContract.CHOSEN), col(InputContract.REJECTED)).as(TOKEN_DIFF));
+        List<String> groupColumns = grouping.columns().stream().filter(columns::contains).toList();
+        for (int g = 0; g < groupColumns.size(); g++) {
+            projection.add(coalesce(PreparedInput.column(groupColumns.get(g)).cast("string"), lit(grouping.nullValue())).as(GROUP + g));
+        }
         Dataset<Row> values = rows.select(projection.toArray(Column[]::new));
 
         Global global = Global.of(values, scored);
         Map<String, Object> result = new LinkedHashMap<>();
-        Cells cells = scored || positionColumn.isPresent()
-                ? Cells.of(values, global, scored, positionColumn)
-                : Cells.EMPTY;
+        Cells cells = Cells.of(values, global, scored, positionColumn, groupColumns);
 
         Map<String, Object> length = new LinkedHashMap<>();
         length.put("correlation", cells.correlation(global));
         // longer_wins_accuracy = Σ w·[longer response preferred] / Σ w·[decided, unequal lengths]
         length.put("longer_wins_accuracy", ratio(global.longerPreferredWeight, global.decidedUnequalWeight));
         length.put("bins", cells.bins(global));
+        length.putAll(LengthBaseline.byUnit(cells.baseline, scored, grouping.confidence()));
+        Map<String, Object> groups = new LinkedHashMap<>();
+        for (int g = 0; g < groupColumns.size(); g++) {
+            Map<String, Object> byValue = new LinkedHashMap<>();
+            cells.groupBaselines.get(g).forEach((value, sums) -> byValue.put(value, LengthBaseline.byUnit(sums, scored, grouping.confidence())));
+            groups.put(groupColumns.get(g), byValue);
+        }
+        length.put("groups", groups);
+        length.put("flag_above", LengthBaseline.FLAG_ABOVE);
         result.put("length", length);
         positionColumn.ifPresent(name -> result.put("position", cells.positions(name)));
 
@@ -209,14 +254,21 @@ public final class PreferenceBiases {
         }
     }
 
-    /** The second scan: sums per (length bin, position value) cell, merged on the driver. */
+    /**
+     * The second scan: sums per (length bin, position value) cell, merged on the driver, and in the same
+     * {@code groupBy} (as grouping sets) the {@link LengthBaseline} sums per value of each group column.
+     */
     private static final class Cells {
-        static final Cells EMPTY = new Cells(List.of());
-
         private final List<Cell> cells;
+        /** The length-baseline sums of all rows (the bin × position cells added up). */
+        private final double[] baseline;
+        /** Per group column, value → its length-baseline sums. */
+        private final List<Map<String, double[]>> groupBaselines;
 
-        private Cells(List<Cell> cells) {
+        private Cells(List<Cell> cells, double[] baseline, List<Map<String, double[]>> groupBaselines) {
             this.cells = cells;
+            this.baseline = baseline;
+            this.groupBaselines = groupBaselines;
         }
 
         /** One cell's sums; {@code bin} is null for rows without a margin, {@code position} null for rows without one. */
@@ -224,7 +276,7 @@ public final class PreferenceBiases {
                 double dd, double mm, double dm, double chosenPreferredWeight, double rejectedPreferredWeight) {
         }
 
-        static Cells of(Dataset<Row> values, Global global, boolean scored, Optional<String> positionColumn) {
+        static Cells of(Dataset<Row> values, Global global, boolean scored, Optional<String> positionColumn, List<String> groupColumns) {
             Column w = col(InputContract.WEIGHT);
             Column label = col(InputContract.LABEL);
             Column d = col(LENGTH_DIFF);
@@ -234,8 +286,7 @@ public final class PreferenceBiases {
             // centred values for the two-pass (numerically stable) weighted covariance: d − d̄, m − m̄
             Column dc = d.minus(lit(global.meanLengthDiff));
             Column mc = m.minus(lit(global.meanMargin));
-            Dataset<Row> grouped = values.groupBy(bin.as(BIN), position.as(POSITION)).agg(
-                    count(lit(1)),
+            List<Column> aggregates = new ArrayList<>(List.of(
                     count(m),
                     sum(when(m.isNotNull(), w)),
                     sum(w.multiply(m)),
@@ -243,16 +294,48 @@ public final class PreferenceBiases {
                     sum(w.multiply(mc).multiply(mc)),
                     sum(w.multiply(dc).multiply(mc)),
                     sum(when(label.gt(0.5), w)),
-                    sum(when(label.lt(0.5), w)));
-            // legitimate cells: (LENGTH_BINS bins + no margin) × (two positions + null)
+                    sum(when(label.lt(0.5), w))));
+            aggregates.addAll(LengthBaseline.aggregates(d, m));
+            aggregates.addAll(LengthBaseline.aggregates(col(TOKEN_DIFF), m));
+            // grouping sets {(bin, position), (g0), (g1), …}: one read of the rows; a row of set (g_k) has g_k set, the others null
+            List<Column> keys = new ArrayList<>(List.of(col(BIN), col(POSITION)));
+            List<scala.collection.immutable.Seq<Column>> sets = new ArrayList<>();
+            sets.add(seq(List.copyOf(keys)));
+            for (int g = 0; g < groupColumns.size(); g++) {
+                keys.add(col(GROUP + g));
+                sets.add(seq(List.of(col(GROUP + g))));
+            }
+            Dataset<Row> grouped = values.withColumn(BIN, bin).withColumn(POSITION, position)
+                    .groupingSets(seq(sets), keys.toArray(Column[]::new))
+                    .agg(count(lit(1)), aggregates.toArray(Column[]::new));
+            // legitimate cells: (LENGTH_BINS bins + no margin) × (two positions + null), and each group column's values
+            // (at most as many as the loss figures' group-value combinations)
             int maxCells = (LENGTH_BINS + 1) * (MAX_POSITIONS + 1);
+            int first = keys.size();
+            int baselineAt = first + 9;
             List<Cell> cells = new ArrayList<>();
+            double[] baseline = new double[LengthBaseline.SIZE * LengthBaseline.UNITS.size()];
+            List<Map<String, double[]>> groupBaselines = new ArrayList<>();
+            groupColumns.forEach(column -> groupBaselines.add(new TreeMap<>()));
             Set<String> positions = new TreeSet<>();
-            for (Row row : grouped.limit(maxCells + 1).collectAsList()) {
+            for (Row row : grouped.limit(maxCells + 1 + groupColumns.size() * MAX_GROUP_VALUES).collectAsList()) {
+                double[] sums = new double[baseline.length];
+                for (int k = 0; k < sums.length; k++) {
+                    sums[k] = number(row, baselineAt + k);
+                }
+                int set = groupSet(row, groupColumns.size());
+                if (set >= 0) {
+                    groupBaselines.get(set).put(row.getString(2 + set), sums);
+                    continue;
+                }
                 Cell cell = new Cell(row.isNullAt(0) ? null : row.getInt(0), row.isNullAt(1) ? null : row.getString(1),
-                        row.getLong(2), row.getLong(3), number(row, 4), number(row, 5), number(row, 6), number(row, 7),
-                        number(row, 8), number(row, 9), number(row, 10));
+                        row.getLong(first), row.getLong(first + 1), number(row, first + 2), number(row, first + 3),
+                        number(row, first + 4), number(row, first + 5), number(row, first + 6), number(row, first + 7),
+                        number(row, first + 8));
                 cells.add(cell);
+                for (int k = 0; k < sums.length; k++) {
+                    baseline[k] += sums[k];
+                }
                 if (cell.position != null) {
                     positions.add(cell.position);
                 }
@@ -264,7 +347,21 @@ public final class PreferenceBiases {
                         positionColumn.orElseThrow(), MAX_POSITIONS, String.join(", ", positions),
                         cells.size() > maxCells ? ", …" : ""));
             }
-            return new Cells(cells);
+            return new Cells(cells, baseline, groupBaselines);
+        }
+
+        // which group column's grouping set a result row belongs to (its value is the only one set), −1 for (bin, position)
+        private static int groupSet(Row row, int groups) {
+            for (int g = 0; g < groups; g++) {
+                if (!row.isNullAt(2 + g)) {
+                    return g;
+                }
+            }
+            return -1;
+        }
+
+        private static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
+            return scala.jdk.javaapi.CollectionConverters.asScala(list).toList();
         }
 
         // r = Σ w(d − d̄)(m − m̄) / sqrt(Σ w(d − d̄)² · Σ w(m − m̄)²)  (weighted Pearson correlation; the weight normalisation cancels)

@@ -11,7 +11,8 @@ import java.util.function.Function;
 /**
  * The figures of a slice of one objective's rows: the objective's base figures (loss, count, weight_sum, stderr, its
  * own figures), {@code stderr} cluster-robust when the buckets hold clusters, and each resampled figure as
- * {@code { value, ci }} with its interval from the same bucket replicates as the loss's.
+ * {@code { value, ci }} with its interval from the same bucket replicates as the loss's; a resampled figure named
+ * {@code block.figure} goes inside the objective's figure block {@code block} (e.g. {@code conditional.bits_per_byte}).
  */
 final class SliceFigures {
     private final Function<LossStats, Map<String, Object>> figures;
@@ -51,8 +52,21 @@ final class SliceFigures {
             Map<String, Object> block = new LinkedHashMap<>();
             block.put("value", Json.number(value.getValue()));
             block.put("ci", intervals.percentile(replicates[k++]));
-            result.put(value.getKey(), block);
+            put(result, value.getKey(), block);
         }
         return result;
+    }
+
+    // a name "parent.figure" goes inside the figure block "parent" (a copy, so the objective's map is left alone)
+    private static void put(Map<String, Object> result, String name, Map<String, Object> block) {
+        int dot = name.indexOf('.');
+        if (dot > 0 && result.get(name.substring(0, dot)) instanceof Map<?, ?> parent) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> nested = new LinkedHashMap<>((Map<String, Object>) parent);
+            nested.put(name.substring(dot + 1), block);
+            result.put(name.substring(0, dot), nested);
+            return;
+        }
+        result.put(name, block);
     }
 }

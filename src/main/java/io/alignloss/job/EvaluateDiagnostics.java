@@ -112,7 +112,9 @@ final class EvaluateDiagnostics {
         for (PreparedInput input : inputs.inputs().values()) {
             if (input.config().kind() == InputKind.PREFERENCE && !inputs.on(input.name()).isEmpty()) {
                 biases.put(input.name(), stages.timed("preference-data biases of input " + input.name(),
-                        () -> PreferenceBiases.compute(input.rows().filter(input.accepted()), input.config().position())));
+                        () -> PreferenceBiases.compute(input.rows().filter(input.accepted()), input.config().position(),
+                                new PreferenceBiases.Grouping(input.groupColumns(), InputAggregation.NULL_GROUP,
+                                        config.diagnostics().confidence()))));
             }
         }
         return biases;

@@ -18,7 +18,12 @@ import java.util.OptionalDouble;
  *   token NLL       = Σ_rows w·NLL / Σ_rows w·T      (a ratio of totals over the whole input, never a mean of means)
  *   sequence NLL    = Σ_rows w·NLL / Σ_rows w
  *   perplexity      = exp(token NLL)
+ *   bits per byte   = Σ_rows w·NLL / (Σ_rows w·B · ln 2)
+ *   byte perplexity = exp(Σ_rows w·NLL / Σ_rows w·B),   word perplexity = exp(Σ_rows w·NLL / Σ_rows w·W)
  * </pre>
+ * with B the UTF-8 bytes and W the whitespace-separated words ({@code text.TextUnits}) of the scored text: the
+ * response (conditional) or the prompt and the response (joint, the prompt counted whole, no separator). Bytes and
+ * words do not depend on the tokenizer, so two models with different tokenizers compare on them.
  * An unscored prompt token (a null log-probability logged for the first prompt token) counts 0 in the sum and is
  * not a scored position. The self-target loss {@code −log Pr(ŷ ++ END | c′, z)} is the conditional NLL of the fixed
  * target ŷ under the prompt (c′, z), over |ŷ| + 1 positions.
@@ -87,6 +92,26 @@ public final class SequenceNll {
     /** {@code exp(token NLL)}. */
     public static double perplexity(double tokenNll) {
         return Math.exp(tokenNll);
+    }
+
+    /** {@code Σ w·NLL / (Σ w·B · ln 2)}: nats per byte in bits; empty when no byte has weight. */
+    public static OptionalDouble bitsPerByte(double weightedNll, double weightedBytes) {
+        OptionalDouble natsPerByte = ratio(weightedNll, weightedBytes);
+        return natsPerByte.isPresent() ? OptionalDouble.of(natsPerByte.getAsDouble() / Math.log(2)) : natsPerByte;
+    }
+
+    /** {@code exp(Σ w·NLL / Σ w·B)}; empty when no byte has weight. */
+    public static OptionalDouble bytePerplexity(double weightedNll, double weightedBytes) {
+        return exp(ratio(weightedNll, weightedBytes));
+    }
+
+    /** {@code exp(Σ w·NLL / Σ w·W)}; empty when no word has weight. */
+    public static OptionalDouble wordPerplexity(double weightedNll, double weightedWords) {
+        return exp(ratio(weightedNll, weightedWords));
+    }
+
+    private static OptionalDouble exp(OptionalDouble value) {
+        return value.isPresent() ? OptionalDouble.of(Math.exp(value.getAsDouble())) : value;
     }
 
     private static OptionalDouble ratio(double numerator, double denominator) {

@@ -58,7 +58,8 @@ public interface Objective {
     /**
      * The figures among {@link #figures} that get a bootstrap interval, name to value, computed from the
      * statistics alone so that each replicate's reweighted statistics give that replicate's value; the
-     * summary then shows each as {@code { value, ci }}. Empty by default.
+     * summary then shows each as {@code { value, ci }}; a name {@code block.figure} puts it inside the figure block
+     * {@code block} of {@link #figures}. Empty by default.
      */
     default Map<String, Double> resampledFigures(LossStats stats) {
         return Map.of();

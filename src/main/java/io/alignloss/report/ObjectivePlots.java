@@ -64,6 +64,47 @@ final class ObjectivePlots {
         curvePlot(name, objective);
         estimatesPlot(name, objective);
         marginPlot(name, tree(objective.biases()).path("length"));
+        lengthBaseline(tree(objective.biases()).path("length"));
+    }
+
+    /**
+     * The length-confound baseline: "the longer response wins" in characters and in cl100k tokens, overall and per
+     * group value, beside the reward model's accuracy and their difference; a warning for each one above the flag level.
+     */
+    private void lengthBaseline(JsonNode length) {
+        if (!length.path("characters").isObject()) {
+            return;
+        }
+        StringBuilder rows = new StringBuilder();
+        List<String> flagged = new ArrayList<>();
+        baselineRows(rows, flagged, "all rows", length);
+        length.path("groups").fields().forEachRemaining(column -> column.getValue().fields().forEachRemaining(value ->
+                baselineRows(rows, flagged, column.getKey() + " = " + value.getKey(), value.getValue())));
+        html.append("<h3>Length baseline</h3>\n<p>Accuracy of \"the longer response wins\" over decided pairs of unequal length ")
+                .append("(equal lengths left out), the share of those pairs where chosen is the longer, and the reward model's ")
+                .append("accuracy minus that baseline on the pairs it scored (normal interval, rows independent). A reward model ")
+                .append("that cannot beat the baseline may be counting length.</p>\n")
+                .append("<table><tr><th>rows</th><th>unit</th><th>pairs</th><th>longer wins</th><th>chosen longer</th>")
+                .append("<th>reward model accuracy</th><th>accuracy − baseline</th><th>CI</th></tr>\n").append(rows).append("</table>\n");
+        flagged.forEach(line -> html.append("<p class=\"warn\">").append(escape(line)).append("</p>\n"));
+    }
+
+    private static void baselineRows(StringBuilder rows, List<String> flagged, String label, JsonNode units) {
+        for (String unit : new String[] {"characters", "tokens"}) {
+            JsonNode figures = units.path(unit);
+            JsonNode difference = figures.path("accuracy_minus_baseline");
+            rows.append("<tr><td>").append(escape(label)).append("</td><td>").append(unit).append("</td><td>")
+                    .append(figures.path("pairs").asText()).append("</td><td>").append(ReportText.cell(figures.path("longer_wins_accuracy")))
+                    .append("</td><td>").append(ReportText.cell(figures.path("chosen_longer_share"))).append("</td><td>")
+                    .append(ReportText.cell(figures.path("reward_model_accuracy"))).append("</td><td>")
+                    .append(ReportText.cell(difference.path("value"))).append("</td><td>")
+                    .append(difference.path("ci").size() == 2 ? ReportText.cell(difference.path("ci").get(0)) + " – "
+                            + ReportText.cell(difference.path("ci").get(1)) : "").append("</td></tr>\n");
+            if (figures.path("flagged").asBoolean(false)) {
+                flagged.add(String.format(Locale.ROOT, "%s: the longer response (in %s) wins %s of decided pairs: length alone "
+                        + "predicts the preference", label, unit, percent(figures.path("longer_wins_accuracy").asDouble())));
+            }
+        }
     }
 
     private void groupPlot(String objective, String column, Map<String, GroupSummary> values, ObjectiveSummary figures) {

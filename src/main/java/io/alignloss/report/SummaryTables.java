@@ -107,7 +107,11 @@ final class SummaryTables {
                 for (String block : new String[] {"joint", "conditional", "prompt_term"}) {
                     sequences.append("<td>").append(cell(figures.figure(block).path("sequence_nll"))).append("</td>");
                 }
-                sequences.append("<td>").append(cell(figures.figure("conditional").path("perplexity"))).append("</td></tr>\n");
+                sequences.append("<td>").append(cell(figures.figure("conditional").path("perplexity"))).append("</td>");
+                for (String block : new String[] {"joint", "conditional"}) {
+                    sequences.append("<td>").append(cell(figures.figure(block).path("bits_per_byte").path("value"))).append("</td>");
+                }
+                sequences.append("<td>").append(cell(figures.figure("conditional").path("word_perplexity").path("value"))).append("</td></tr>\n");
             }
             if (figures.figure("modified_context").isObject()) {
                 targets.append("<tr><td>").append(escape(entry.getKey())).append(" (").append(escape(model)).append(")</td><td>")
@@ -122,10 +126,13 @@ final class SummaryTables {
         if (!sequences.isEmpty()) {
             html.append("<h2>Sequence likelihood, side by side</h2>\n<p>Joint NLL −log Pr(x ++ y), conditional NLL −log Pr(y|x) and ")
                     .append("the prompt term −log Pr(x) = joint − conditional; token NLL = total NLL / total tokens of the whole input. ")
-                    .append("With a model trained jointly and one trained conditionally on the same rows, compare the conditional column.</p>\n")
+                    .append("With a model trained jointly and one trained conditionally on the same rows, compare the conditional column. ")
+                    .append("Bits per byte = total NLL / (UTF-8 bytes of the scored text · ln 2) and word perplexity = exp(total NLL / ")
+                    .append("words) do not depend on the tokenizer: compare models with different tokenizers on these.</p>\n")
                     .append("<table><tr><th>objective (mode, model)</th><th>joint token NLL</th><th>conditional token NLL</th>")
                     .append("<th>prompt term per token</th><th>joint per sequence</th><th>conditional per sequence</th>")
-                    .append("<th>prompt term per sequence</th><th>conditional perplexity</th></tr>\n").append(sequences).append("</table>\n");
+                    .append("<th>prompt term per sequence</th><th>conditional perplexity</th><th>joint bits per byte</th>")
+                    .append("<th>conditional bits per byte</th><th>conditional word perplexity</th></tr>\n").append(sequences).append("</table>\n");
         }
         if (!targets.isEmpty()) {
             html.append("<h2>Model-generated targets</h2>\n<p>ŷ = argmax log Pr(y|c,z); the loss is −log Pr(ŷ|c′,z) per token of ŷ ")

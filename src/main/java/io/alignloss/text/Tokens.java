@@ -34,6 +34,14 @@ public final class Tokens {
         return Holder.CL100K.encodeOrdinary(text).toArray();
     }
 
+    /** The number of ordinary tokens of {@code text}, as {@link #encode} gives them, without building the array; 0 for null. */
+    public static int count(String text) {
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        return Holder.CL100K.countTokensOrdinary(text);
+    }
+
     /** The text of ordinary tokens (END and anything after it are left out). */
     public static String decode(int[] tokens) {
         IntArrayList list = new IntArrayList(tokens.length);

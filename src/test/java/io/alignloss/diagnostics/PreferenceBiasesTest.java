@@ -107,7 +107,8 @@ class PreferenceBiasesTest extends LocalSparkTest {
         Map<String, Object> biases = PreferenceBiases.compute(data(false, prefs), Optional.empty());
 
         assertThat(biases.keySet()).containsExactly("length", "duplicate_rate", "contradictory_duplicates");
-        assertThat(length(biases).keySet()).containsExactly("correlation", "longer_wins_accuracy", "bins");
+        assertThat(length(biases).keySet()).containsExactly("correlation", "longer_wins_accuracy", "bins", "characters", "tokens",
+                "groups", "flag_above");
         assertThat((Double) length(biases).get("longer_wins_accuracy")).isCloseTo(0.75, within(1e-15));
         assertThat(length(biases).get("correlation")).isNull();
         assertThat(bins(biases)).isEmpty();

@@ -38,6 +38,14 @@ import static org.apache.spark.sql.functions.col;
  * the total token count of the whole input, never a mean of means. The formulas are {@link SequenceNll}'s, as
  * Columns in {@link SequenceNllColumns}. The loss is the token-weighted
  * conditional NLL ({@code mode = conditional}, the default) or joint NLL ({@code mode = joint}).
+ *
+ * <p>Beside the token figures, each mode has the tokenizer-independent ratio estimators of {@link SequenceNll}:
+ * {@code bits_per_byte = Σ w·NLL / (Σ w·bytes · ln 2)}, {@code byte_perplexity = exp(Σ w·NLL / Σ w·bytes)} and
+ * {@code word_perplexity = exp(Σ w·NLL / Σ w·words)}, bytes and words of the scored text (the {@code response}
+ * column for conditional; {@code prompt} and {@code response} for joint, the prompt counted whole even when its
+ * first token is unscored, no separator). They are {@link #resampledFigures}, so each gets the bucket-bootstrap
+ * interval of the loss's replicates. The text columns are there on both paths (logged log-probabilities, or a
+ * language model scoring the same text).
  */
 public final class SequenceLikelihoodObjective extends ModelBoundObjective<LanguageModel> {
     public static final String PROMPT_LOGPROBS = "prompt_logprobs";
@@ -45,6 +53,16 @@ public final class SequenceLikelihoodObjective extends ModelBoundObjective<Langu
 
     /** The objective option naming a language model folder that computes the log-probabilities. */
     public static final String MODEL = ObjectiveOptions.MODEL;
+
+    // sums of the bytes and words of the scored text: weighted (for the ratios) and plain (the counts shown)
+    static final String W_PROMPT_BYTES = "w_prompt_bytes";
+    static final String W_RESPONSE_BYTES = "w_response_bytes";
+    static final String W_PROMPT_WORDS = "w_prompt_words";
+    static final String W_RESPONSE_WORDS = "w_response_words";
+    static final String PROMPT_BYTES = "prompt_bytes";
+    static final String RESPONSE_BYTES = "response_bytes";
+    static final String PROMPT_WORDS = "prompt_words";
+    static final String RESPONSE_WORDS = "response_words";
 
     private final SequenceNllColumns nll;
 
@@ -152,6 +170,18 @@ public final class SequenceLikelihoodObjective extends ModelBoundObjective<Langu
         sums.put("prompt_tokens", nll.promptTokens().cast("double"));
         sums.put("response_tokens", nll.responseTokens().cast("double"));
         sums.put("unscored_prompt_tokens", nll.unscoredPromptTokens().cast("double"));
+        Column promptBytes = SequenceNllColumns.bytes(col(InputContract.PROMPT));
+        Column responseBytes = SequenceNllColumns.bytes(col(InputContract.RESPONSE));
+        Column promptWords = SequenceNllColumns.words(col(InputContract.PROMPT));
+        Column responseWords = SequenceNllColumns.words(col(InputContract.RESPONSE));
+        sums.put(W_PROMPT_BYTES, weight.multiply(promptBytes));
+        sums.put(W_RESPONSE_BYTES, weight.multiply(responseBytes));
+        sums.put(W_PROMPT_WORDS, weight.multiply(promptWords));
+        sums.put(W_RESPONSE_WORDS, weight.multiply(responseWords));
+        sums.put(PROMPT_BYTES, promptBytes.cast("double"));
+        sums.put(RESPONSE_BYTES, responseBytes.cast("double"));
+        sums.put(PROMPT_WORDS, promptWords.cast("double"));
+        sums.put(RESPONSE_WORDS, responseWords.cast("double"));
         return sums;
     }
 
@@ -160,10 +190,16 @@ public final class SequenceLikelihoodObjective extends ModelBoundObjective<Langu
         double jointTokens = stats.sum("w_prompt_tokens") + stats.sum("w_response_tokens");
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("mode", mode().configName());
-        figures.put("joint", block(stats.sum("w_joint_nll"), jointTokens, stats.weightSum(),
-                stats.sum("prompt_tokens") + stats.sum("response_tokens")));
-        figures.put("conditional", block(stats.sum("w_conditional_nll"), stats.sum("w_response_tokens"), stats.weightSum(),
-                stats.sum("response_tokens")));
+        Map<String, Object> joint = block(stats.sum("w_joint_nll"), jointTokens, stats.weightSum(),
+                stats.sum("prompt_tokens") + stats.sum("response_tokens"));
+        joint.put("bytes", (long) (stats.sum(PROMPT_BYTES) + stats.sum(RESPONSE_BYTES)));
+        joint.put("words", (long) (stats.sum(PROMPT_WORDS) + stats.sum(RESPONSE_WORDS)));
+        figures.put("joint", joint);
+        Map<String, Object> conditional = block(stats.sum("w_conditional_nll"), stats.sum("w_response_tokens"), stats.weightSum(),
+                stats.sum("response_tokens"));
+        conditional.put("bytes", (long) stats.sum(RESPONSE_BYTES));
+        conditional.put("words", (long) stats.sum(RESPONSE_WORDS));
+        figures.put("conditional", conditional);
         // prompt term = joint − conditional = −Σ log Pr(x_t): per sequence, and per scored prompt token
         double promptNll = stats.sum("w_joint_nll") - stats.sum("w_conditional_nll");
         Map<String, Object> prompt = new LinkedHashMap<>();
@@ -182,6 +218,26 @@ public final class SequenceLikelihoodObjective extends ModelBoundObjective<Langu
             figures.put("language_model", language);
         }
         return figures;
+    }
+
+    /**
+     * {@code joint.} and {@code conditional.} {@code bits_per_byte}, {@code byte_perplexity} and {@code word_perplexity}
+     * ({@link SequenceNll}), each a ratio of weighted sums; NaN where no byte or word has weight.
+     */
+    @Override
+    public Map<String, Double> resampledFigures(LossStats stats) {
+        Map<String, Double> figures = new LinkedHashMap<>();
+        putPerUnit(figures, "joint", stats.sum("w_joint_nll"), stats.sum(W_PROMPT_BYTES) + stats.sum(W_RESPONSE_BYTES),
+                stats.sum(W_PROMPT_WORDS) + stats.sum(W_RESPONSE_WORDS));
+        putPerUnit(figures, "conditional", stats.sum("w_conditional_nll"), stats.sum(W_RESPONSE_BYTES), stats.sum(W_RESPONSE_WORDS));
+        return figures;
+    }
+
+    private static void putPerUnit(Map<String, Double> figures, String mode, double weightedNll, double weightedBytes,
+            double weightedWords) {
+        figures.put(mode + ".bits_per_byte", SequenceNll.bitsPerByte(weightedNll, weightedBytes).orElse(Double.NaN));
+        figures.put(mode + ".byte_perplexity", SequenceNll.bytePerplexity(weightedNll, weightedBytes).orElse(Double.NaN));
+        figures.put(mode + ".word_perplexity", SequenceNll.wordPerplexity(weightedNll, weightedWords).orElse(Double.NaN));
     }
 
     private static Map<String, Object> block(double weightedNll, double weightedTokens, double weightSum, double tokens) {

@@ -1,6 +1,7 @@
 package io.alignloss.objective.sequence;
 
 import io.alignloss.lm.SequenceNll;
+import io.alignloss.text.TextUnits;
 import org.apache.spark.sql.Column;
 
 import static org.apache.spark.sql.functions.aggregate;
@@ -9,6 +10,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.negate;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.regexp_count;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
@@ -19,6 +22,7 @@ import static org.apache.spark.sql.functions.when;
  * <pre>
  *   conditional NLL = −Σ_t b_t,   joint NLL = −(Σ_t a_t + Σ_t b_t),   a null a_t counting 0
  *   prompt tokens   = |a| − (1 if a_0 is null),   response tokens = |b|
+ *   bytes(text)     = UTF-8 bytes,   words(text) = runs of non-white-space characters   ({@link TextUnits})
  * </pre>
  *
  * @param promptLogprobs   the name of the array column a (prompt log-probabilities) the formulas read
@@ -34,6 +38,16 @@ public record SequenceNllColumns(String promptLogprobs, String responseLogprobs)
     /** Scored positions of a response of {@code responseTokens} tokens: {@link SequenceNll#responsePositions}, END included. */
     public static Column responsePositions(Column responseTokens) {
         return responseTokens.plus(SequenceNll.END_POSITIONS);
+    }
+
+    /** {@link TextUnits#utf8Bytes}: the UTF-8 bytes of a string column, as a long. */
+    public static Column bytes(Column text) {
+        return octet_length(text).cast("long");
+    }
+
+    /** {@link TextUnits#words}: the whitespace-separated words of a string column, as a long. */
+    public static Column words(Column text) {
+        return regexp_count(text, lit(TextUnits.WORD)).cast("long");
     }
 
     /** 1 when the first prompt token is unscored (null), else 0. */

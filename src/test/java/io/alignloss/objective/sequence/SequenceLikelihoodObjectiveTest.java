@@ -23,6 +23,8 @@ class SequenceLikelihoodObjectiveTest extends LocalSparkTest {
             .add("prompt_logprobs", DataTypes.createArrayType(DataTypes.DoubleType, true))
             .add("response_logprobs", DataTypes.createArrayType(DataTypes.DoubleType, true))
             .add("weight", DataTypes.DoubleType);
+    /** {@link #SCHEMA} with the text the log-probabilities score, which the byte and word sums read. */
+    private static final StructType TEXT_SCHEMA = SCHEMA.add("prompt", DataTypes.StringType).add("response", DataTypes.StringType);
 
     private static SequenceLikelihoodObjective objective(String mode) {
         return new SequenceLikelihoodObjective(Configs.objective("sequence",
@@ -111,7 +113,7 @@ class SequenceLikelihoodObjectiveTest extends LocalSparkTest {
             }
             responseTokens += w * response.length;
             weights += w;
-            generated.add(RowFactory.create(Arrays.asList(prompt), Arrays.asList(response), w));
+            generated.add(RowFactory.create(Arrays.asList(prompt), Arrays.asList(response), w, "prompt " + i, "response " + i));
         }
         for (String mode : new String[] {"", ", mode = joint"}) {
             SequenceLikelihoodObjective objective = objective(mode);
@@ -120,7 +122,7 @@ class SequenceLikelihoodObjectiveTest extends LocalSparkTest {
                     objective.lossNumerator(), objective.lossDenominator().get()));
             columns.addAll(objective.sums().values());
             LossStats stats = LossStats.empty();
-            for (Row row : spark.createDataFrame(generated, SCHEMA).select(columns.toArray(org.apache.spark.sql.Column[]::new))
+            for (Row row : spark.createDataFrame(generated, TEXT_SCHEMA).select(columns.toArray(org.apache.spark.sql.Column[]::new))
                     .collectAsList()) {
                 stats.add(row.getDouble(0), row.getDouble(1), row.getDouble(2));
                 for (int k = 0; k < names.size(); k++) {
@@ -143,6 +145,71 @@ class SequenceLikelihoodObjectiveTest extends LocalSparkTest {
             assertThat((Double) prompt.get("token_nll")).isCloseTo(promptNll / promptTokens, within(1e-12));
             assertThat(stats.loss().getAsDouble()).isCloseTo(mode.isEmpty() ? responseNll / responseTokens : jointTokenNll, within(1e-12));
         }
+    }
+
+    /** The objective's per-example columns and sums over {@code rows} (of {@link #TEXT_SCHEMA}), added up as the scan does. */
+    private LossStats scan(SequenceLikelihoodObjective objective, List<Row> rows) {
+        List<String> names = new java.util.ArrayList<>(objective.sums().keySet());
+        List<org.apache.spark.sql.Column> columns = new java.util.ArrayList<>(List.of(org.apache.spark.sql.functions.col("weight"),
+                objective.lossNumerator(), objective.lossDenominator().get()));
+        columns.addAll(objective.sums().values());
+        LossStats stats = LossStats.empty();
+        for (Row row : spark.createDataFrame(rows, TEXT_SCHEMA).select(columns.toArray(org.apache.spark.sql.Column[]::new)).collectAsList()) {
+            stats.add(row.getDouble(0), row.getDouble(1), row.getDouble(2));
+            for (int k = 0; k < names.size(); k++) {
+                stats.addSum(names.get(k), ((Number) row.get(3 + k)).doubleValue());
+            }
+        }
+        return stats;
+    }
+
+    /**
+     * Hand-worked rows with multi-byte UTF-8 text, counted by hand:
+     * <pre>
+     *   row 1 (w = 2): prompt "Grüße\tdir\n" = G r ü(2) ß(2) e \t d i r \n = 12 bytes, 2 words;
+     *                  response "héllo wörld 日本" = 6 + 1 + 6 + 1 + 3 + 3 = 20 bytes, 3 words;
+     *                  prompt log-probs [null, −1, −2] (3 nats), response [−4, −1] (5 nats)
+     *   row 2 (w = 1): prompt "a\u00A0b" (a no-break space: 1 + 2 + 1 = 4 bytes, 2 words);
+     *                  response " x " (3 bytes, 1 word); prompt [−0.5], response [−1.5]
+     *   conditional: Σ w·NLL = 2·5 + 1.5 = 11.5, Σ w·bytes = 2·20 + 3 = 43, Σ w·words = 2·3 + 1 = 7
+     *   joint:       Σ w·NLL = 2·8 + 2 = 18,     Σ w·bytes = 2·32 + 7 = 71, Σ w·words = 2·5 + 3 = 13
+     * </pre>
+     * bits per byte = Σ w·NLL / (Σ w·bytes · ln 2); byte and word perplexity = exp(Σ w·NLL / Σ w·unit).
+     */
+    @Test
+    void bitsPerByteAndWordPerplexityOfHandWorkedMultiByteRows() {
+        List<Row> rows = List.of(
+                RowFactory.create(Arrays.asList(null, -1.0, -2.0), Arrays.asList(-4.0, -1.0), 2.0, "Grüße\tdir\n", "héllo wörld 日本"),
+                RowFactory.create(Arrays.asList(-0.5), Arrays.asList(-1.5), 1.0, "a\u00A0b", " x "));
+        for (String mode : new String[] {"", ", mode = joint"}) {
+            SequenceLikelihoodObjective objective = objective(mode);
+            LossStats stats = scan(objective, rows);
+            Map<String, Object> figures = objective.figures(stats);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> conditional = (Map<String, Object>) figures.get("conditional");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> joint = (Map<String, Object>) figures.get("joint");
+            assertThat(conditional).containsEntry("bytes", 23L).containsEntry("words", 4L);
+            assertThat(joint).containsEntry("bytes", 39L).containsEntry("words", 8L);
+            Map<String, Double> resampled = objective.resampledFigures(stats);
+            double ln2 = 0.6931471805599453;
+            assertThat(resampled.get("conditional.bits_per_byte")).isCloseTo(11.5 / (43 * ln2), within(1e-14));
+            assertThat(resampled.get("conditional.byte_perplexity")).isCloseTo(Math.exp(11.5 / 43), within(1e-14));
+            assertThat(resampled.get("conditional.word_perplexity")).isCloseTo(Math.exp(11.5 / 7), within(1e-13));
+            assertThat(resampled.get("joint.bits_per_byte")).isCloseTo(18 / (71 * ln2), within(1e-14));
+            assertThat(resampled.get("joint.byte_perplexity")).isCloseTo(Math.exp(18.0 / 71), within(1e-14));
+            assertThat(resampled.get("joint.word_perplexity")).isCloseTo(Math.exp(18.0 / 13), within(1e-13));
+        }
+    }
+
+    @Test
+    void bitsPerByteIsNaNWithoutBytes() {
+        SequenceLikelihoodObjective objective = objective("");
+        LossStats stats = scan(objective, List.of(RowFactory.create(Arrays.asList(-1.0), Arrays.asList(-2.0), 1.0, "p", "")));
+        Map<String, Double> resampled = objective.resampledFigures(stats);
+        assertThat(resampled.get("conditional.bits_per_byte")).isNaN();
+        assertThat(resampled.get("conditional.word_perplexity")).isNaN();
+        assertThat(resampled.get("joint.bits_per_byte")).isCloseTo(3.0 / Math.log(2), within(1e-14));   // (1 + 2) nats over the prompt's 1 byte
     }
 
     @Test
