@@ -24,6 +24,7 @@ import java.util.Optional;
 
 import static java.lang.String.format;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 /**
  * The sequence-likelihood figures of {@code evaluate} as a Spark ML {@link Evaluator}, over rows of logged token
@@ -135,6 +136,11 @@ public final class SequenceLikelihoodEvaluator extends Evaluator {
         selected.add(col(getOrDefault(responseLogprobsCol)).cast("array<double>").as(SequenceLikelihoodObjective.RESPONSE_LOGPROBS));
         if (present.contains(getOrDefault(weightCol))) {
             selected.add(col(getOrDefault(weightCol)).cast("double").as(InputContract.WEIGHT));
+        }
+        // The objective also sums the texts' bytes and words (bits per byte); none of this evaluator's metrics reads
+        // them, so a Dataset of log-probabilities alone is evaluated with empty texts.
+        for (String text : List.of(InputContract.PROMPT, InputContract.RESPONSE)) {
+            selected.add((present.contains(text) ? col(text).cast("string") : lit("")).as(text));
         }
         SequenceMode sequenceMode = SequenceMode.fromConfig(getOrDefault(mode), "mode");
         SequenceLikelihoodObjective objective = new SequenceLikelihoodObjective(new ObjectiveConfig("sequence", ObjectiveType.SEQUENCE_LIKELIHOOD,

@@ -116,6 +116,9 @@ class AlignLossTest extends LocalSparkTest {
         double conditional = evaluator.setMetricName("conditional_token_nll").evaluate(sequences);
         double joint = evaluator.setMetricName("joint_token_nll").evaluate(sequences);
         double perplexity = evaluator.setMetricName("perplexity").evaluate(sequences);
+        double withoutTexts = evaluator.setMetricName("conditional_token_nll").evaluate(sequences.drop("prompt", "response"));
+        assertThat(withoutTexts).isEqualTo(conditional);
+        evaluator.setMetricName("perplexity");
         double jointPerplexity = evaluator.setMode("joint").evaluate(sequences);
         assertThat(evaluator.isLargerBetter()).isFalse();
 
