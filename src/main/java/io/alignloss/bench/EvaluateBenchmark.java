@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import io.alignloss.config.ConfigLoader;
 import io.alignloss.config.JobConfig;
 import io.alignloss.job.EvaluateJob;
+import io.alignloss.summary.RunSummary;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -74,7 +75,12 @@ public final class EvaluateBenchmark {
         }
     }
 
-    public record Results(List<Timing> timings, BootstrapCost bootstrap) {
+    /**
+     * @param timings   the baselines and evaluations, in {@link #timeRepetitions} order
+     * @param bootstrap the bootstrap's cost
+     * @param duckDb    the DuckDB anchor's times, empty when its driver is not on the classpath
+     */
+    public record Results(List<Timing> timings, BootstrapCost bootstrap, Optional<Timing> duckDb) {
     }
 
     /** Sums the executor CPU time (and, for the log, run and GC time) of the tasks that end while it listens. */
@@ -162,22 +168,41 @@ public final class EvaluateBenchmark {
         out.flush();
         spark.read().parquet(data).createOrReplaceTempView("bench_preferences");
         Evaluations evaluations = Evaluations.on(data);
-        // two warm-ups of each (JIT), then alternate so that drift in the machine's speed hits both alike
-        for (int warmup = 0; warmup < 2; warmup++) {
-            runSql(spark, BASELINE_SQL);
-            runSql(spark, GROUPED_BASELINE_SQL);
-            runEvaluate(spark, evaluations.bootstrap(), work.resolve("out-warmup-" + warmup).toUri().toString(), seed);
-            runEvaluate(spark, evaluations.noBootstrap(), work.resolve("out-warmup-nb-" + warmup).toUri().toString(), seed);
-            runEvaluate(spark, evaluations.defaults(), work.resolve("out-warmup-d-" + warmup).toUri().toString(), seed);
-        }
-        TaskCpu cpu = new TaskCpu();
-        spark.sparkContext().addSparkListener(cpu);
+        Optional<DuckDbRow> duckDb = DuckDbRow.open(spark, work.resolve("preferences"), out);
         try {
-            List<Timing> timings = timeRepetitions(spark, evaluations, repeat, seed, work);
-            return new Results(timings, bootstrapCost(spark, evaluations, Math.max(10, 4 * repeat), seed, work, cpu));
+            // two warm-ups of each (JIT), then alternate so that drift in the machine's speed hits both alike
+            RunSummary clustered = null;
+            RunSummary rowLevel = null;
+            for (int warmup = 0; warmup < 2; warmup++) {
+                runSql(spark, BASELINE_SQL);
+                runSql(spark, GROUPED_BASELINE_SQL);
+                clustered = evaluate(spark, evaluations.bootstrap(), work.resolve("out-warmup-" + warmup).toUri().toString(), seed);
+                rowLevel = evaluate(spark, evaluations.noBootstrap(), work.resolve("out-warmup-nb-" + warmup).toUri().toString(), seed);
+                runEvaluate(spark, evaluations.defaults(), work.resolve("out-warmup-d-" + warmup).toUri().toString(), seed);
+                if (duckDb.isPresent()) {
+                    duckDb.get().time();
+                }
+            }
+            if (duckDb.isPresent()) {
+                duckDb.get().check(clustered, rowLevel, out);
+            }
+            TaskCpu cpu = new TaskCpu();
+            spark.sparkContext().addSparkListener(cpu);
+            try {
+                // DuckDB's row comes last when it ran
+                List<Timing> timed = timeRepetitions(spark, evaluations, repeat, seed, work, duckDb);
+                List<Timing> timings = duckDb.isPresent() ? timed.subList(0, timed.size() - 1) : timed;
+                Optional<Timing> duckDbTiming = duckDb.map(row -> timed.get(timed.size() - 1));
+                return new Results(timings, bootstrapCost(spark, evaluations, Math.max(10, 4 * repeat), seed, work, cpu), duckDbTiming);
+            }
+            finally {
+                spark.sparkContext().removeSparkListener(cpu);
+            }
         }
         finally {
-            spark.sparkContext().removeSparkListener(cpu);
+            if (duckDb.isPresent()) {
+                duckDb.get().close();
+            }
         }
     }
 
@@ -186,7 +211,7 @@ public final class EvaluateBenchmark {
      * and with rows as clusters (no bucket key, no cluster count: the bootstrap's cost), and the defaults (adding the
      * preference-bias scans).
      */
-    private record Evaluations(JobConfig bootstrap, JobConfig noBootstrap, JobConfig defaults) {
+    record Evaluations(JobConfig bootstrap, JobConfig noBootstrap, JobConfig defaults) {
         static Evaluations on(String data) {
             String config = format("""
                     inputs.prefs { path = "%s", kind = preference }
@@ -203,8 +228,13 @@ public final class EvaluateBenchmark {
         }
     }
 
-    /** {@code repeat} rounds of the two baselines and the three evaluations, in that order each round. */
-    private static List<Timing> timeRepetitions(SparkSession spark, Evaluations evaluations, int repeat, long seed, Path work) {
+    /**
+     * {@code repeat} rounds of the two baselines, DuckDB (when present) and the three evaluations, in that order each
+     * round.
+     */
+    private static List<Timing> timeRepetitions(SparkSession spark, Evaluations evaluations, int repeat, long seed, Path work,
+            Optional<DuckDbRow> duckDb) throws java.sql.SQLException {
+        double[] duckDbSeconds = new double[repeat];
         double[] baseline = new double[repeat];
         double[] grouped = new double[repeat];
         double[] evaluate = new double[repeat];
@@ -213,6 +243,9 @@ public final class EvaluateBenchmark {
         for (int r = 0; r < repeat; r++) {
             baseline[r] = runSql(spark, BASELINE_SQL);
             grouped[r] = runSql(spark, GROUPED_BASELINE_SQL);
+            if (duckDb.isPresent()) {
+                duckDbSeconds[r] = duckDb.get().time();
+            }
             evaluate[r] = runEvaluate(spark, evaluations.bootstrap(), work.resolve("out-" + r).toUri().toString(), seed);
             evaluateNoBootstrap[r] = runEvaluate(spark, evaluations.noBootstrap(), work.resolve("out-nb-" + r).toUri().toString(), seed);
             evaluateDefaults[r] = runEvaluate(spark, evaluations.defaults(), work.resolve("out-d-" + r).toUri().toString(), seed);
@@ -224,6 +257,9 @@ public final class EvaluateBenchmark {
         timings.add(new Timing("baseline grouped (context)", grouped));
         timings.add(new Timing("evaluate, bootstrap 0", evaluateNoBootstrap));
         timings.add(new Timing("evaluate + bias scans", evaluateDefaults));
+        if (duckDb.isPresent()) {
+            timings.add(new Timing(duckDb.get().name(), duckDbSeconds));
+        }
         return timings;
     }
 
@@ -273,20 +309,28 @@ public final class EvaluateBenchmark {
             return 0;
         }
         long start = System.nanoTime();
-        new EvaluateJob(new EvaluateJob.Settings(config, out, true, 1.0, seed, EvaluateJob.Mode.EVALUATE)).run(spark);
+        evaluate(spark, config, out, seed);
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    static RunSummary evaluate(SparkSession spark, JobConfig config, String out, long seed) {
+        return new EvaluateJob(new EvaluateJob.Settings(config, out, true, 1.0, seed, EvaluateJob.Mode.EVALUATE)).run(spark).summary();
     }
 
     /** Prints the timings, rows/s, the ratio of evaluate to the baseline and the bootstrap's cost. */
     public static void report(Results results, long rows, PrintWriter out) {
         List<Timing> timings = results.timings();
         out.printf("%-28s %12s %14s   %s%n", "", "median s", "rows/s", "all runs (s)");
-        for (Timing timing : timings) {
+        List<Timing> rowsShown = new ArrayList<>(timings);
+        results.duckDb().ifPresent(rowsShown::add);
+        for (Timing timing : rowsShown) {
             out.printf("%-28s %12.3f %14.0f   %s%n", timing.name(), timing.median(), rows / timing.median(),
                     Arrays.toString(Arrays.stream(timing.seconds()).map(s -> Math.round(s * 1000) / 1000.0).toArray()));
         }
         double ratio = timings.get(1).median() / timings.get(0).median();
-        out.printf("ratio evaluate / baseline: %.2f (goal <= 1.30); grouped baseline / baseline: %.2f%n", ratio,
+        out.printf("ratio evaluate / baseline: %.2f (goal <= 1.00); evaluate / DuckDB: %s; grouped baseline / baseline: %.2f%n",
+                ratio, results.duckDb().map(duckDb -> format("%.2f (goal <= 2.00)", timings.get(1).median() / duckDb.median()))
+                        .orElse("skipped (no DuckDB driver)"),
                 timings.get(2).median() / timings.get(0).median());
         BootstrapCost bootstrap = results.bootstrap();
         double[] sorted = bootstrap.wallRatios().clone();

@@ -1,0 +1,93 @@
+package io.alignloss.bench;
+
+import com.typesafe.config.ConfigFactory;
+import io.alignloss.config.ConfigLoader;
+import io.alignloss.config.JobConfig;
+import io.alignloss.summary.RunSummary;
+import io.alignloss.testing.LocalSparkTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+
+/**
+ * DuckDB (an independent engine and SQL) computes the same figures as the evaluate job on the same Parquet, and the
+ * bench's check fails when they differ.
+ */
+class DuckDbAnchorTest extends LocalSparkTest {
+    private static final Path BAD_PREFERENCES = Path.of("data-samples/bad-preferences.parquet");
+
+    @TempDir
+    Path work;
+
+    /** Weights, tie and soft labels, and every preference reject reason (one row fails two rules). */
+    @Test
+    void agreesWithEvaluateOnTheBadRowSample() throws Exception {
+        JobConfig config = ConfigLoader.fromConfig(ConfigFactory.parseString(String.format("""
+                inputs.prefs { path = "%s", kind = preference, cluster = none }
+                objectives = [ { name = bt, type = bradley-terry, input = prefs } ]
+                groups = [ language ]
+                output.per-example = false
+                """, BAD_PREFERENCES)), "test", List.of("preference-biases=false", "bootstrap=0"), Optional.empty());
+        RunSummary summary = EvaluateBenchmark.evaluate(spark, config, work.resolve("out").toUri().toString(), 42);
+
+        AnchorFigures figures;
+        try (DuckDbAnchor anchor = DuckDbAnchor.open(2)) {
+            figures = anchor.figures(DuckDbAnchor.parquetFiles(BAD_PREFERENCES), "language", "prompt");
+        }
+
+        assertThat(figures.differences(summary, "prefs", "bt", "language", true)).isEmpty();
+        // what the file holds: 211 rows, 10 rejected, bad-011 with an empty text and an infinite score
+        assertThat(figures.rows()).isEqualTo(211);
+        assertThat(figures.rejected()).isEqualTo(10);
+        assertThat(figures.byReason()).containsOnly(entry("missing_text", 3L), entry("bad_score", 4L), entry("bad_weight", 2L),
+                entry("bad_label", 2L));
+        assertThat(figures.groups()).containsOnlyKeys("de", "en", "es", "fr", "ja");
+        assertThat(figures.total().stderr()).isPositive();
+        assertThat(figures.total().weightSum()).isNotEqualTo((double) figures.total().count());
+
+        // the comparison sees a figure off by more than the tolerance, and nothing within it
+        AnchorFigures.LossFigures total = figures.total();
+        double loss = total.loss();
+        AnchorFigures within = withTotal(figures, new AnchorFigures.LossFigures(total.count(), total.weightSum(),
+                loss * (1 + 1e-12), total.stderr(), total.accuracy(), total.meanMargin()));
+        AnchorFigures off = withTotal(figures, new AnchorFigures.LossFigures(total.count(), total.weightSum(),
+                loss * (1 + 1e-7), total.stderr(), total.accuracy(), total.meanMargin()));
+        assertThat(within.differences(summary, "prefs", "bt", "language", true)).isEmpty();
+        assertThat(off.differences(summary, "prefs", "bt", "language", true)).singleElement().asString().startsWith("bt loss:");
+    }
+
+    /** The bench's own data and configs: the check passes on the same files and fails loudly on another file. */
+    @Test
+    void benchCheckPassesOnTheSameFilesAndFailsOnOthers() throws Exception {
+        Path data = work.resolve("preferences");
+        EvaluateBenchmark.generate(spark, 3_000, 2, 7, data.toUri().toString());
+        EvaluateBenchmark.Evaluations evaluations = EvaluateBenchmark.Evaluations.on(data.toUri().toString());
+        RunSummary clustered = EvaluateBenchmark.evaluate(spark, evaluations.bootstrap(), work.resolve("out-c").toUri().toString(), 42);
+        RunSummary rowLevel = EvaluateBenchmark.evaluate(spark, evaluations.noBootstrap(), work.resolve("out-r").toUri().toString(), 42);
+        StringWriter text = new StringWriter();
+        PrintWriter out = new PrintWriter(text);
+
+        try (DuckDbRow same = DuckDbRow.open(spark, data, out).orElseThrow();
+             DuckDbRow different = DuckDbRow.open(spark, BAD_PREFERENCES, out).orElseThrow()) {
+            assertThat(same.time()).isPositive();
+            same.check(clustered, rowLevel, out);
+            assertThat(text.toString()).contains("2 threads").contains("DuckDB agrees with alignloss").contains("for 5 values of language");
+            assertThatThrownBy(() -> different.check(clustered, rowLevel, out)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("DuckDB and alignloss disagree").hasMessageContaining("bt loss:");
+        }
+    }
+
+    private static AnchorFigures withTotal(AnchorFigures figures, AnchorFigures.LossFigures total) {
+        return new AnchorFigures(figures.rows(), figures.rejected(), Map.copyOf(figures.byReason()), total, figures.groups());
+    }
+}
