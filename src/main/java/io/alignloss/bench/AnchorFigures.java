@@ -45,19 +45,33 @@ public record AnchorFigures(long rows, long rejected, Map<String, Long> byReason
     }
 
     /**
-     * Where these figures and an evaluate summary's disagree, one line each; empty when they agree. Compared: the
+     * The outcome of a comparison: where the figures disagree, one line each (empty when they agree), and the largest
+     * relative gap {@code |a − b| / max(|a|, |b|)} over the compared non-integer figures, agreeing or not.
+     */
+    public record Agreement(List<String> differences, double largestGap) {
+        public Agreement {
+            differences = List.copyOf(differences);
+        }
+
+        public boolean agrees() {
+            return differences.isEmpty();
+        }
+    }
+
+    /**
+     * Where these figures and an evaluate summary's disagree ({@link Agreement}). Compared: the
      * input's rows and rejects, the rejects per rule, and the objective's count, weight sum, loss, accuracy and
      * mean margin, in total and per value of {@code groupColumn}; {@code stderr} only when {@code withStderr} (the
      * summary's is the row-level one only with {@code cluster = none}; a cluster-robust stderr comes from the
      * XXH64 buckets, which DuckDB does not have). Numbers agree within {@link #TOLERANCE} relative.
      */
-    public List<String> differences(RunSummary summary, String input, String objective, String groupColumn, boolean withStderr) {
-        List<String> differences = new ArrayList<>();
+    public Agreement compare(RunSummary summary, String input, String objective, String groupColumn, boolean withStderr) {
+        Gaps differences = new Gaps();
         InputSummary inputSummary = summary.inputsOrEmpty().get(input);
         ObjectiveSummary objectiveSummary = summary.objectivesOrEmpty().get(objective);
         if (inputSummary == null || objectiveSummary == null) {
             differences.add(format("the summary has no input '%s' or no objective '%s'", input, objective));
-            return differences;
+            return differences.agreement();
         }
         exact(differences, "rows", rows, inputSummary.rows());
         exact(differences, "rejected", rejected, inputSummary.rejected());
@@ -80,10 +94,24 @@ public record AnchorFigures(long rows, long rejected, Map<String, Long> byReason
                         value.weightSum(), value.loss(), value.stderr(), value.figures(), withStderr);
             }
         }
-        return differences;
+        return differences.agreement();
     }
 
-    private static void compare(List<String> differences, String where, LossFigures anchor, Long count, Double weightSum,
+    /** The differences found so far and the largest relative gap seen. */
+    private static final class Gaps {
+        private final List<String> differences = new ArrayList<>();
+        private double largest;
+
+        void add(String difference) {
+            differences.add(difference);
+        }
+
+        Agreement agreement() {
+            return new Agreement(differences, largest);
+        }
+    }
+
+    private static void compare(Gaps differences, String where, LossFigures anchor, Long count, Double weightSum,
             Double loss, Double stderr, Map<String, JsonNode> figures, boolean withStderr) {
         exact(differences, where + " count", anchor.count(), count);
         close(differences, where + " weight_sum", anchor.weightSum(), weightSum);
@@ -99,16 +127,24 @@ public record AnchorFigures(long rows, long rejected, Map<String, Long> byReason
         return node == null || node.isNull() ? null : node.asDouble();
     }
 
-    private static void exact(List<String> differences, String what, long anchor, Long alignloss) {
+    private static void exact(Gaps differences, String what, long anchor, Long alignloss) {
         if (alignloss == null || anchor != alignloss) {
             differences.add(format("%s: DuckDB %d, alignloss %s", what, anchor, alignloss));
         }
     }
 
     // |a − b| ≤ TOLERANCE · max(|a|, |b|); both null (an undefined figure) agree
-    private static void close(List<String> differences, String what, Double anchor, Double alignloss) {
-        boolean agree = anchor == null || alignloss == null ? anchor == null && alignloss == null
-                : Math.abs(anchor - alignloss) <= TOLERANCE * Math.max(Math.abs(anchor), Math.abs(alignloss));
+    private static void close(Gaps differences, String what, Double anchor, Double alignloss) {
+        boolean agree;
+        if (anchor == null || alignloss == null) {
+            agree = anchor == null && alignloss == null;
+        }
+        else {
+            double scale = Math.max(Math.abs(anchor), Math.abs(alignloss));
+            double gap = scale == 0 ? 0 : Math.abs(anchor - alignloss) / scale;
+            differences.largest = Math.max(differences.largest, Double.isNaN(gap) ? Double.POSITIVE_INFINITY : gap);
+            agree = gap <= TOLERANCE;
+        }
         if (!agree) {
             differences.add(format("%s: DuckDB %s, alignloss %s", what, anchor, alignloss));
         }

@@ -71,15 +71,18 @@ final class DuckDbRow implements AutoCloseable {
         if (last == null) {
             time();
         }
-        List<String> differences = new ArrayList<>(last.differences(rowLevel, INPUT, OBJECTIVE, GROUP, true));
-        last.differences(clustered, INPUT, OBJECTIVE, GROUP, false).forEach(difference -> differences.add("(clustered run) " + difference));
+        AnchorFigures.Agreement rowLevelAgreement = last.compare(rowLevel, INPUT, OBJECTIVE, GROUP, true);
+        AnchorFigures.Agreement clusteredAgreement = last.compare(clustered, INPUT, OBJECTIVE, GROUP, false);
+        List<String> differences = new ArrayList<>(rowLevelAgreement.differences());
+        clusteredAgreement.differences().forEach(difference -> differences.add("(clustered run) " + difference));
         if (!differences.isEmpty()) {
             throw new IllegalStateException(format("DuckDB and alignloss disagree on %d figure(s) (tolerance %.0e relative):%n  %s",
                     differences.size(), AnchorFigures.TOLERANCE, String.join(format("%n  "), differences)));
         }
-        out.printf("DuckDB agrees with alignloss within %.0e relative: rows, rejects per rule, count, weight sum, loss, stderr, "
-                + "accuracy and mean margin, in total and for %d values of %s (bucket figures not compared: no XXH64 in DuckDB)%n",
-                AnchorFigures.TOLERANCE, last.groups().size(), GROUP);
+        out.printf("DuckDB agrees with alignloss within %.0e relative (largest gap %.1e): rows, rejects per rule, count, weight sum, "
+                + "loss, stderr, accuracy and mean margin, in total and for %d values of %s (bucket figures not compared: no XXH64 "
+                + "in DuckDB)%n", AnchorFigures.TOLERANCE, Math.max(rowLevelAgreement.largestGap(), clusteredAgreement.largestGap()),
+                last.groups().size(), GROUP);
         out.flush();
     }
 

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /** Benchmarks, each timed against a baseline in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         footer = {"", "Example (from the project root):", "  alignloss bench evaluate --rows 1000000 --repeat 2"},
-        description = "Benchmarks. 'bench evaluate': the evaluate job against a hand-written Spark SQL aggregate of the same loss. "
+        description = "Benchmarks. 'bench evaluate': the evaluate job against a hand-written Spark SQL aggregate of the same loss and "
+                + "against DuckDB computing the same figures over the same Parquet (when its driver is on the classpath; checked to agree). "
                 + "'bench train': seconds per L-BFGS iteration against MLlib LogisticRegression and a plain Java loop. "
                 + "'bench scale': 20M rows evaluated and 10 L-BFGS iterations on 2M x 384 pairs, with a cluster projection. "
                 + "'bench lm': language-model training tokens/s against the floor of its own arithmetic (FLOPs per token at the "

@@ -45,7 +45,9 @@ class DuckDbAnchorTest extends LocalSparkTest {
             figures = anchor.figures(DuckDbAnchor.parquetFiles(BAD_PREFERENCES), "language", "prompt");
         }
 
-        assertThat(figures.differences(summary, "prefs", "bt", "language", true)).isEmpty();
+        AnchorFigures.Agreement agreement = figures.compare(summary, "prefs", "bt", "language", true);
+        assertThat(agreement.differences()).isEmpty();
+        assertThat(agreement.largestGap()).isLessThan(AnchorFigures.TOLERANCE);
         // what the file holds: 211 rows, 10 rejected, bad-011 with an empty text and an infinite score
         assertThat(figures.rows()).isEqualTo(211);
         assertThat(figures.rejected()).isEqualTo(10);
@@ -62,8 +64,10 @@ class DuckDbAnchorTest extends LocalSparkTest {
                 loss * (1 + 1e-12), total.stderr(), total.accuracy(), total.meanMargin()));
         AnchorFigures off = withTotal(figures, new AnchorFigures.LossFigures(total.count(), total.weightSum(),
                 loss * (1 + 1e-7), total.stderr(), total.accuracy(), total.meanMargin()));
-        assertThat(within.differences(summary, "prefs", "bt", "language", true)).isEmpty();
-        assertThat(off.differences(summary, "prefs", "bt", "language", true)).singleElement().asString().startsWith("bt loss:");
+        assertThat(within.compare(summary, "prefs", "bt", "language", true).agrees()).isTrue();
+        AnchorFigures.Agreement offAgreement = off.compare(summary, "prefs", "bt", "language", true);
+        assertThat(offAgreement.differences()).singleElement().asString().startsWith("bt loss:");
+        assertThat(offAgreement.largestGap()).isGreaterThan(9e-8);
     }
 
     /** The bench's own data and configs: the check passes on the same files and fails loudly on another file. */
