@@ -72,7 +72,7 @@ class DuckDbAnchorTest extends LocalSparkTest {
 
     /** The bench's own data and configs: the check passes on the same files and fails loudly on another file. */
     @Test
-    void benchCheckPassesOnTheSameFilesAndFailsOnOthers() throws Exception {
+    void benchCheckPassesOnTheSameFilesAndFailsOnAnotherFile() throws Exception {
         Path data = work.resolve("preferences");
         EvaluateBenchmark.generate(spark, 3_000, 2, 7, data.toUri().toString());
         EvaluateBenchmark.Evaluations evaluations = EvaluateBenchmark.Evaluations.on(data.toUri().toString());
@@ -89,6 +89,27 @@ class DuckDbAnchorTest extends LocalSparkTest {
             assertThatThrownBy(() -> different.check(clustered, rowLevel, out)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("DuckDB and alignloss disagree").hasMessageContaining("bt loss:");
         }
+    }
+
+    /** The report prints DuckDB's row and both ratios with issue 16's goals, and says when DuckDB was skipped. */
+    @Test
+    void reportPrintsTheDuckDbRatioBesideTheSqlOne() {
+        List<EvaluateBenchmark.Timing> timings = List.of(new EvaluateBenchmark.Timing("baseline SQL aggregate", new double[]{2, 2, 2}),
+                new EvaluateBenchmark.Timing("evaluate (summary only)", new double[]{3, 3, 3}),
+                new EvaluateBenchmark.Timing("baseline grouped (context)", new double[]{2, 2, 2}),
+                new EvaluateBenchmark.Timing("evaluate, bootstrap 0", new double[]{3, 3, 3}),
+                new EvaluateBenchmark.Timing("evaluate + bias scans", new double[]{4, 4, 4}));
+        EvaluateBenchmark.BootstrapCost cost = new EvaluateBenchmark.BootstrapCost(new double[]{1.05, 1.05}, new double[]{1.05, 1.05});
+        StringWriter with = new StringWriter();
+        EvaluateBenchmark.report(new EvaluateBenchmark.Results(timings, cost,
+                Optional.of(new EvaluateBenchmark.Timing("DuckDB, 2 threads (anchor)", new double[]{1.0, 1.5, 1.2}))), 1000, new PrintWriter(with));
+        StringWriter without = new StringWriter();
+        EvaluateBenchmark.report(new EvaluateBenchmark.Results(timings, cost, Optional.empty()), 1000, new PrintWriter(without));
+
+        // 3 / 2 against the SQL aggregate, 3 / 1.2 (the median) against DuckDB
+        assertThat(with.toString()).contains("DuckDB, 2 threads (anchor)").contains("ratio evaluate / baseline: 1.50 (goal <= 1.00)")
+                .contains("evaluate / DuckDB: 2.50 (goal <= 2.00)");
+        assertThat(without.toString()).doesNotContain("DuckDB, 2 threads").contains("evaluate / DuckDB: skipped (no DuckDB driver)");
     }
 
     private static AnchorFigures withTotal(AnchorFigures figures, AnchorFigures.LossFigures total) {
