@@ -342,6 +342,8 @@ public final class EvaluateBenchmark {
                         + "(quartiles %.1f%%, %.1f%%); %.1f%% in task CPU time%n",
                 100 * bootstrap.wall(), sorted.length, 100 * (sorted[sorted.length / 4] - 1),
                 100 * (sorted[(3 * sorted.length) / 4] - 1), 100 * bootstrap.cpu());
+        out.printf("bootstrap goal (< 10%% in wall-clock and in CPU time, median of >= 12 pairs): %s%n",
+                bootstrap.wall() < 0.10 && bootstrap.cpu() < 0.10 && sorted.length >= 12 ? "met" : "not met");
         out.printf("preference-bias scans add %.0f%%%n", 100 * (timings.get(4).median() / timings.get(1).median() - 1));
         out.flush();
     }

@@ -57,10 +57,11 @@ public final class InputAggregation {
      */
     public static final int MAX_GROUPS = 20_000;
     /*
-     * Memory besides the group buffers: counting clusters keeps, per task, a set of the distinct bucket hashes its
-     * partition's accepted rows have (8 bytes a distinct cluster, in a table at most half full: 16–32 bytes), then
-     * sends them sorted per bucket (8 bytes a cluster); each reduce task holds its buckets' union (8 bytes a
-     * cluster). A partition of 10 million distinct clusters needs up to ~320 MB of task memory for its set.
+     * Memory besides the group buffers: counting clusters keeps, per task, the distinct bucket hashes its
+     * partition's accepted rows have (8 bytes a distinct cluster, in per-bucket arrays of at most 4 × their
+     * distinct hashes: up to 32 bytes), then sends them sorted per bucket (8 bytes a cluster); each reduce task
+     * holds its buckets' union (8 bytes a cluster). A partition of 10 million distinct clusters needs up to ~320 MB
+     * of task memory for its arrays.
      */
     /** Text standing for a null group value in the summary. */
     public static final String NULL_GROUP = "(null)";
