@@ -22,8 +22,10 @@ import java.util.TreeSet;
  * generator seeded like the job's and maps each to its outcome through a table of N entries (outcomes in the order
  * given, each c_k times), then refits; the interval ends are numpy's default percentiles (type 7) at 2.5% and 97.5%.
  * No model may be unbounded (each must have won and lost something in every round); the floor refuses otherwise.
+ * Public for its test, which checks it against the job's package-private fit ({@code LeaderboardFloorTest} in the
+ * leaderboard package).
  */
-final class LeaderboardFloor {
+public final class LeaderboardFloor {
     static final double TOLERANCE = 1e-10;
     static final int MAX_ITERATIONS = 100;
     private static final double SCALE = 400 / Math.log(10);
@@ -33,8 +35,8 @@ final class LeaderboardFloor {
     }
 
     /** Outcomes with models numbered in name order: a[k], b[k], label y[k] (1, 0 or ½), count c[k]; N = Σ c. */
-    record Data(List<String> models, int[] a, int[] b, double[] y, double[] count, long total) {
-        static Data of(List<Outcome> outcomes) {
+    public record Data(List<String> models, int[] a, int[] b, double[] y, double[] count, long total) {
+        public static Data of(List<Outcome> outcomes) {
             List<String> models = new ArrayList<>(new TreeSet<>(outcomes.stream().flatMap(o -> java.util.stream.Stream.of(o.modelA(), o.modelB())).toList()));
             int size = outcomes.size();
             int[] a = new int[size];
@@ -55,18 +57,18 @@ final class LeaderboardFloor {
     }
 
     /** The ratings of the point fit and the bootstrap's interval ends, by model in name order. */
-    record Result(double[] ratings, double[] lower, double[] upper) {
+    public record Result(double[] ratings, double[] lower, double[] upper) {
     }
 
     /** The point fit and {@code rounds} bootstrap rounds from {@code seed}. */
-    static Result run(Data data, int rounds, long seed) {
+    public static Result run(Data data, int rounds, long seed) {
         double[] ratings = ratings(data, data.count());
         double[][] ends = intervals(data, rounds, seed);
         return new Result(ratings, ends[0], ends[1]);
     }
 
     /** The bootstrap: per model its lower (row 0) and upper (row 1) interval end over {@code rounds} rounds from {@code seed}. */
-    static double[][] intervals(Data data, int rounds, long seed) {
+    public static double[][] intervals(Data data, int rounds, long seed) {
         int n = data.models().size();
         if (data.total() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("Cannot bootstrap " + data.total() + " battles in one table");
@@ -101,7 +103,7 @@ final class LeaderboardFloor {
     }
 
     /** The centred ratings fitted to the outcomes with counts {@code counts}. */
-    static double[] ratings(Data data, double[] counts) {
+    public static double[] ratings(Data data, double[] counts) {
         int n = data.models().size();
         int m = n - 1;
         double total = 0;
