@@ -131,7 +131,8 @@ public final class LeaderboardJob {
                         + "(%d rows read, %d rejected)", settings.battles(), counts.rows(), counts.rejected()));
             }
             long counted = System.nanoTime();
-            Comparisons raw = Comparisons.of(StyleControl.merged(counts.outcomes()));
+            // without style features the counted outcomes are already unique by (model_a, model_b, winner)
+            Comparisons raw = Comparisons.of(settings.style().isEmpty() ? counts.outcomes() : StyleControl.merged(counts.outcomes()));
             checkAnchorKnown(raw);
             LOG.info("{} models, {} battles, {} unique outcomes", raw.modelCount(), counts.accepted(), raw.size());
             List<String> warnings = new ArrayList<>();
