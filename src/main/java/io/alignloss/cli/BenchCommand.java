@@ -2,6 +2,7 @@ package io.alignloss.cli;
 
 import io.alignloss.bench.CoverageBenchmark;
 import io.alignloss.bench.EvaluateBenchmark;
+import io.alignloss.bench.LeaderboardBenchmark;
 import io.alignloss.bench.LmBenchmark;
 import io.alignloss.bench.TrainBenchmark;
 import io.alignloss.job.SparkSessions;
@@ -30,19 +31,23 @@ import java.util.stream.Stream;
                 + "'bench lm': language-model training tokens/s against the floor of its own arithmetic (FLOPs per token at the "
                 + "machine's measured rate), with the ratio. "
                 + "'bench coverage': the coverage of every reported 95%% interval over replicate datasets drawn from populations with a "
-                + "known expected loss, run through the real evaluate and leaderboard jobs.")
+                + "known expected loss, run through the real evaluate and leaderboard jobs. "
+                + "'bench leaderboard': the leaderboard job on generated battles (read and count, point fit, bootstrap) against the same "
+                + "fit and bootstrap in a plain single-thread Java loop, and the whole process of jobs/alignloss leaderboard against "
+                + "the goal (<= 15 s).")
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate, train, scale, lm or coverage.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate, train, scale, lm, coverage or leaderboard.")
     String name;
 
     @Option(names = "--rows", paramLabel = "N", description = "Generated rows (default: 5,000,000 for evaluate, 1,000,000 pairs for train; coverage: the shift case's data rows, 500,000; lm: every Alpaca row, "
             + "cycled when more are asked, or 5,000 synthetic rows).")
     Long rows;
 
-    @Option(names = "--partitions", paramLabel = "P", description = "Partitions / Parquet files (default: 16; lm: the cores Spark uses).")
+    @Option(names = "--partitions", paramLabel = "P", description = "Partitions / Parquet files (default: 16; lm: the cores Spark uses; "
+            + "leaderboard: 8).")
     Integer partitions;
 
     @Option(names = "--dimension", paramLabel = "D", defaultValue = "384", description = "train: embedding dimension (default: ${DEFAULT-VALUE}).")
@@ -76,17 +81,34 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "coverage: folder for coverage.json (default: only the table on stdout).")
     Path out;
 
+    @Option(names = "--battles", paramLabel = "N", defaultValue = "1580000", description = "leaderboard: generated battles (default: ${DEFAULT-VALUE}).")
+    long battles;
+
+    @Option(names = "--models", paramLabel = "M", defaultValue = "150", description = "leaderboard: models (default: ${DEFAULT-VALUE}).")
+    int models;
+
+    @Option(names = "--rounds", paramLabel = "R", defaultValue = "100", description = "leaderboard: bootstrap rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--tie-share", paramLabel = "S", defaultValue = "0.3", description = "leaderboard: share of battles that are ties, "
+            + "half 'tie', half 'tie (bothbad)' (default: ${DEFAULT-VALUE}).")
+    double tieShare;
+
     @Option(names = "--keep", description = "Keep the generated data and outputs (in a temporary folder it names).")
     boolean keep;
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("evaluate", "train", "scale", "lm", "coverage").contains(name)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown benchmark '" + name + "' (valid: evaluate, train, scale, lm, coverage)");
+        if (!List.of("evaluate", "train", "scale", "lm", "coverage", "leaderboard").contains(name)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown benchmark '" + name
+                    + "' (valid: evaluate, train, scale, lm, coverage, leaderboard)");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (name.equals("coverage")) {
             return coverage(out);
+        }
+        if (name.equals("leaderboard")) {
+            return leaderboard(out);
         }
         if (name.equals("lm")) {
             Optional<Path> data = Files.isRegularFile(LmBenchmark.ALPACA) ? Optional.of(LmBenchmark.ALPACA) : Optional.empty();
@@ -146,6 +168,24 @@ final class BenchCommand implements Callable<Integer> {
             if (this.out != null) {
                 out.println("wrote " + CoverageBenchmark.write(report, this.out));
             }
+        }
+        finally {
+            removeUnlessKept(work, out);
+        }
+        return 0;
+    }
+
+    private int leaderboard(PrintWriter out) throws Exception {
+        LeaderboardBenchmark.Settings settings;
+        try {
+            settings = new LeaderboardBenchmark.Settings(battles, models, rounds, tieShare, seed, partitions == null ? 8 : partitions, repeat);
+        }
+        catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path work = EvaluateBenchmark.workFolder();
+        try (SparkSessions session = SparkSessions.open("alignloss bench leaderboard")) {
+            LeaderboardBenchmark.run(session.spark(), settings, work, out);
         }
         finally {
             removeUnlessKept(work, out);

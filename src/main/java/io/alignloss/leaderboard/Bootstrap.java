@@ -3,8 +3,18 @@ package io.alignloss.leaderboard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * Percentile bootstrap of the ratings: each round draws N battles with replacement from the N observed ones,
@@ -19,6 +29,7 @@ final class Bootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
     static final double LOWER = 0.025;
     static final double UPPER = 0.975;
+    private static final long PENDING_BYTES = 256L << 20;
 
     private Bootstrap() {
     }
@@ -36,47 +47,74 @@ final class Bootstrap {
     }
 
     static Intervals run(Comparisons data, RatingScale scale, Ties ties, int rounds, long seed) {
+        return run(data, scale, ties, rounds, seed, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The rounds' draws are made in order from one generator seeded with {@code seed} (N {@code nextLong(N)} per round,
+     * {@link OutcomeSampler}); their fits run on {@code threads} threads of the driver. Each round's ratings depend on
+     * its draw alone, so the intervals are the same for any number of threads. With ties as half a win and no style
+     * features a round is fitted on its battles grouped by pair of models ({@link ModelPairs}: the same objective with
+     * fewer terms).
+     */
+    static Intervals run(Comparisons data, RatingScale scale, Ties ties, int rounds, long seed, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("Cannot bootstrap on " + threads + " threads (must be >= 1)");
+        }
         int n = data.modelCount();
         int p = data.styleCount();
-        double[][] replicates = new double[n][rounds];
+        OutcomeSampler sampler = new OutcomeSampler(data.count);
+        Optional<ModelPairs> pairs = ties == Ties.HALF && p == 0 ? Optional.of(ModelPairs.of(data)) : Optional.empty();
+        SplittableRandom random = new SplittableRandom(seed);
+        Replicate[] replicates = new Replicate[rounds];
+        AtomicInteger done = new AtomicInteger();
+        int every = Math.max(1, rounds / 10);
+        IntFunction<Runnable> fit = round -> {
+            int[] battles = sampler.battles(random);
+            return () -> {
+                double[] counts = sampler.counts(battles);
+                Comparisons drawn = pairs.map(grouped -> grouped.counted(counts)).orElseGet(() -> data.withCounts(counts));
+                replicates[round] = Replicate.of(RatingFitter.refit(drawn, scale, ties));
+                int finished = done.incrementAndGet();
+                if (finished % every == 0 || finished == rounds) {
+                    LOG.info("bootstrap: {} of {} rounds", finished, rounds);
+                }
+            };
+        };
+        if (threads == 1 || rounds <= 1) {
+            for (int round = 0; round < rounds; round++) {
+                fit.apply(round).run();
+            }
+        }
+        else {
+            // a drawn round waiting for its fit holds N ints: at most 2 per thread and ~256 MB of them
+            int pending = (int) Math.max(1, Math.min(2L * threads, PENDING_BYTES / (4 * sampler.total())));
+            inParallel(fit, rounds, Math.min(threads, rounds), pending);
+        }
+        double[][] ratings = new double[n][rounds];
         double[][] gammas = new double[p][rounds];
         double[] nus = new double[rounds];
-        long total = Math.round(data.total);
-        long[] cumulative = new long[data.size()];
-        long running = 0;
-        for (int k = 0; k < data.size(); k++) {
-            running += Math.round(data.count[k]);
-            cumulative[k] = running;
-        }
-        SplittableRandom random = new SplittableRandom(seed);
         int kept = 0;
         int skipped = 0;
-        int every = Math.max(1, rounds / 10);
-        for (int round = 0; round < rounds; round++) {
-            double[] counts = resample(cumulative, total, random);
-            RatingFitter.Ratings ratings = RatingFitter.fit(data.withCounts(counts), scale, ties);
-            if (!ratings.anchored()) {
+        for (Replicate replicate : replicates) {
+            if (!replicate.anchored()) {
                 skipped++;
+                continue;
             }
-            else {
-                for (int i = 0; i < n; i++) {
-                    replicates[i][kept] = ratings.ratings()[i];
-                }
-                for (int j = 0; j < p; j++) {
-                    gammas[j][kept] = ratings.coefficients().gamma()[j];
-                }
-                nus[kept] = ratings.coefficients().nu();
-                kept++;
+            for (int i = 0; i < n; i++) {
+                ratings[i][kept] = replicate.ratings()[i];
             }
-            if ((round + 1) % every == 0 || round + 1 == rounds) {
-                LOG.info("bootstrap: {} of {} rounds", round + 1, rounds);
+            for (int j = 0; j < p; j++) {
+                gammas[j][kept] = replicate.gamma()[j];
             }
+            nus[kept] = replicate.nu();
+            kept++;
         }
         int[] unboundedRounds = new int[n];
         double[] lower = new double[n];
         double[] upper = new double[n];
         for (int i = 0; i < n; i++) {
-            double[] values = Arrays.stream(replicates[i], 0, kept).filter(value -> !Double.isNaN(value)).sorted().toArray();
+            double[] values = Arrays.stream(ratings[i], 0, kept).filter(value -> !Double.isNaN(value)).sorted().toArray();
             unboundedRounds[i] = (int) Arrays.stream(values).filter(Double::isInfinite).count();
             lower[i] = quantile(values, LOWER);
             upper[i] = quantile(values, UPPER);
@@ -93,24 +131,76 @@ final class Bootstrap {
                 quantile(nuValues, UPPER));
     }
 
-    // n_k ~ Multinomial(N, c_k / N): N uniform draws of a battle, each mapped to its outcome by binary search
+    /** What a round keeps of its fit: whether the anchor was finite, the ratings, γ and ν. */
+    private record Replicate(boolean anchored, double[] ratings, double[] gamma, double nu) {
+        static Replicate of(RatingFitter.Ratings fitted) {
+            return new Replicate(fitted.anchored(), fitted.ratings(), fitted.coefficients().gamma(), fitted.coefficients().nu());
+        }
+    }
+
+    /**
+     * Draws round 0, 1, … in order on this thread ({@code draw.apply(round)}) and runs each round's fit on a pool of
+     * {@code threads}; at most {@code pending} rounds are drawn and not yet fitted.
+     */
+    private static void inParallel(IntFunction<Runnable> draw, int rounds, int threads, int pending) {
+        AtomicInteger created = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "alignloss-bootstrap-" + created.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        Semaphore waiting = new Semaphore(pending);
+        List<Future<?>> fits = new ArrayList<>();
+        try {
+            for (int round = 0; round < rounds; round++) {
+                waiting.acquireUninterruptibly();
+                Runnable fit = draw.apply(round);
+                fits.add(pool.submit(() -> {
+                    try {
+                        fit.run();
+                    }
+                    finally {
+                        waiting.release();
+                    }
+                }));
+            }
+            for (Future<?> future : fits) {
+                future.get();
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Cannot finish the bootstrap: interrupted", e);
+        }
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("Cannot finish the bootstrap: " + e.getCause(), e.getCause());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * n_k ~ Multinomial(N, c_k / N) for the outcomes with cumulative counts {@code cumulative} (N = {@code total}):
+     * N uniform draws of a battle, each counted for its outcome ({@link OutcomeSampler}).
+     */
     static double[] resample(long[] cumulative, long total, SplittableRandom random) {
         double[] counts = new double[cumulative.length];
-        for (long draw = 0; draw < total; draw++) {
-            long battle = random.nextLong(total);
-            int index = Arrays.binarySearch(cumulative, battle + 1);
-            if (index < 0) {
-                index = -index - 1;
-            }
-            else {
-                // several outcomes may share a cumulative value when some counts are 0: take the first
-                while (index > 0 && cumulative[index - 1] == battle + 1) {
-                    index--;
-                }
-            }
-            counts[index]++;
+        long previous = 0;
+        for (int k = 0; k < cumulative.length; k++) {
+            counts[k] = cumulative[k] - previous;
+            previous = cumulative[k];
         }
-        return counts;
+        if (previous != total) {
+            throw new IllegalArgumentException("Cannot resample: the counts sum to " + previous + ", not " + total);
+        }
+        return new OutcomeSampler(counts).draw(random);
     }
 
     // q(p) = v[⌊h⌋] + (h − ⌊h⌋)(v[⌊h⌋+1] − v[⌊h⌋]), h = (m − 1)p, v sorted (numpy's default, type 7)

@@ -149,6 +149,14 @@ final class BradleyTerryLoss {
             else {
                 dd = data.count[k] * BradleyTerry.curvature(margin) / data.total;
             }
+            if (p == 0 && !raoKupper) {
+                // x_k = e_a − e_b: the four entries of dd·x_k x_kᵀ (the same sums as the loop below, term by term)
+                hessian[data.a[k]][data.a[k]] += dd;
+                hessian[data.a[k]][data.b[k]] -= dd;
+                hessian[data.b[k]][data.a[k]] -= dd;
+                hessian[data.b[k]][data.b[k]] += dd;
+                continue;
+            }
             index[0] = data.a[k];
             x[0] = 1;
             index[1] = data.b[k];

@@ -79,11 +79,27 @@ public final class LeaderboardJob {
         }
     }
 
-    /** What was published: the folder, the rows in rating order, leaderboard.json's top-level figures and its warnings. */
-    public record Result(String output, List<Standing> standings, Map<String, Object> figures, List<String> warnings) {
+    /**
+     * What was published: the folder, the rows in rating order, leaderboard.json's top-level figures, its warnings and
+     * where the run's time went.
+     */
+    public record Result(String output, List<Standing> standings, Map<String, Object> figures, List<String> warnings, Timing timing) {
         public Result {
             standings = List.copyOf(standings);
             warnings = List.copyOf(warnings);
+            requireNonNull(timing, "timing is null");
+        }
+    }
+
+    /**
+     * Wall-clock seconds of the run's stages: reading the battles and counting their unique outcomes in Spark (with
+     * writing the rejects), the point fit (both fits under style control), and the bootstrap ({@code rounds} rounds;
+     * both bootstraps under style control).
+     */
+    public record Timing(double countSeconds, double fitSeconds, double bootstrapSeconds, int rounds) {
+        /** The bootstrap's seconds per round (NaN without rounds). */
+        public double secondsPerRound() {
+            return rounds == 0 ? Double.NaN : bootstrapSeconds / rounds;
         }
     }
 
@@ -100,6 +116,7 @@ public final class LeaderboardJob {
                 settings.style().isEmpty() ? "none" : String.join(",", settings.style()), settings.ties().configName());
         OutputCommitter committer = OutputCommitter.begin(settings.out(), settings.overwrite(), "leaderboard", spark.sparkContext().hadoopConfiguration());
         try {
+            long start = System.nanoTime();
             BattleTable table = BattleTable.read(spark, settings.battles());
             if (!settings.style().isEmpty()) {
                 table = table.withStyle(settings.style());
@@ -113,7 +130,9 @@ public final class LeaderboardJob {
                 throw new AlignLossException(ErrorCode.INPUT_SCHEMA, format("Cannot fit a leaderboard: no valid battles in %s "
                         + "(%d rows read, %d rejected)", settings.battles(), counts.rows(), counts.rejected()));
             }
-            Comparisons raw = Comparisons.of(StyleControl.merged(counts.outcomes()));
+            long counted = System.nanoTime();
+            // without style features the counted outcomes are already unique by (model_a, model_b, winner)
+            Comparisons raw = Comparisons.of(settings.style().isEmpty() ? counts.outcomes() : StyleControl.merged(counts.outcomes()));
             checkAnchorKnown(raw);
             LOG.info("{} models, {} battles, {} unique outcomes", raw.modelCount(), counts.accepted(), raw.size());
             List<String> warnings = new ArrayList<>();
@@ -132,6 +151,7 @@ public final class LeaderboardJob {
             Optional<RatingFitter.Ratings> rawRatings = style.map(control -> RatingFitter.fit(raw, settings.ratingScale(), settings.ties()));
             rawRatings.ifPresent(fitted -> fitted.warnings().stream().filter(warning -> !warnings.contains(warning))
                     .forEach(warning -> warnings.add("without style control: " + warning)));
+            long fitted = System.nanoTime();
             Bootstrap.Intervals intervals = null;
             Bootstrap.Intervals rawIntervals = null;
             if (settings.bootstrap() > 0) {
@@ -151,6 +171,10 @@ public final class LeaderboardJob {
                     }
                 }
             }
+            long bootstrapped = System.nanoTime();
+            Timing timing = new Timing((counted - start) / 1e9, (fitted - counted) / 1e9, (bootstrapped - fitted) / 1e9, settings.bootstrap());
+            LOG.info("time: read and count {} s, fit {} s, bootstrap {} s ({} ms per round)", format("%.2f", timing.countSeconds()),
+                    format("%.2f", timing.fitSeconds()), format("%.2f", timing.bootstrapSeconds()), format("%.1f", 1000 * timing.secondsPerRound()));
             for (String warning : warnings) {
                 LOG.warn("{}", warning);
             }
@@ -172,7 +196,7 @@ public final class LeaderboardJob {
             committer.writeText("leaderboard.json", LeaderboardReport.json(figures, standings, components));
             committer.commit();
             LOG.info("published {} ({} models)", committer.target(), standings.size());
-            return new Result(committer.target().toString(), standings, figures, warnings);
+            return new Result(committer.target().toString(), standings, figures, warnings, timing);
         }
         finally {
             committer.abort();

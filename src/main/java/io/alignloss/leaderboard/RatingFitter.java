@@ -47,6 +47,23 @@ final class RatingFitter {
     }
 
     static Ratings fit(Comparisons data, RatingScale scale, Ties ties) {
+        return fit(data, scale, ties, Identification.WARN);
+    }
+
+    /**
+     * A bootstrap replicate's fit: the same ratings, bounds and groups as {@link #fit}, without the check of the
+     * comparison graph's strong connectivity, which only adds a warning (a replicate's warnings are not reported).
+     */
+    static Ratings refit(Comparisons data, RatingScale scale, Ties ties) {
+        return fit(data, scale, ties, Identification.SKIP);
+    }
+
+    /** Whether a fit checks, for its warnings, that the ratings are identified within each group. */
+    private enum Identification {
+        WARN, SKIP
+    }
+
+    private static Ratings fit(Comparisons data, RatingScale scale, Ties ties, Identification identification) {
         int n = data.modelCount();
         List<String> warnings = new ArrayList<>();
         Bound[] bounds = bounds(data, scale, warnings);
@@ -57,7 +74,9 @@ final class RatingFitter {
         Comparisons fitted = data.restrictTo(keep);
         int[] groups = ComparisonGraph.components(fitted);
         int groupCount = java.util.Arrays.stream(groups).max().orElse(-1) + 1;
-        warnIdentification(fitted, groups, groupCount, scale, warnings);
+        if (identification == Identification.WARN) {
+            warnIdentification(fitted, groups, groupCount, scale, warnings);
+        }
         BradleyTerryLoss loss = new BradleyTerryLoss(fitted, scale.l2(), ties);
         if (ties == Ties.RAO_KUPPER && !loss.fitsTieParameter()) {
             warnings.add("no battle between bounded models is a tie: the Rao-Kupper ν is 1 (the plain Bradley-Terry model)");
