@@ -45,8 +45,31 @@ public final class InputReader {
      */
     public static PreparedInput prepare(SparkSession spark, InputConfig configured, List<ColumnSpec> extraColumns,
             List<RowRule> extraRules, List<String> groups, List<String> warnings) {
+        return prepare(spark, open(spark, configured), extraColumns, extraRules, groups, warnings);
+    }
+
+    /**
+     * An input pinned to its version and read (its schema resolved: for Parquet, one Spark job that reads a footer),
+     * so that its column names and its preparation share that one read.
+     */
+    public record Opened(InputConfig input, Dataset<Row> raw) {
+        /** The input's column names, in file order. */
+        public List<String> columnNames() {
+            return List.of(raw.columns());
+        }
+    }
+
+    /** Pins the input ({@link InputTables#pin}) and reads it once; the rows are not scanned. */
+    public static Opened open(SparkSession spark, InputConfig configured) {
         InputConfig input = InputTables.pin(spark, configured);
-        Dataset<Row> raw = read(spark, input);
+        return new Opened(input, read(spark, input));
+    }
+
+    /** {@link #prepare(SparkSession, InputConfig, List, List, List, List)} of an input already opened. */
+    public static PreparedInput prepare(SparkSession spark, Opened opened, List<ColumnSpec> extraColumns,
+            List<RowRule> extraRules, List<String> groups, List<String> warnings) {
+        InputConfig input = opened.input();
+        Dataset<Row> raw = opened.raw();
         StructType schema = raw.schema();
         Map<String, StructField> fields = new LinkedHashMap<>();
         for (StructField field : schema.fields()) {
@@ -184,11 +207,6 @@ public final class InputReader {
             byCode.merge(rule.code(), rule.failsWhen(), Column::or);
         }
         return byCode;
-    }
-
-    /** The input's column names, in file order (reads the schema only). */
-    public static List<String> columnNames(SparkSession spark, InputConfig input) {
-        return List.of(read(spark, input).columns());
     }
 
     private static Dataset<Row> read(SparkSession spark, InputConfig input) {

@@ -193,8 +193,11 @@ public final class CovariateShift {
         }
         Dataset<Row> outOfFold = predict(models, both).select(col("label"), col("rawPrediction"), logit().as("logit")).cache();
         try {
+            // numBins 0: the exact ROC curve over every distinct score. A binned curve (the default, 1,000 bins) groups
+            // the sorted scores by the partitions of a range partitioner whose sample is seeded by the RDD's id, so its
+            // AUC moved (by ~1e-5) with how many RDDs the session had created before
             double auc = new BinaryClassificationEvaluator().setLabelCol("label").setRawPredictionCol("rawPrediction")
-                    .setMetricName("areaUnderROC").evaluate(outOfFold);
+                    .setMetricName("areaUnderROC").setNumBins(0).evaluate(outOfFold);
             // Platt scaling: high-dimensional text models are overconfident, and importance weights are odds,
             // which overconfident probabilities inflate; a 1-D logistic regression of the label on the
             // out-of-fold logit recalibrates them (slope → 0 when the logits carry no signal)
@@ -265,8 +268,13 @@ public final class CovariateShift {
             figures.put("clip", clip);
             figures.put("clipped_share", n > 0 ? (double) clipped / n : null);
             figures.put("reference_rows", fit.referenceRows());
-            figures.put("classifier", Map.of("features", "hashed word counts (2^" + FEATURE_BITS + ") and log lengths of "
-                    + fit.textColumns(), "rows", fit.trainRows(), "folds", 2, "reg_param", REG_PARAM));
+            // a fixed key order (Map.of's changes from one JVM to the next)
+            Map<String, Object> classifier = new LinkedHashMap<>();
+            classifier.put("folds", 2);
+            classifier.put("rows", fit.trainRows());
+            classifier.put("features", "hashed word counts (2^" + FEATURE_BITS + ") and log lengths of " + fit.textColumns());
+            classifier.put("reg_param", REG_PARAM);
+            figures.put("classifier", classifier);
             result.put(objectives.get(o).name(), figures);
         }
         return result;

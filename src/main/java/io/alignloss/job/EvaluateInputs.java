@@ -59,7 +59,8 @@ record EvaluateInputs(List<Objective> objectives, Map<String, PreparedInput> inp
     // replaces the objectives on the input by their forInput form
     private static PreparedInput prepare(SparkSession spark, JobConfig config, InputConfig input, List<Objective> objectives,
             UnaryOperator<PreparedInput> checked, List<String> warnings) {
-        List<String> present = InputReader.columnNames(spark, input);
+        InputReader.Opened opened = InputReader.open(spark, input);
+        List<String> present = opened.columnNames();
         objectives.replaceAll(objective -> objective.config().input().equals(input.name()) ? objective.forInput(present) : objective);
         List<Objective> on = objectivesOn(objectives, input.name());
         List<ColumnSpec> columns = new ArrayList<>();
@@ -68,7 +69,7 @@ record EvaluateInputs(List<Objective> objectives, Map<String, PreparedInput> inp
             columns.addAll(objective.columns());
             rules.addAll(objective.rules());
         }
-        PreparedInput prepared = InputReader.prepare(spark, input, columns, rules, config.groups(), warnings);
+        PreparedInput prepared = InputReader.prepare(spark, opened, columns, rules, config.groups(), warnings);
         Dataset<Row> rows = prepared.rows();
         for (Objective objective : on) {
             rows = objective.prepare(rows);

@@ -72,12 +72,17 @@ final class RunOutputs {
      * cluster key and the group columns of its accepted rows.
      */
     static void writePerExample(EvaluateInputs inputs, OutputCommitter committer, Stages stages) {
+        Map<String, Runnable> writes = new LinkedHashMap<>();
         for (Objective objective : inputs.objectives()) {
             PreparedInput input = inputs.inputs().get(objective.config().input());
-            stages.timed("write per-example figures of objective " + objective.name(),
+            writes.put("write per-example figures of objective " + objective.name(),
                     () -> writePerExample(input, objective, committer.stagingPath("per_example/" + objective.name())));
         }
+        stages.timedConcurrently(writes, CONCURRENT_WRITES);
     }
+
+    /** Per-example outputs written at the same time: each is its own query, planned on its own driver thread. */
+    private static final int CONCURRENT_WRITES = 3;
 
     private static void writePerExample(PreparedInput input, Objective objective, String path) {
         perExample(input, objective).write().parquet(path);

@@ -3,6 +3,15 @@ package io.alignloss.job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import static java.lang.String.format;
@@ -33,5 +42,62 @@ final class Stages {
             work.run();
             return null;
         });
+    }
+
+    /**
+     * Runs independent stages at the same time, on up to {@code threads} driver threads (each submits its own Spark
+     * jobs, so one stage's query planning overlaps another's tasks), and returns once EVERY stage has ended, so that
+     * nothing still writes after a failure. A stage's failure is rethrown as it was thrown (the first, in the order
+     * given; the others are added as suppressed).
+     */
+    void timedConcurrently(Map<String, Runnable> stages, int threads) {
+        if (stages.size() <= 1 || threads <= 1) {
+            stages.forEach(this::timed);
+            return;
+        }
+        AtomicInteger count = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, stages.size()), runnable -> {
+            Thread thread = new Thread(runnable, "alignloss-stage-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Map<String, Future<?>> running = new LinkedHashMap<>();
+            stages.forEach((stage, work) -> running.put(stage, pool.submit(() -> timed(stage, work))));
+            List<Throwable> failures = new ArrayList<>();
+            boolean interrupted = false;
+            for (Future<?> future : running.values()) {
+                while (true) {
+                    try {
+                        future.get();
+                        break;
+                    }
+                    catch (ExecutionException e) {
+                        failures.add(e.getCause());
+                        break;
+                    }
+                    catch (InterruptedException e) {
+                        interrupted = true; // keep waiting: a stage still running may be writing
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (!failures.isEmpty()) {
+                Throwable first = failures.get(0);
+                failures.subList(1, failures.size()).forEach(first::addSuppressed);
+                if (first instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (first instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(first);
+            }
+        }
+        finally {
+            pool.shutdown();
+        }
     }
 }

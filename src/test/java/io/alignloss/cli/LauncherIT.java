@@ -58,6 +58,16 @@ class LauncherIT {
         assertThat(out.resolve("_SUCCESS")).exists();
         assertThat(outcome.stderr()).contains("summary: file:" + out.toAbsolutePath() + "/summary.json")
                 .contains("stage scan input prefs").doesNotContain("INFO SparkContext");
+        assertThat(outcome.stdout()).startsWith("alignloss: evaluate published").doesNotContain("[warning]");
+
+        // the run above wrote (or used) the class-data-sharing archive; the next launch maps it
+        Path classLoading = temp.resolve("class-load.log");
+        Outcome version = launch(Map.of("ALIGNLOSS_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLoading), "--version");
+        assertThat(version.status()).as(version.stderr()).isEqualTo(0);
+        try (var archives = Files.list(Path.of("target/cds"))) {
+            assertThat(archives.map(path -> path.getFileName().toString())).singleElement().asString().matches("[0-9]+\\.jsa");
+        }
+        assertThat(Files.readString(classLoading)).containsPattern("org\\.apache\\.spark\\.deploy\\.SparkSubmit source: shared objects file");
     }
 
     /**
