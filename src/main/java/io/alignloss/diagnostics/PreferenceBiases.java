@@ -32,7 +32,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
@@ -43,7 +42,6 @@ import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * Biases of preference data that let a reward model score well for the wrong reasons: preferring the longer
@@ -59,8 +57,9 @@ import static org.apache.spark.sql.functions.xxhash64;
  * group value): one global aggregate (sums, extremes and percentiles), one {@code groupBy} over at most
  * {@code (LENGTH_BINS + 1) × 3} cells (length bins × position values) that needs the first one's means and
  * range, with grouping sets that give the {@link LengthBaseline} sums per group value from the same read (the only
- * query that tokenises the responses), and one {@code groupBy} over the unordered (prompt, response, response) pairs for the duplicate
- * figures. The caller decides whether to cache the rows.
+ * query that tokenises the responses), and the {@link DuplicatePairs} count: one {@code groupBy} over an 8-byte key of
+ * the unordered (prompt, response, response) pairs, and a second query over the rows of repeated keys only, when
+ * there are any. The caller decides whether to cache the rows.
  */
 public final class PreferenceBiases {
     /** Most bins of the margin-vs-length-difference plot; bins are whole characters wide, so fewer when the range is narrow. */
@@ -176,10 +175,10 @@ public final class PreferenceBiases {
         result.put("length", length);
         positionColumn.ifPresent(name -> result.put("position", cells.positions(name)));
 
-        Duplicates duplicates = Duplicates.of(rows);
+        DuplicatePairs duplicates = DuplicatePairs.of(rows, global.rows);
         // duplicate_rate = 1 − distinct (prompt, chosen, rejected) / rows
-        result.put("duplicate_rate", duplicates.rows == 0 ? null : 1.0 - (double) duplicates.distinct / duplicates.rows);
-        result.put("contradictory_duplicates", duplicates.contradictory);
+        result.put("duplicate_rate", duplicates.rows() == 0 ? null : 1.0 - (double) duplicates.distinct() / duplicates.rows());
+        result.put("contradictory_duplicates", duplicates.contradictory());
         return result;
     }
 
@@ -442,41 +441,6 @@ public final class PreferenceBiases {
                 positions.put(entry.getKey(), figures);
             }
             return positions;
-        }
-    }
-
-    /**
-     * The duplicate scan. Rows are keyed by the unordered pair (prompt, {first, second}), first = the lesser
-     * of the two responses, through two independent hashes (64-bit xxHash and 32-bit Murmur3) so the shuffle
-     * carries 12 bytes per row instead of the texts; two different pairs share a key with probability about
-     * n²/2⁹⁷ (below 10⁻¹³ for 10⁸ rows). Within a key, the ordered (prompt, chosen, rejected) is the key plus
-     * the orientation {@code chosen ≤ rejected}.
-     */
-    private record Duplicates(long rows, long distinct, long contradictory) {
-        static Duplicates of(Dataset<Row> rows) {
-            Column chosen = col(InputContract.CHOSEN);
-            Column rejected = col(InputContract.REJECTED);
-            Column label = col(InputContract.LABEL);
-            Column first = least(chosen, rejected);
-            Column second = greatest(chosen, rejected);
-            Column prompt = col(InputContract.PROMPT);
-            // which response of the pair is preferred: 1 = first, 0 = second, null = a tie (or two equal responses)
-            Column prefersFirst = when(chosen.notEqual(rejected),
-                    when(label.gt(0.5), when(chosen.equalTo(first), 1).otherwise(0))
-                            .when(label.lt(0.5), when(rejected.equalTo(first), 1).otherwise(0)));
-            Dataset<Row> pairs = rows.select(
-                    xxhash64(prompt, first, second).as("h64"),
-                    hash(prompt, first, second).as("h32"),
-                    when(chosen.leq(rejected), 1).otherwise(0).as("forward"),
-                    prefersFirst.as("prefers_first"));
-            Dataset<Row> perPair = pairs.groupBy(col("h64"), col("h32")).agg(
-                    count(lit(1)).as("rows"),
-                    // distinct ordered triples of the pair: one per orientation present
-                    max(col("forward")).minus(min(col("forward"))).plus(1).as("distinct"),
-                    max(col("prefers_first")).equalTo(1).and(min(col("prefers_first")).equalTo(0)).as("contradictory"));
-            Row row = perPair.agg(sum(col("rows")), sum(col("distinct")), count(when(col("contradictory"), 1)))
-                    .collectAsList().get(0);
-            return new Duplicates(row.isNullAt(0) ? 0 : row.getLong(0), row.isNullAt(1) ? 0 : row.getLong(1), row.getLong(2));
         }
     }
 
