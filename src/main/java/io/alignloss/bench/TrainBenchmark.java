@@ -43,7 +43,7 @@ import static org.apache.spark.sql.functions.col;
  * per-pass floor.
  *
  * <p>The frame (generated, cached, not timed) holds what a preference input with embedding features holds after
- * reading: {@code chosen_embedding} = the generated Δf as {@code array<float>}, {@code rejected_embedding} = the
+ * reading: empty prompt and texts, {@code chosen_embedding} = the generated Δf as {@code array<float>}, {@code rejected_embedding} = the
  * zero vector (so Δf = chosen − rejected is the generated row exactly), the label, weight 1 and a row hash.
  * <ul>
  *   <li>alignloss: {@link PairData#blocks} (as {@code train} builds them) cached, then {@link Lbfgs} over
@@ -259,11 +259,14 @@ public final class TrainBenchmark {
     }
 
     /**
-     * The preference frame both sides start from: {@code chosen_embedding} = Δf ({@code array<float>}),
+     * The preference frame both sides start from: empty prompt and texts, {@code chosen_embedding} = Δf ({@code array<float>}),
      * {@code rejected_embedding} = 0, the label, weight 1 and a row hash (partition × rows + row).
      */
     static Dataset<Row> frame(SparkSession spark, JavaSparkContext context, long perPartition, int dimension, int partitions, long seed) {
         StructType schema = new StructType()
+                .add(InputContract.PROMPT, DataTypes.StringType)
+                .add(InputContract.CHOSEN, DataTypes.StringType)
+                .add(InputContract.REJECTED, DataTypes.StringType)
                 .add(FeatureSpec.CHOSEN_EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false))
                 .add(FeatureSpec.REJECTED_EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false))
                 .add(InputContract.LABEL, DataTypes.DoubleType)
@@ -284,7 +287,7 @@ public final class TrainBenchmark {
                 @Override
                 public Row next() {
                     float[] row = generated.next();
-                    return RowFactory.create(Arrays.copyOf(row, dimension), zero, (double) row[dimension], 1.0, p * perPartition + made++);
+                    return RowFactory.create("", "", "", Arrays.copyOf(row, dimension), zero, (double) row[dimension], 1.0, p * perPartition + made++);
                 }
             };
         });
