@@ -120,10 +120,12 @@ public final class TrainBenchmark {
         out.flush();
         Dataset<Row> frame = frame(spark, context, perPartition, dimension, partitions, seed).persist(StorageLevel.MEMORY_ONLY());
         frame.count();
-        // warm-up of both code paths on a small slice, so that neither side pays the JIT for the other
-        Dataset<Row> slice = frame.limit((int) Math.min(total, 20_000));
-        fitOurs(slice, dimension, 2);
-        fitMllib(slice, 2);
+        // warm-up of both code paths on a small frame of their own (a limit() of the big one would shuffle), so
+        // that neither side pays the JIT for the other
+        Dataset<Row> small = frame(spark, context, Math.min(perPartition, 10_000), dimension, 2, seed + 1).persist(StorageLevel.MEMORY_ONLY());
+        fitOurs(small, dimension, 2);
+        fitMllib(small, 2);
+        small.unpersist(true);
 
         List<Ours> ours = new ArrayList<>();
         List<Mllib> theirs = new ArrayList<>();
