@@ -186,23 +186,6 @@ final class Bootstrap {
         }
     }
 
-    /**
-     * n_k ~ Multinomial(N, c_k / N) for the outcomes with cumulative counts {@code cumulative} (N = {@code total}):
-     * N uniform draws of a battle, each counted for its outcome ({@link OutcomeSampler}).
-     */
-    static double[] resample(long[] cumulative, long total, SplittableRandom random) {
-        double[] counts = new double[cumulative.length];
-        long previous = 0;
-        for (int k = 0; k < cumulative.length; k++) {
-            counts[k] = cumulative[k] - previous;
-            previous = cumulative[k];
-        }
-        if (previous != total) {
-            throw new IllegalArgumentException("Cannot resample: the counts sum to " + previous + ", not " + total);
-        }
-        return new OutcomeSampler(counts).draw(random);
-    }
-
     // q(p) = v[⌊h⌋] + (h − ⌊h⌋)(v[⌊h⌋+1] − v[⌊h⌋]), h = (m − 1)p, v sorted (numpy's default, type 7)
     static double quantile(double[] sorted, double p) {
         if (sorted.length == 0) {

@@ -193,8 +193,7 @@ class BradleyTerryFitTest {
 
     @Test
     void multinomialResampleKeepsTheTotalAndSkipsEmptyOutcomes() {
-        long[] cumulative = {3, 3, 10};
-        double[] counts = Bootstrap.resample(cumulative, 10, new java.util.SplittableRandom(1));
+        double[] counts = new OutcomeSampler(new double[] {3, 0, 7}).draw(new java.util.SplittableRandom(1));
         assertThat(counts[0] + counts[1] + counts[2]).isEqualTo(10.0);
         assertThat(counts[1]).isEqualTo(0.0);
     }
