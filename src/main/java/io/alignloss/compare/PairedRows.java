@@ -14,6 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.alignloss.output.PerExampleColumns.CLUSTER_KEY;
+import static io.alignloss.output.PerExampleColumns.CORRECT;
+import static io.alignloss.output.PerExampleColumns.ID;
+import static io.alignloss.output.PerExampleColumns.LOSS;
+import static io.alignloss.output.PerExampleColumns.LOSS_DENOMINATOR;
+import static io.alignloss.output.PerExampleColumns.WEIGHT;
 import static java.lang.String.format;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
@@ -35,14 +41,6 @@ import static org.apache.spark.sql.functions.xxhash64;
  * 100}, as evaluate hashes its cluster values). Only the cells' bucket rows (at most 100 per cell) reach the driver.
  */
 final class PairedRows {
-    // the per-example columns evaluate writes (job.RunOutputs)
-    static final String ID = "id";
-    static final String LOSS = "loss";
-    static final String WEIGHT = "weight";
-    static final String CORRECT = "correct";
-    static final String CLUSTER_KEY = "cluster_key";
-    static final String LOSS_DENOMINATOR = "loss_denominator";
-
     /**
      * How the ids paired, and the cells.
      *

@@ -4,6 +4,7 @@ import io.alignloss.data.InputContract;
 import io.alignloss.data.PreparedInput;
 import io.alignloss.objective.Objective;
 import io.alignloss.output.OutputCommitter;
+import io.alignloss.output.PerExampleColumns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -62,11 +63,6 @@ final class RunOutputs {
         return byReason;
     }
 
-    /** The per-example column holding the value whose rows the bootstrap resamples together (what {@code compare} pairs clusters by). */
-    static final String CLUSTER_KEY = "cluster_key";
-    /** The per-example column holding the loss denominator x of a token-weighted objective (absent when x = 1). */
-    static final String LOSS_DENOMINATOR = "loss_denominator";
-
     /**
      * Writes every objective's per-example figures with the id, the loss denominator (token-weighted objectives), the
      * cluster key and the group columns of its accepted rows.
@@ -98,11 +94,11 @@ final class RunOutputs {
             columns.add(figure.getValue().as(figure.getKey()));
             names.add(figure.getKey());
         }
-        if (objective.lossDenominator().isPresent() && names.add(LOSS_DENOMINATOR)) {
-            columns.add(objective.lossDenominator().get().cast("double").as(LOSS_DENOMINATOR));
+        if (objective.lossDenominator().isPresent() && names.add(PerExampleColumns.LOSS_DENOMINATOR)) {
+            columns.add(objective.lossDenominator().get().cast("double").as(PerExampleColumns.LOSS_DENOMINATOR));
         }
-        if (names.add(CLUSTER_KEY)) {
-            columns.add(clusterKey(input).as(CLUSTER_KEY));
+        if (names.add(PerExampleColumns.CLUSTER_KEY)) {
+            columns.add(clusterKey(input).as(PerExampleColumns.CLUSTER_KEY));
         }
         for (String group : input.groupColumns()) {
             if (names.add(group)) {

@@ -9,6 +9,7 @@ import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
 import io.alignloss.model.RewardModel;
 import io.alignloss.model.RewardScoring;
+import io.alignloss.output.PerExampleColumns;
 import io.alignloss.summary.Json;
 import io.alignloss.stats.LossStats;
 import io.alignloss.objective.Objective;
@@ -128,9 +129,9 @@ public final class BradleyTerryObjective extends ModelBoundObjective<RewardModel
         }
         figures.put("margin", margin());
         figures.put("label", col(InputContract.LABEL));
-        figures.put("weight", col(InputContract.WEIGHT));
-        figures.put("loss", loss());
-        figures.put("correct", correct());
+        figures.put(PerExampleColumns.WEIGHT, col(InputContract.WEIGHT));
+        figures.put(PerExampleColumns.LOSS, loss());
+        figures.put(PerExampleColumns.CORRECT, correct());
         return figures;
     }
 

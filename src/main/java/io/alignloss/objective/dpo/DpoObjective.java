@@ -11,6 +11,7 @@ import io.alignloss.data.PreparedInput;
 import io.alignloss.data.RowRule;
 import io.alignloss.data.Rules;
 import io.alignloss.objective.Objective;
+import io.alignloss.output.PerExampleColumns;
 import io.alignloss.stats.LossStats;
 import org.apache.spark.sql.Column;
 
@@ -175,9 +176,9 @@ public final class DpoObjective implements Objective {
         if (options.lossType().lengthNormalised()) {
             figures.put("normalised_delta", normalisedDelta());
         }
-        figures.put("weight", col(InputContract.WEIGHT));
-        figures.put("loss", loss());
-        figures.put("correct", correct());
+        figures.put(PerExampleColumns.WEIGHT, col(InputContract.WEIGHT));
+        figures.put(PerExampleColumns.LOSS, loss());
+        figures.put(PerExampleColumns.CORRECT, correct());
         figures.put("both_rewards_negative", bothNegative());
         return figures;
     }

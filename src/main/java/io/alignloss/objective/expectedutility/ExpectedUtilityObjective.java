@@ -15,6 +15,7 @@ import io.alignloss.data.Rules;
 import io.alignloss.model.PolicyData;
 import io.alignloss.model.RewardModel;
 import io.alignloss.objective.Objective;
+import io.alignloss.output.PerExampleColumns;
 import io.alignloss.stats.EffectiveSampleSize;
 import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
@@ -305,8 +306,8 @@ public final class ExpectedUtilityObjective implements Objective {
     public Map<String, Column> perExample() {
         Map<String, Column> figures = new LinkedHashMap<>();
         figures.put("utility", utilityOf());
-        figures.put("weight", col(InputContract.WEIGHT));
-        figures.put("loss", lossNumerator());
+        figures.put(PerExampleColumns.WEIGHT, col(InputContract.WEIGHT));
+        figures.put(PerExampleColumns.LOSS, lossNumerator());
         if (offPolicy) {
             figures.put("importance_weight", importanceWeight());
         }

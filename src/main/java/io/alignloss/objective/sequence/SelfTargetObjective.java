@@ -13,6 +13,7 @@ import io.alignloss.lm.LanguageModel;
 import io.alignloss.lm.SelfTargetScoring;
 import io.alignloss.lm.SelfTargets;
 import io.alignloss.lm.SequenceNll;
+import io.alignloss.output.PerExampleColumns;
 import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
 import io.alignloss.config.JobConfig;
@@ -146,8 +147,8 @@ public final class SelfTargetObjective extends ModelBoundObjective<LanguageModel
         figures.put("target_entropy", field("entropy"));
         figures.put("candidates", field("candidates"));
         figures.put("reference_logprob", field("reference_logprob"));
-        figures.put("weight", col(InputContract.WEIGHT));
-        figures.put("loss", lossNumerator());
+        figures.put(PerExampleColumns.WEIGHT, col(InputContract.WEIGHT));
+        figures.put(PerExampleColumns.LOSS, lossNumerator());
         return figures;
     }
 

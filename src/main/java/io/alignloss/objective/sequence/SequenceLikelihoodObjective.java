@@ -13,6 +13,7 @@ import io.alignloss.objective.Objective;
 import io.alignloss.lm.LanguageModel;
 import io.alignloss.lm.LanguageModelScoring;
 import io.alignloss.lm.SequenceNll;
+import io.alignloss.output.PerExampleColumns;
 import io.alignloss.stats.LossStats;
 import io.alignloss.summary.Json;
 import io.alignloss.config.JobConfig;
@@ -144,8 +145,8 @@ public final class SequenceLikelihoodObjective extends ModelBoundObjective<Langu
         figures.put("conditional_nll", nll.conditional());
         figures.put("prompt_tokens", nll.promptTokens());
         figures.put("response_tokens", nll.responseTokens());
-        figures.put("weight", col(InputContract.WEIGHT));
-        figures.put("loss", lossNumerator());
+        figures.put(PerExampleColumns.WEIGHT, col(InputContract.WEIGHT));
+        figures.put(PerExampleColumns.LOSS, lossNumerator());
         return figures;
     }
 
