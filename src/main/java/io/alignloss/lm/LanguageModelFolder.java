@@ -1,18 +1,12 @@
 package io.alignloss.lm;
 
-import io.alignloss.error.AlignLossException;
-import io.alignloss.error.ErrorCode;
 import io.alignloss.output.ModelFiles;
 import io.alignloss.text.Tokens;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static java.lang.String.format;
 
 /**
  * The folder format of a trained language model, beside the reward model's:
@@ -54,11 +48,9 @@ public final class LanguageModelFolder {
         });
     }
 
-    /** Reads a model folder; a missing or foreign folder is a config error (exit 2) naming the path. */
+    /** Reads a model folder; a missing, foreign or malformed folder is a config error (exit 2) naming the path. */
     public static LanguageModel load(String path, Configuration conf) {
-        Path folder = new Path(path);
-        try {
-            FileSystem fs = folder.getFileSystem(conf);
+        return ModelFiles.readFolder(path, conf, "language model", (fs, folder) -> {
             Map<String, Object> header = ModelFiles.readHeader(fs, folder, FORMAT,
                     "language model (a model written by train of a sequence-likelihood objective)");
             @SuppressWarnings("unchecked")
@@ -72,12 +64,6 @@ public final class LanguageModelFolder {
             int parameters = ((Number) header.get("parameters")).intValue();
             double[] weights = ModelFiles.readDoubles(fs, new Path(folder, "weights.f64"), parameters);
             return new LanguageModel(lmShape, vocabulary, weights);
-        }
-        catch (IOException | RuntimeException e) {
-            if (e instanceof AlignLossException alignLoss) {
-                throw alignLoss;
-            }
-            throw new AlignLossException(ErrorCode.CONFIG, format("Cannot read language model %s: %s", path, e.getMessage()), e);
-        }
+        });
     }
 }

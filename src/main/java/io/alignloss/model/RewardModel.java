@@ -1,19 +1,14 @@
 package io.alignloss.model;
 
 import io.alignloss.config.FeatureSpec;
-import io.alignloss.error.AlignLossException;
-import io.alignloss.error.ErrorCode;
 import io.alignloss.output.ModelFiles;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static java.lang.String.format;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -64,11 +59,9 @@ public record RewardModel(FeatureSpec features, double[] weights, Map<String, Ob
         });
     }
 
-    /** Reads a model folder; a missing or foreign folder is a config error (exit 2) naming the path. */
+    /** Reads a model folder; a missing, foreign or malformed folder is a config error (exit 2) naming the path. */
     public static RewardModel load(String path, Configuration conf) {
-        Path folder = new Path(path);
-        try {
-            FileSystem fs = folder.getFileSystem(conf);
+        return ModelFiles.readFolder(path, conf, "model", (fs, folder) -> {
             Map<String, Object> header = ModelFiles.readHeader(fs, folder, FORMAT, "model");
             int dimension = ((Number) header.get("dimension")).intValue();
             @SuppressWarnings("unchecked")
@@ -79,9 +72,6 @@ public record RewardModel(FeatureSpec features, double[] weights, Map<String, Ob
                 metadata.remove(key);
             }
             return new RewardModel(features, weights, metadata);
-        }
-        catch (IOException e) {
-            throw new AlignLossException(ErrorCode.CONFIG, format("Cannot read model %s: %s", path, e.getMessage()), e);
-        }
+        });
     }
 }

@@ -54,6 +54,30 @@ public final class ModelFiles {
         }
     }
 
+    /** What reads a model folder's files on its file system. */
+    @FunctionalInterface
+    public interface FolderReader<T> {
+        T read(FileSystem fs, Path folder) throws IOException;
+    }
+
+    /**
+     * Has {@code reader} read the model folder at {@code path}; whatever makes it unreadable (no header, another
+     * format, malformed JSON, a missing or mistyped header field, a short binary file) is a config error (exit 2),
+     * "Cannot read {@code what} {@code path}: …", as the folder is named by the user's configuration.
+     */
+    public static <T> T readFolder(String path, Configuration conf, String what, FolderReader<T> reader) {
+        Path folder = new Path(path);
+        try {
+            return reader.read(folder.getFileSystem(conf), folder);
+        }
+        catch (AlignLossException e) {
+            throw e;
+        }
+        catch (IOException | RuntimeException e) {
+            throw new AlignLossException(ErrorCode.CONFIG, format("Cannot read %s %s: %s", what, path, e.getMessage()), e);
+        }
+    }
+
     public static void writeHeader(FileSystem fs, Path folder, Map<String, Object> header) throws IOException {
         try (FSDataOutputStream out = fs.create(new Path(folder, HEADER), true)) {
             out.write(MAPPER.writeValueAsString(header).getBytes(StandardCharsets.UTF_8));
