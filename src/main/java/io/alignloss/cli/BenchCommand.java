@@ -4,6 +4,7 @@ import io.alignloss.bench.CoverageBenchmark;
 import io.alignloss.bench.EvaluateBenchmark;
 import io.alignloss.bench.LeaderboardBenchmark;
 import io.alignloss.bench.LmBenchmark;
+import io.alignloss.bench.SamplesBenchmark;
 import io.alignloss.bench.TrainBenchmark;
 import io.alignloss.job.SparkSessions;
 import picocli.CommandLine.Command;
@@ -35,12 +36,14 @@ import java.util.stream.Stream;
                 + "known expected loss, run through the real evaluate and leaderboard jobs. "
                 + "'bench leaderboard': the leaderboard job on generated battles (read and count, point fit, bootstrap) against the same "
                 + "fit and bootstrap in a plain single-thread Java loop, and the whole process of jobs/alignloss leaderboard against "
-                + "the goal (<= 15 s).")
+                + "the goal (<= 15 s). "
+                + "'bench samples': the whole process of jobs/alignloss evaluate on a config (default conf/samples.conf), warm, as a child "
+                + "process, against the goal (<= 10 s), alternated with another project tree's launcher when --baseline names one.")
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate, train, scale, lm, coverage or leaderboard.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark to run: evaluate, train, scale, lm, coverage, leaderboard or samples.")
     String name;
 
     @Option(names = "--rows", paramLabel = "N", description = "Generated rows (default: 5,000,000 for evaluate, 1,000,000 pairs for train; coverage: the shift case's data rows, 500,000; lm: every Alpaca row, "
@@ -95,16 +98,27 @@ final class BenchCommand implements Callable<Integer> {
             + "half 'tie', half 'tie (bothbad)' (default: ${DEFAULT-VALUE}).")
     double tieShare;
 
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "conf/samples.conf", description = "samples: the config evaluated "
+            + "(default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--baseline", paramLabel = "DIR", description = "samples: another project tree (e.g. a build of main) whose "
+            + "jobs/alignloss runs alternately with this one's; prints the ratio of the medians.")
+    Path baseline;
+
     @Option(names = "--keep", description = "Keep the generated data and outputs (in a temporary folder it names).")
     boolean keep;
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("evaluate", "train", "scale", "lm", "coverage", "leaderboard").contains(name)) {
+        if (!List.of("evaluate", "train", "scale", "lm", "coverage", "leaderboard", "samples").contains(name)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown benchmark '" + name
-                    + "' (valid: evaluate, train, scale, lm, coverage, leaderboard)");
+                    + "' (valid: evaluate, train, scale, lm, coverage, leaderboard, samples)");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (name.equals("samples")) {
+            return samples(out);
+        }
         if (name.equals("coverage")) {
             return coverage(out);
         }
@@ -188,6 +202,24 @@ final class BenchCommand implements Callable<Integer> {
         Path work = EvaluateBenchmark.workFolder();
         try (SparkSessions session = SparkSessions.open("alignloss bench leaderboard")) {
             LeaderboardBenchmark.run(session.spark(), settings, work, out);
+        }
+        finally {
+            removeUnlessKept(work, out);
+        }
+        return 0;
+    }
+
+    private int samples(PrintWriter out) throws Exception {
+        SamplesBenchmark.Settings settings;
+        try {
+            settings = new SamplesBenchmark.Settings(config, repeat, Optional.ofNullable(baseline));
+        }
+        catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path work = EvaluateBenchmark.workFolder();
+        try {
+            SamplesBenchmark.report(SamplesBenchmark.run(settings, work, out), out);
         }
         finally {
             removeUnlessKept(work, out);

@@ -1,6 +1,7 @@
 package io.alignloss.job;
 
 import io.alignloss.config.DiagnosticsConfig;
+import io.alignloss.config.InputKind;
 import io.alignloss.config.JobConfig;
 import io.alignloss.data.PreparedInput;
 import io.alignloss.diagnostics.Drift;
@@ -16,6 +17,7 @@ import io.alignloss.output.Version;
 import io.alignloss.report.HtmlReport;
 import io.alignloss.summary.RunSummary;
 import io.alignloss.summary.SummaryJson;
+import io.alignloss.text.Tokens;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import static java.lang.String.format;
@@ -146,6 +149,7 @@ public final class EvaluateJob {
         ModelLoader models = new ModelLoader(run.extras(), run.hadoop(), stages);
         List<Objective> bound = configured.stream().map(objective -> objective.withModels(models, config)).toList();
         logPlan(bound);
+        loadTokenizerEarly(run);
         OutputCommitter committer = run.extras().committer().orElseGet(() -> OutputCommitter.begin(settings.out(), settings.overwrite(),
                 modeName(), run.hadoop()));
         try {
@@ -154,13 +158,15 @@ public final class EvaluateJob {
                     run.warnings()) : Map.of());
             checkRejectFractions(run, committer, scan, scanned);
             checkNotEmpty(run, committer, scan, scanned);
-            RunDiagnostics diagnostics = evaluating()
+            Supplier<RunDiagnostics> diagnose = () -> evaluating()
                     ? new EvaluateDiagnostics(config, settings.seed(), this::resampling, stages).run(spark, scan.inputs(), scan.stats(),
                             scanned.clustering())
                     : EvaluateDiagnostics.none(config, scanned.clustering());
-            if (evaluating() && config.perExample()) {
-                RunOutputs.writePerExample(scan.inputs(), committer, stages);
-            }
+            // the per-example writes need nothing from the diagnostics: they run alongside (each side's driver work overlaps the
+            // other's tasks)
+            RunDiagnostics diagnostics = evaluating() && config.perExample()
+                    ? stages.alongside(() -> RunOutputs.writePerExample(scan.inputs(), committer, stages), diagnose)
+                    : diagnose.get();
             RunSummary summary = summarise(run, scan, diagnostics, evaluating());
             publish(committer, summary);
             if (evaluating() && config.perExampleTable().isPresent()) {
@@ -172,6 +178,21 @@ public final class EvaluateJob {
         }
         finally {
             committer.abort();
+        }
+    }
+
+    /**
+     * In local mode, when the preference-bias scans will count cl100k tokens (the length baseline), the encoder is loaded
+     * on a background thread now (about a second), while the inputs are read and scanned, rather than in the first task
+     * of those scans. The driver is the executor here; on a cluster each executor loads its own.
+     */
+    private void loadTokenizerEarly(RunContext run) {
+        JobConfig config = settings.config();
+        if (evaluating() && config.diagnostics().biases() && run.masterUrl().startsWith("local")
+                && config.inputs().values().stream().anyMatch(input -> input.kind() == InputKind.PREFERENCE)) {
+            Thread loading = new Thread(Tokens::load, "alignloss-load-tokenizer");
+            loading.setDaemon(true);
+            loading.start();
         }
     }
 

@@ -84,20 +84,73 @@ final class Stages {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            if (!failures.isEmpty()) {
-                Throwable first = failures.get(0);
-                failures.subList(1, failures.size()).forEach(first::addSuppressed);
-                if (first instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (first instanceof Error error) {
-                    throw error;
-                }
-                throw new IllegalStateException(first);
-            }
+            rethrow(failures);
         }
         finally {
             pool.shutdown();
         }
+    }
+
+    /**
+     * Runs {@code background} (its own timed stages) on a driver thread while {@code work} runs on this one, and
+     * returns {@code work}'s result once BOTH have ended, so that nothing still writes after a failure. The driver
+     * work of one (query planning, code generation) overlaps the other's tasks. A failure of {@code work} is
+     * rethrown first, with the background's added as suppressed.
+     */
+    <T> T alongside(Runnable background, Supplier<T> work) {
+        ExecutorService pool = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "alignloss-stage-alongside");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Future<?> running = pool.submit(background);
+            List<Throwable> failures = new ArrayList<>();
+            T result = null;
+            try {
+                result = work.get();
+            }
+            catch (RuntimeException | Error e) {
+                failures.add(e);
+            }
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    running.get();
+                    break;
+                }
+                catch (ExecutionException e) {
+                    failures.add(e.getCause());
+                    break;
+                }
+                catch (InterruptedException e) {
+                    interrupted = true; // keep waiting: the background stage may be writing
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            rethrow(failures);
+            return result;
+        }
+        finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Rethrows the first failure as it was thrown, with the others added as suppressed; nothing when there is none. */
+    private static void rethrow(List<Throwable> failures) {
+        if (failures.isEmpty()) {
+            return;
+        }
+        Throwable first = failures.get(0);
+        failures.subList(1, failures.size()).forEach(first::addSuppressed);
+        if (first instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (first instanceof Error error) {
+            throw error;
+        }
+        throw new IllegalStateException(first);
     }
 }

@@ -26,6 +26,11 @@ public final class Tokens {
         static final Encoding CL100K = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
     }
 
+    /** Loads the encoder now (about a second), so that a later first {@link #encode} or {@link #count} does not wait for it. */
+    public static void load() {
+        Holder.CL100K.getName();
+    }
+
     /** The ordinary tokens of {@code text} (special-token text is encoded as plain text); empty for null. */
     public static int[] encode(String text) {
         if (text == null || text.isEmpty()) {
