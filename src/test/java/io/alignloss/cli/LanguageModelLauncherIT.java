@@ -54,14 +54,30 @@ class LanguageModelLauncherIT extends LocalSparkTest {
         return SummaryJson.mapper().readTree(Files.readString(out.resolve("summary.json")));
     }
 
+    /**
+     * Two epochs instead of the configs' eight, and two iterations per distillation round instead of ten: what is checked
+     * here is the launcher path (its progress lines, the models it writes and reads back) and evaluate's figures against a
+     * brute-force normalisation of whichever model was trained; the numbers of the full configs are {@code GoldenSummaryTest}'s.
+     */
+    private static final String[] SHORTER_TRAINING = {"--set", "train.epochs=2"};
+    private static final String[] SHORTER_ROUNDS = {"--set", "train.max-iter=2"};
+
+    private static String[] with(String[] shorter, String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + shorter.length);
+        System.arraycopy(shorter, 0, all, args.length, shorter.length);
+        return all;
+    }
+
     @Test
     void theSampleConfigsTrainBothWaysCompareThemAndDistil() throws Exception {
         Path conditional = temp.resolve("lm");
         Path joint = temp.resolve("lm-joint");
-        Outcome trained = launch("train", "--config", "conf/train-lm.conf", "--out", conditional.toString());
+        Outcome trained = launch(with(SHORTER_TRAINING, "train", "--config", "conf/train-lm.conf", "--out", conditional.toString()));
         assertThat(trained.status()).as(trained.stderr()).isEqualTo(0);
         assertThat(trained.stderr()).contains("tokens/s").contains("validation loss").contains("language model written");
-        assertThat(launch("train", "--config", "conf/train-lm-joint.conf", "--out", joint.toString()).status()).isEqualTo(0);
+        assertThat(summary(conditional).at("/train/iterations").asInt()).as("2 epochs of 4 batches").isBetween(1, 8);
+        assertThat(launch(with(SHORTER_TRAINING, "train", "--config", "conf/train-lm-joint.conf", "--out", joint.toString())).status())
+                .isEqualTo(0);
         assertThat(summary(joint).at("/train/mode").asText()).isEqualTo("joint");
 
         Path compared = temp.resolve("compared");
@@ -87,11 +103,12 @@ class LanguageModelLauncherIT extends LocalSparkTest {
         assertThat(Files.readString(compared.resolve("report.html"))).contains("Sequence likelihood, side by side");
 
         Path distilled = temp.resolve("distilled");
-        Outcome selfTrained = launch("train", "--config", "conf/train-self-target.conf", "--out", distilled.toString(),
-                "--set", "train.init-model=" + conditional.resolve("model"));
+        Outcome selfTrained = launch(with(SHORTER_ROUNDS, "train", "--config", "conf/train-self-target.conf", "--out", distilled.toString(),
+                "--set", "train.init-model=" + conditional.resolve("model")));
         assertThat(selfTrained.status()).as(selfTrained.stderr()).isEqualTo(0);
         assertThat(selfTrained.stderr()).contains("round 1/3: targets recomputed").contains("mean target entropy");
         assertThat(summary(distilled).at("/train/rounds")).hasSize(3);
+        assertThat(summary(distilled).at("/train/rounds/0/iterations").asInt()).isEqualTo(2);
         assertThat(summary(distilled).at("/objectives/distill/modified_context/token_nll").isNumber()).isTrue();
     }
 

@@ -2,6 +2,7 @@ package io.alignloss.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alignloss.summary.SummaryJson;
+import io.alignloss.testing.GoldenFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,8 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * The jobs on a real Spark standalone cluster (a master and two one-core workers on 127.0.0.1, started
- * from the jars Maven resolved), submitted with spark-submit: the same numbers as local mode, an executor
- * killed mid-job, and a driver killed mid-training then resumed.
+ * from the jars Maven resolved), submitted with spark-submit: the same numbers as local mode (the golden summaries
+ * of {@code GoldenSummaryTest}), an executor killed mid-job, and a driver killed mid-training then resumed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterIT {
@@ -54,39 +55,27 @@ class ClusterIT {
         return SummaryJson.mapper().readTree(Files.readString(run.resolve("summary.json")));
     }
 
-    private static final List<String> TRAIN = List.of("train", "--config", "conf/train-reward.conf", "--set", "train.tol=1e-12",
-            "--set", "train.max-iter=30", "--set", "train.l2=1e-5");
-    private Double localTrain;
-
-    /** The final objective of TRAIN in local mode, uninterrupted (computed once). */
-    private synchronized double localTrainObjective() throws Exception {
-        if (localTrain == null) {
-            localTrain = summary(local("train", TRAIN.toArray(String[]::new))).at("/train/final_objective").asDouble();
-        }
-        return localTrain;
+    /**
+     * The local-mode summary of the same command: {@code GoldenSummaryTest} runs every {@code conf/*.conf} in local mode in
+     * the same build and checks its numbers against these files, so the cluster runs compare with them instead of
+     * running each command once more locally through the launcher.
+     */
+    private static JsonNode local(String goldenRun) throws Exception {
+        return GoldenFiles.read(GoldenFiles.FOLDER.resolve(goldenRun + ".summary.json"));
     }
 
-    /** The same command in local mode, through the launcher. */
-    private Path local(String name, String... args) throws Exception {
-        Path out = temp.resolve("local-" + name);
-        List<String> command = new java.util.ArrayList<>(List.of("jobs/alignloss"));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--out", out.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(temp.resolve(name + "-local.log").toFile()).start();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as(Files.readString(temp.resolve(name + "-local.log"))).isEqualTo(0);
-        return out;
-    }
+    /** The golden run {@code train-reward}: 8 L-BFGS iterations to tol 1e-9, each a pass over the cached pairs on the executors. */
+    private static final List<String> TRAIN = List.of("train", "--config", "conf/train-reward.conf");
 
     @Test
     void evaluateOnTheClusterGivesTheLocalNumbers() throws Exception {
         Path out = temp.resolve("cluster-evaluate");
         int status = cluster.submitAndWait("evaluate", JAR, List.of("evaluate", "--config", "conf/samples-diagnostics.conf",
-                "--out", out.toString()), Duration.ofMinutes(5));
+                "--out", out.toString()), Duration.ofMinutes(10)); // 10 min measured at load 12-14
         assertThat(status).as(cluster.tail("evaluate")).isEqualTo(0);
         JsonNode remote = summary(out);
         assertThat(remote.at("/run/spark_master").asText()).isEqualTo(cluster.masterUrl());
-        JsonNode expected = summary(local("evaluate", "evaluate", "--config", "conf/samples-diagnostics.conf"));
+        JsonNode expected = local("samples-diagnostics");
         for (String objective : List.of("bt", "lm", "utility")) {
             for (String key : List.of("/loss", "/stderr", "/ci/0", "/ci/1", "/groups/language/de/loss")) {
                 assertThat(remote.at("/objectives/" + objective + key).asDouble()).as(objective + key)
@@ -102,15 +91,20 @@ class ClusterIT {
         List<String> remoteArgs = new java.util.ArrayList<>(TRAIN);
         remoteArgs.addAll(List.of("--out", out.toString()));
         Process driver = cluster.submit("train", JAR, remoteArgs);
-        cluster.waitForLog("train", log -> log.contains("iteration 2: objective"), Duration.ofMinutes(3), driver);
-        List<ProcessHandle> executors = cluster.executors();
-        assertThat(executors).as("executor JVMs").hasSize(2);
-        executors.get(0).destroyForcibly();
-        assertThat(driver.waitFor(5, TimeUnit.MINUTES)).as(cluster.tail("train")).isTrue();
+        try {
+            cluster.waitForLog("train", log -> log.contains("iteration 2: objective"), Duration.ofMinutes(3), driver);
+            List<ProcessHandle> executors = cluster.executors();
+            assertThat(executors).as("executor JVMs").hasSize(2);
+            executors.get(0).destroyForcibly();
+            assertThat(driver.waitFor(5, TimeUnit.MINUTES)).as(cluster.tail("train")).isTrue();
+        }
+        finally {
+            StandaloneCluster.stop(driver); // a no-op once it has exited; on failure it frees the cluster for the next test
+        }
         assertThat(driver.exitValue()).as(cluster.tail("train")).isEqualTo(0);
 
         JsonNode remote = summary(out);
-        double expected = localTrainObjective();
+        double expected = local("train-reward").at("/train/final_objective").asDouble();
         assertThat(remote.at("/train/final_objective").asDouble()).isCloseTo(expected, within(1e-6 * expected));
         assertThat(remote.at("/train/executors_lost").asLong() + remote.at("/run/executors_lost").asLong())
                 .as("the summary says an executor was lost").isGreaterThanOrEqualTo(1);
@@ -124,11 +118,13 @@ class ClusterIT {
         args.addAll(List.of("--set", "train.checkpoint-every=2", "--out", out.toString()));
         Process driver = cluster.submit("killed-driver", JAR, args);
         Path checkpoints = temp.resolve("cluster-resume.checkpoints");
-        cluster.waitForLog("killed-driver", log -> log.contains("checkpoint ") && log.contains("iteration 3: objective"),
-                Duration.ofMinutes(3), driver);
-        driver.descendants().forEach(ProcessHandle::destroyForcibly);
-        driver.destroyForcibly();
-        driver.waitFor(30, TimeUnit.SECONDS);
+        try {
+            cluster.waitForLog("killed-driver", log -> log.contains("checkpoint ") && log.contains("iteration 3: objective"),
+                    Duration.ofMinutes(3), driver);
+        }
+        finally {
+            StandaloneCluster.stop(driver); // the kill under test, and on failure it frees the cluster for the next test
+        }
         assertThat(out).doesNotExist();
         assertThat(checkpoints).isDirectory();
 
@@ -137,10 +133,12 @@ class ClusterIT {
         int status = cluster.submitAndWait("resumed", JAR, resume, Duration.ofMinutes(5));
         assertThat(status).as(cluster.tail("resumed")).isEqualTo(0);
         JsonNode resumed = summary(out);
-        assertThat(resumed.at("/train/resumed_from_iteration").asLong()).isGreaterThanOrEqualTo(2);
+        // resumed from a checkpoint taken before the kill, and it iterated on from there
+        assertThat(resumed.at("/train/resumed_from_iteration").asLong()).isGreaterThanOrEqualTo(2)
+                .isLessThan(resumed.at("/train/iterations").asLong());
 
-        // the uninterrupted run (checkpoints do not change the trajectory)
-        double expected = localTrainObjective();
+        // the uninterrupted local run (checkpoints do not change the trajectory)
+        double expected = local("train-reward").at("/train/final_objective").asDouble();
         assertThat(resumed.at("/train/final_objective").asDouble()).isCloseTo(expected, within(1e-6 * expected));
     }
 }

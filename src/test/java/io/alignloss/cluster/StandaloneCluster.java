@@ -81,13 +81,24 @@ final class StandaloneCluster implements AutoCloseable {
         return java(name, command, "2g", true);
     }
 
-    /** Runs spark-submit to completion and returns its exit status. */
+    /**
+     * Runs spark-submit to completion and returns its exit status; on timeout the driver (and its children) is stopped
+     * before the failure is thrown, so that it does not hold the cluster's cores while the next test waits for them.
+     */
     int submitAndWait(String name, Path jar, List<String> args, Duration timeout) throws Exception {
         Process process = submit(name, jar, args);
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            stop(process);
             throw new AssertionError(name + " did not finish in " + timeout + "; log:\n" + tail(name));
         }
         return process.exitValue();
+    }
+
+    /** Stops a process this cluster started, and its children, and waits for it. */
+    static void stop(Process process) throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** The executor JVMs the workers started. */
