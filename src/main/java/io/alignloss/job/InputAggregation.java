@@ -58,11 +58,11 @@ public final class InputAggregation {
     public static final int MAX_GROUPS = 20_000;
     /*
      * Memory besides the group buffers: counting clusters keeps, per task, the distinct bucket hashes its
-     * partition's accepted rows have (8 bytes a distinct cluster, in per-bucket arrays of at most 4 × their
-     * distinct hashes: up to 32 bytes), then sends them per bucket (8–16 bytes a cluster); a reduce task holds, for
-     * the bucket it counts, every partition's hashes of it, their concatenation and a sort buffer (3 × 8–16 bytes a
-     * cluster and partition that has it; for its other buckets, the hashes alone). A partition of 10 million
-     * distinct clusters needs up to ~320 MB of task memory for its arrays.
+     * partition's accepted rows have (8 bytes a distinct cluster, in per-bucket arrays of at most 16/3 × their
+     * distinct hashes: up to 43 bytes), then sends them per bucket (8 bytes a cluster without repeats, at most 32); a
+     * reduce task holds its buckets' hashes from every partition and, for the bucket it counts, their concatenation and
+     * a sort buffer (3 × as much). A partition of 10 million distinct clusters needs up to ~430 MB of task memory for
+     * its arrays.
      */
     /** Text standing for a null group value in the summary. */
     public static final String NULL_GROUP = "(null)";
