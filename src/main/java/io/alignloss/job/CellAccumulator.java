@@ -24,9 +24,9 @@ import java.util.Map;
  * null). A sum skips a product with a null factor, as Spark's {@code sum} skips a null.
  *
  * <p>When asked to count clusters it also keeps the distinct bucket hashes of the accepted rows
- * ({@link DistinctHashes}) and sends them per bucket, sorted, next to the cells: {@link ScanKey} tells a group's
- * cells from a bucket's hashes in the one {@code reduceByKey}, which unites each bucket's hashes
- * ({@link ClusterHashes#merge}).
+ * ({@link DistinctHashes}) and sends them per bucket next to the cells: {@link ScanKey} tells a group's cells from a
+ * bucket's hashes in the one {@code reduceByKey}, which collects each bucket's hashes ({@link ClusterHashes#merge})
+ * and counts the distinct ones ({@link ClusterHashes#collected}).
  */
 final class CellAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -117,13 +117,16 @@ final class CellAccumulator implements Serializable {
     }
 
     /** What a partition sends under a {@link ScanKey}; two parts under one key merge. */
-    sealed interface Part extends Serializable permits GroupCells, ClusterHashes {
-        /** The merge of two parts sent under one key (so of one kind). */
+    sealed interface Part extends Serializable permits GroupCells, ClusterHashes, ClusterCount {
+        /** The merge of two parts sent under one key (so of one kind); may return {@code a}, changed. */
         static Part merge(Part a, Part b) {
             if (a instanceof GroupCells cells) {
                 return cells.merge((GroupCells) b);
             }
-            return ((ClusterHashes) a).merge((ClusterHashes) b);
+            if (a instanceof ClusterHashes hashes) {
+                return hashes.merge((ClusterHashes) b);
+            }
+            throw new IllegalStateException("a collected cluster count is not merged");
         }
 
         /** What the driver needs of a merged part: the cells; of a bucket's hashes only their count. */
@@ -131,38 +134,63 @@ final class CellAccumulator implements Serializable {
     }
 
     /**
-     * One bucket's distinct cluster hashes, ascending, and their number. The driver receives only the number
-     * ({@link #collected}): every cluster lies in one bucket, so the buckets' numbers add up to the clusters.
+     * One bucket's cluster hashes as the partitions sent them ({@link DistinctHashes#bucket}: each partition's
+     * distinct hashes, some perhaps repeated, in no order), kept as one chunk per partition. A merge appends the other
+     * part's chunks to this one's list and returns this part, as Spark lets a reduce function change and return its
+     * first argument, so uniting k partitions' hashes appends k chunks: the sorted unions this replaced copied the
+     * bucket's growing array once per partition merged. The distinct hashes are counted once, on the reduce side,
+     * by one sort of the chunks' concatenation ({@link HashSort}).
      */
-    record ClusterHashes(long[] sorted, long count) implements Part {
-        static ClusterHashes of(long[] sorted) {
-            return new ClusterHashes(sorted, sorted.length);
+    static final class ClusterHashes implements Part {
+        private static final long serialVersionUID = 1L;
+        private final ArrayList<long[]> chunks;
+
+        private ClusterHashes(ArrayList<long[]> chunks) {
+            this.chunks = chunks;
         }
 
-        /** The sorted union of two buckets' sorted distinct hashes. */
+        /** One partition's hashes of one bucket. */
+        static ClusterHashes of(long[] hashes) {
+            ArrayList<long[]> chunks = new ArrayList<>();
+            chunks.add(hashes);
+            return new ClusterHashes(chunks);
+        }
+
+        /** Appends the other part's chunks to this one's; returns this part. */
         ClusterHashes merge(ClusterHashes other) {
-            long[] a = sorted;
-            long[] b = other.sorted;
-            long[] merged = new long[a.length + b.length];
-            int i = 0;
-            int j = 0;
-            int k = 0;
-            while (i < a.length || j < b.length) {
-                long next = j == b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
-                merged[k++] = next;
-                while (i < a.length && a[i] == next) {
-                    i++;
-                }
-                while (j < b.length && b[j] == next) {
-                    j++;
-                }
+            chunks.addAll(other.chunks);
+            return this;
+        }
+
+        /** The number of distinct hashes over all chunks. */
+        long distinct() {
+            long total = 0;
+            for (long[] chunk : chunks) {
+                total += chunk.length;
             }
-            return of(Arrays.copyOf(merged, k));
+            long[] all = new long[Math.toIntExact(total)];
+            int at = 0;
+            for (long[] chunk : chunks) {
+                System.arraycopy(chunk, 0, all, at, chunk.length);
+                at += chunk.length;
+            }
+            return new HashSort().sortDistinct(all, all.length);
         }
 
         @Override
-        public ClusterHashes collected() {
-            return new ClusterHashes(new long[0], count);
+        public ClusterCount collected() {
+            return new ClusterCount(distinct());
+        }
+    }
+
+    /**
+     * The number of one bucket's distinct cluster hashes, what the driver receives: every cluster lies in one bucket,
+     * so the buckets' counts add up to the clusters.
+     */
+    record ClusterCount(long count) implements Part {
+        @Override
+        public ClusterCount collected() {
+            return this;
         }
     }
 
@@ -302,10 +330,10 @@ final class CellAccumulator implements Serializable {
         }
         List<Tuple2<ScanKey, Part>> parts = cells(table);
         if (clusters != null) {
-            long[][] byBucket = clusters.byBucket();
-            for (int b = 0; b < byBucket.length; b++) {
-                if (byBucket[b].length > 0) {
-                    parts.add(new Tuple2<>(ScanKey.clusters(b), ClusterHashes.of(byBucket[b])));
+            for (int b = 0; b < Resampling.BUCKETS; b++) {
+                long[] hashes = clusters.bucket(b);
+                if (hashes.length > 0) {
+                    parts.add(new Tuple2<>(ScanKey.clusters(b), ClusterHashes.of(hashes)));
                 }
             }
         }

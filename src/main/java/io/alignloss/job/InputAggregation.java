@@ -58,10 +58,11 @@ public final class InputAggregation {
     public static final int MAX_GROUPS = 20_000;
     /*
      * Memory besides the group buffers: counting clusters keeps, per task, the distinct bucket hashes its
-     * partition's accepted rows have (8 bytes a distinct cluster, in per-bucket arrays of at most 4 × their
-     * distinct hashes: up to 32 bytes), then sends them sorted per bucket (8 bytes a cluster); each reduce task
-     * holds its buckets' union (8 bytes a cluster). A partition of 10 million distinct clusters needs up to ~320 MB
-     * of task memory for its arrays.
+     * partition's accepted rows have (8 bytes a distinct cluster, in per-bucket arrays of at most 16/3 × their
+     * distinct hashes: up to 43 bytes), then sends them per bucket (8 bytes a cluster without repeats, at most 32); a
+     * reduce task holds its buckets' hashes from every partition and, for the bucket it counts, their concatenation and
+     * a sort buffer (3 × as much). A partition of 10 million distinct clusters needs up to ~430 MB of task memory for
+     * its arrays.
      */
     /** Text standing for a null group value in the summary. */
     public static final String NULL_GROUP = "(null)";
@@ -86,9 +87,9 @@ public final class InputAggregation {
      * values whose 64-bit hashes collide (probability about G²/2^65: 3·10⁻⁶ for ten million clusters) share every
      * bucket and move together in every replicate, so this counts exactly the units the bootstrap resamples.
      *
-     * <p>Counted in the scan: each task keeps its distinct hashes ({@link DistinctHashes}) and sends them sorted
-     * per bucket; the scan's {@code reduceByKey} unites each bucket's (a sorted-array union) and only the 100
-     * counts come to the driver. Requires a cluster column and {@code resample}.
+     * <p>Counted in the scan: each task keeps its distinct hashes ({@link DistinctHashes}) and sends them per bucket;
+     * the scan's {@code reduceByKey} collects each bucket's from all partitions, counts the distinct ones with one sort
+     * ({@link CellAccumulator.ClusterHashes}) and only the 100 counts come to the driver. Requires a cluster column and {@code resample}.
      */
     public static InputStats run(PreparedInput input, List<Objective> objectives, boolean weighted, long seed, boolean resample,
                                  boolean countClusters) {
@@ -189,7 +190,7 @@ public final class InputAggregation {
         long clusters = 0;
         for (Tuple2<CellAccumulator.ScanKey, CellAccumulator.Part> part : parts) {
             if (part._1().isClusters()) {
-                clusters += ((CellAccumulator.ClusterHashes) part._2()).count();
+                clusters += ((CellAccumulator.ClusterCount) part._2()).count();
             } else {
                 collected.add(new Tuple2<>(part._1().group(), (CellAccumulator.GroupCells) part._2()));
             }
