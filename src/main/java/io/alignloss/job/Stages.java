@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -55,35 +54,12 @@ final class Stages {
             stages.forEach(this::timed);
             return;
         }
-        AtomicInteger count = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, stages.size()), runnable -> {
-            Thread thread = new Thread(runnable, "alignloss-stage-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = daemonPool(Math.min(threads, stages.size()), "alignloss-stage-");
         try {
-            Map<String, Future<?>> running = new LinkedHashMap<>();
-            stages.forEach((stage, work) -> running.put(stage, pool.submit(() -> timed(stage, work))));
+            List<Future<?>> running = new ArrayList<>();
+            stages.forEach((stage, work) -> running.add(pool.submit(() -> timed(stage, work))));
             List<Throwable> failures = new ArrayList<>();
-            boolean interrupted = false;
-            for (Future<?> future : running.values()) {
-                while (true) {
-                    try {
-                        future.get();
-                        break;
-                    }
-                    catch (ExecutionException e) {
-                        failures.add(e.getCause());
-                        break;
-                    }
-                    catch (InterruptedException e) {
-                        interrupted = true; // keep waiting: a stage still running may be writing
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            awaitEach(running, failures);
             rethrow(failures);
         }
         finally {
@@ -98,11 +74,7 @@ final class Stages {
      * rethrown first, with the background's added as suppressed.
      */
     <T> T alongside(Runnable background, Supplier<T> work) {
-        ExecutorService pool = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "alignloss-stage-alongside");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = daemonPool(1, "alignloss-stage-alongside-");
         try {
             Future<?> running = pool.submit(background);
             List<Throwable> failures = new ArrayList<>();
@@ -113,10 +85,35 @@ final class Stages {
             catch (RuntimeException | Error e) {
                 failures.add(e);
             }
-            boolean interrupted = false;
+            awaitEach(List.of(running), failures);
+            rethrow(failures);
+            return result;
+        }
+        finally {
+            pool.shutdown();
+        }
+    }
+
+    /** A pool of {@code threads} daemon driver threads named {@code prefix} + 1, 2, … */
+    private static ExecutorService daemonPool(int threads, String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Waits for every future to end, adding each failure's cause to {@code failures} in order; an interrupt does not
+     * stop the wait (a stage still running may be writing) and is restored afterwards.
+     */
+    private static void awaitEach(List<Future<?>> futures, List<Throwable> failures) {
+        boolean interrupted = false;
+        for (Future<?> future : futures) {
             while (true) {
                 try {
-                    running.get();
+                    future.get();
                     break;
                 }
                 catch (ExecutionException e) {
@@ -124,17 +121,12 @@ final class Stages {
                     break;
                 }
                 catch (InterruptedException e) {
-                    interrupted = true; // keep waiting: the background stage may be writing
+                    interrupted = true;
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            rethrow(failures);
-            return result;
         }
-        finally {
-            pool.shutdown();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
