@@ -6,14 +6,19 @@ import io.alignloss.model.PairData;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
+
+import static java.lang.String.format;
 
 /** What the benchmarks share: generated Δf pair blocks, heap peaks and timing. */
 final class BenchSupport {
@@ -66,5 +71,25 @@ final class BenchSupport {
 
     static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** The median of the values (the mean of the middle two for an even count); NaN when there are none. */
+    static double median(java.util.stream.DoubleStream values) {
+        double[] sorted = values.sorted().toArray();
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), or the 1 minute one. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return String.join(" ", Arrays.copyOf(fields, 3));
+        }
+        catch (IOException | RuntimeException e) {
+            return format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
     }
 }

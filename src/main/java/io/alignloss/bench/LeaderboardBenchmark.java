@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -141,7 +140,7 @@ public final class LeaderboardBenchmark {
         requireNonNull(spark, "spark is null");
         out.printf("bench leaderboard: %,d battles, %d models, %d bootstrap rounds, tie share %s, seed %d, %d files; %d cores; load average %s%n",
                 settings.battles(), settings.models(), settings.rounds(), settings.tieShare(), settings.seed(), settings.files(),
-                Runtime.getRuntime().availableProcessors(), loadAverage());
+                Runtime.getRuntime().availableProcessors(), BenchSupport.loadAverage());
         out.flush();
         String battles = work.resolve("battles").toString();
         long start = System.nanoTime();
@@ -241,16 +240,16 @@ public final class LeaderboardBenchmark {
 
     private static void report(Settings settings, List<JobRun> jobs, List<FloorRun> floors, double agreement, List<Double> processes,
             Optional<String> processNote, PrintWriter out) {
-        double count = median(jobs.stream().mapToDouble(run -> run.timing().countSeconds()));
-        double fit = median(jobs.stream().mapToDouble(run -> run.timing().fitSeconds()));
-        double bootstrap = median(jobs.stream().mapToDouble(run -> run.timing().bootstrapSeconds()));
-        double job = median(jobs.stream().mapToDouble(JobRun::seconds));
-        double jobCpu = median(jobs.stream().mapToDouble(JobRun::cpuSeconds));
-        double floorFit = median(floors.stream().mapToDouble(FloorRun::fitSeconds));
-        double floorAll = median(floors.stream().mapToDouble(FloorRun::seconds));
-        double floorCpu = median(floors.stream().mapToDouble(FloorRun::cpuSeconds));
-        double jobWork = median(jobs.stream().mapToDouble(run -> run.timing().fitSeconds() + run.timing().bootstrapSeconds()));
-        out.printf("%nmedians of %d alternating runs (load average now %s):%n", settings.repeat(), loadAverage());
+        double count = BenchSupport.median(jobs.stream().mapToDouble(run -> run.timing().countSeconds()));
+        double fit = BenchSupport.median(jobs.stream().mapToDouble(run -> run.timing().fitSeconds()));
+        double bootstrap = BenchSupport.median(jobs.stream().mapToDouble(run -> run.timing().bootstrapSeconds()));
+        double job = BenchSupport.median(jobs.stream().mapToDouble(JobRun::seconds));
+        double jobCpu = BenchSupport.median(jobs.stream().mapToDouble(JobRun::cpuSeconds));
+        double floorFit = BenchSupport.median(floors.stream().mapToDouble(FloorRun::fitSeconds));
+        double floorAll = BenchSupport.median(floors.stream().mapToDouble(FloorRun::seconds));
+        double floorCpu = BenchSupport.median(floors.stream().mapToDouble(FloorRun::cpuSeconds));
+        double jobWork = BenchSupport.median(jobs.stream().mapToDouble(run -> run.timing().fitSeconds() + run.timing().bootstrapSeconds()));
+        out.printf("%nmedians of %d alternating runs (load average now %s):%n", settings.repeat(), BenchSupport.loadAverage());
         out.printf("  job (in this process)     read and count %.2f s | point fit %.3f s | bootstrap %.2f s (%.1f ms per round) | "
                 + "whole job %.2f s, %.1f s CPU of the JVM%n", count, fit, bootstrap, 1000 * bootstrap / settings.rounds(), job, jobCpu);
         out.printf("  floor (1 thread, plain)   point fit %.3f s | bootstrap %.2f s (%.1f ms per round) | %.1f s CPU%n", floorFit,
@@ -277,26 +276,8 @@ public final class LeaderboardBenchmark {
         out.flush();
     }
 
-    static double median(java.util.stream.DoubleStream values) {
-        double[] sorted = values.sorted().toArray();
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-    }
-
     private static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
-    /** The 1, 5 and 15 minute load averages (Linux), or the 1 minute one. */
-    static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return String.join(" ", Arrays.copyOf(fields, 3));
-        }
-        catch (IOException | RuntimeException e) {
-            return format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        }
-    }
 }

@@ -63,7 +63,7 @@ public final class SamplesBenchmark {
     public record Results(List<Run> runs, List<Run> baselineRuns) {
         /** The median wall seconds of this tree's runs. */
         public double seconds() {
-            return LeaderboardBenchmark.median(runs.stream().mapToDouble(Run::seconds));
+            return BenchSupport.median(runs.stream().mapToDouble(Run::seconds));
         }
     }
 
@@ -76,7 +76,7 @@ public final class SamplesBenchmark {
         Optional<Path> other = settings.baseline().map(root -> root.resolve(LAUNCHER));
         out.printf("bench samples: `%s evaluate --config %s --out <tmp> --overwrite`, whole process, 1 warm-up then %d timed run(s)%s "
                 + "(load average %s)%n", LAUNCHER, settings.config(), settings.repeat(),
-                other.map(path -> ", alternating with the baseline " + path).orElse(""), LeaderboardBenchmark.loadAverage());
+                other.map(path -> ", alternating with the baseline " + path).orElse(""), BenchSupport.loadAverage());
         out.flush();
         if (other.isPresent()) {
             print("warm-up baseline", process(other.get(), settings.config(), work, "warm-baseline"), out);
@@ -101,9 +101,9 @@ public final class SamplesBenchmark {
     /** The medians, the ratio to the baseline when there is one, and the goal. */
     public static void report(Results results, PrintWriter out) {
         out.printf("median of %d: %.1f s wall, %s CPU (load average now %s)%n", results.runs().size(), results.seconds(),
-                cpu(results.runs()), LeaderboardBenchmark.loadAverage());
+                cpu(results.runs()), BenchSupport.loadAverage());
         if (!results.baselineRuns().isEmpty()) {
-            double baseline = LeaderboardBenchmark.median(results.baselineRuns().stream().mapToDouble(Run::seconds));
+            double baseline = BenchSupport.median(results.baselineRuns().stream().mapToDouble(Run::seconds));
             out.printf("baseline median of %d: %.1f s wall, %s CPU%n", results.baselineRuns().size(), baseline, cpu(results.baselineRuns()));
             out.printf("ratio this / baseline: %.2f wall", results.seconds() / baseline);
             OptionalDouble cpu = medianCpu(results.runs());
@@ -138,7 +138,7 @@ public final class SamplesBenchmark {
         if (runs.stream().anyMatch(run -> run.cpuSeconds().isEmpty())) {
             return OptionalDouble.empty();
         }
-        return OptionalDouble.of(LeaderboardBenchmark.median(runs.stream().mapToDouble(run -> run.cpuSeconds().getAsDouble())));
+        return OptionalDouble.of(BenchSupport.median(runs.stream().mapToDouble(run -> run.cpuSeconds().getAsDouble())));
     }
 
     private static Run process(Path launcher, Path config, Path work, String name) throws IOException, InterruptedException {
@@ -157,7 +157,7 @@ public final class SamplesBenchmark {
         }
         OptionalDouble cpu = before.isPresent() && after.isPresent() ? OptionalDouble.of(after.getAsDouble() - before.getAsDouble())
                 : OptionalDouble.empty();
-        return new Run(launcher.toString(), seconds, cpu, LeaderboardBenchmark.loadAverage(),
+        return new Run(launcher.toString(), seconds, cpu, BenchSupport.loadAverage(),
                 text.contains("alignloss: building") || text.contains("alignloss: resolving"));
     }
 
